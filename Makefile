@@ -1,0 +1,36 @@
+# gov-disclosure: `make demo` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BENCH_N ?= 2000
+export DAGSTER_HOME := $(CURDIR)/.dagster
+
+.PHONY: venv demo test dev bench clean
+
+# (Re)create the virtualenv when it is missing or older than pyproject.toml.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	@$(BIN)/python -m gov_pipeline.instance >/dev/null
+	$(BIN)/python -m gov_pipeline.demo
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+dev: venv
+	@$(BIN)/python -m gov_pipeline.instance >/dev/null
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+bench: venv
+	@$(BIN)/python -m gov_pipeline.instance >/dev/null
+	$(BIN)/python -m gov_pipeline.bench --n $(BENCH_N)
+
+clean:
+	rm -rf warehouse .dagster/storage .dagster/history .dagster/schedules .dagster/logs bench/work

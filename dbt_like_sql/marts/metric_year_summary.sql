@@ -1,0 +1,10 @@
+-- Per covered year and headline metric: how many loaded reports state a value, their sum and median.
+SELECT d.report_year, h.metric_code,
+       count(*) AS n_reports,
+       sum(h.value) AS total,
+       median(h.value) AS median
+FROM marts.report_headline_metrics h
+JOIN core.dim_report d ON d.report_id = h.report_id
+WHERE h.value IS NOT NULL AND d.report_year IS NOT NULL
+GROUP BY d.report_year, h.metric_code
+ORDER BY d.report_year, h.metric_code

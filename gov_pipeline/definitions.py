@@ -1,0 +1,26 @@
+"""The one Dagster entry point: `gov_pipeline.definitions:defs` (workspace.yaml, dg, tests)."""
+from __future__ import annotations
+
+import dagster as dg
+
+from gov_pipeline.defs.automation import (
+    daily_marts_refresh, process_reports_job, refresh_marts_job, report_inbox_sensor, rollup_automation_sensor,
+)
+from gov_pipeline.defs.core import core_tables, report_inventory
+from gov_pipeline.defs.marts import mart_assets
+from gov_pipeline.defs.raw import raw_reports
+from gov_pipeline.defs.ref import ref_assets
+from gov_pipeline.defs.staging import clean_reports
+from gov_pipeline.resources import build_resources
+from gov_pipeline.settings import get_settings
+
+defs = dg.Definitions(
+    assets=[raw_reports, clean_reports, core_tables, report_inventory, *ref_assets, *mart_assets],
+    jobs=[process_reports_job, refresh_marts_job],
+    schedules=[daily_marts_refresh],
+    sensors=[report_inbox_sensor, rollup_automation_sensor],
+    resources=build_resources(get_settings()),
+    # One process per run: the per-report text work parallelises itself across cores, and one
+    # process avoids the multiprocess executor's per-step start-up cost (~1.5-2 s a step).
+    executor=dg.in_process_executor,
+)

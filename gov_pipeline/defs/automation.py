@@ -1,0 +1,98 @@
+"""Sensors and schedules: the live inbox, declarative automation of the rollups, a daily backstop."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from gov_pipeline.defs.common import TABLE, reports_partitions
+from gov_pipeline.defs.core import CORE_TABLES
+from gov_pipeline.defs.marts import MART_KEYS
+from gov_pipeline.defs.ref import SOURCES
+from gov_pipeline.inbox import plan_tick
+from gov_pipeline.settings import get_settings
+
+PER_REPORT_KEYS = [dg.AssetKey(TABLE[n].key) for n in ("raw.reports", "staging.clean_reports", *CORE_TABLES)]
+PER_REPORT = dg.AssetSelection.assets(*PER_REPORT_KEYS)
+ROLLUP_KEYS = [dg.AssetKey(TABLE["core.report_inventory"].key), *(dg.AssetKey(TABLE[n].key) for n in SOURCES), *MART_KEYS]
+ROLLUPS = dg.AssetSelection.assets(*ROLLUP_KEYS)
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+
+process_reports_job = dg.define_asset_job(
+    "process_reports", selection=PER_REPORT, partitions_def=reports_partitions,
+    description="Decode, clean and parse a range of reports (single run for any number of partitions).")
+refresh_marts_job = dg.define_asset_job(
+    "refresh_marts", selection=ROLLUPS,
+    description="Prune removed reports, reload reference tables and rebuild every SQL rollup.")
+
+daily_marts_refresh = dg.ScheduleDefinition(
+    name="daily_marts_refresh", job=refresh_marts_job, cron_schedule="15 2 * * *",
+    execution_timezone="Asia/Shanghai", default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Backstop: rebuild the rollups every night at 02:15 (Beijing time) even if no report changed.")
+
+rollup_automation_sensor = dg.AutomationConditionSensorDefinition(
+    "rollup_automation_sensor", target=ROLLUPS, default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=15,
+    description="Refreshes core.report_inventory and the marts as soon as any report partition is updated "
+                "(eager, not blocked by missing or failed report partitions).")
+
+
+def contiguous_ranges(keys: list[str], order: list[str]) -> list[tuple[str, str]]:
+    """Group keys into runs of consecutive partitions in `order` (the dynamic partition order)."""
+    index = {k: i for i, k in enumerate(order)}
+    ranges: list[list] = []
+    for i in sorted(index[k] for k in keys if k in index):
+        if ranges and i == ranges[-1][1] + 1:
+            ranges[-1][1] = i
+        else:
+            ranges.append([i, i])
+    return [(order[a], order[b]) for a, b in ranges]
+
+
+def _fingerprint(items) -> str:
+    return hashlib.sha1("\n".join(items).encode("utf-8")).hexdigest()[:12]
+
+
+def _range_request(first: str, last: str, reason: str, fingerprint: str) -> dg.RunRequest:
+    return dg.RunRequest(
+        run_key=f"{reason}:{first}..{last}:{fingerprint}", asset_selection=PER_REPORT_KEYS + ROLLUP_KEYS,
+        tags={RANGE_START: first, RANGE_END: last, "gov/reason": reason})
+
+
+
+
+@dg.sensor(
+    name="report_inbox_sensor", minimum_interval_seconds=get_settings().sensor_interval_s,
+    asset_selection=PER_REPORT | ROLLUPS, default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Watches GOV_INBOX (recursive) for new, changed and removed reports. New files become "
+                "partitions and are processed in ONE run per tick; files are read only once stable across two ticks.",
+)
+def report_inbox_sensor(context: dg.SensorEvaluationContext):
+    settings = get_settings()
+    cursor = json.loads(context.cursor) if context.cursor else None
+    partitions = context.instance.get_dynamic_partitions(reports_partitions.name)
+    plan = plan_tick(Path(settings.inbox), cursor, set(partitions))
+    for refused in plan.refused:
+        context.log.warning(f"refused {refused.rel_path}: {refused.reason}")
+    order = [k for k in partitions if k not in set(plan.removed_keys)] + plan.new_keys
+    shas = plan.cursor["files"]
+    fingerprint = lambda ks: _fingerprint(f"{k}:{shas[k][3]}" for k in ks)  # noqa: E731
+    requests: list[dg.RunRequest] = []
+    if plan.new_keys:
+        requests.append(_range_request(plan.new_keys[0], plan.new_keys[-1], "new", fingerprint(plan.new_keys)))
+    for first, last in contiguous_ranges(plan.changed_keys, order):
+        requests.append(_range_request(first, last, "changed", fingerprint(plan.changed_keys)))
+    if plan.removed_keys and not requests:
+        requests.append(dg.RunRequest(run_key=f"removed:{_fingerprint(plan.removed_keys)}",
+                                      asset_selection=ROLLUP_KEYS, tags={"gov/reason": "removed"}))
+    dyn = []
+    if plan.new_keys:
+        dyn.append(reports_partitions.build_add_request(plan.new_keys))
+    if plan.removed_keys:
+        dyn.append(reports_partitions.build_delete_request(plan.removed_keys))
+    context.log.info(f"new={len(plan.new_keys)} changed={len(plan.changed_keys)} removed={len(plan.removed_keys)} "
+                     f"waiting={len(plan.waiting)} refused={len(plan.refused)} runs={len(requests)}")
+    return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=dyn,
+                           cursor=json.dumps(plan.cursor, separators=(",", ":"), ensure_ascii=False))

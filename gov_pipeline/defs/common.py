@@ -1,0 +1,98 @@
+"""Shared pieces of the Dagster layer: the partitions, policies and table metadata."""
+from __future__ import annotations
+
+import dagster as dg
+import pandas as pd
+
+from gov_pipeline.schemas import TABLES, TableDef, Validation
+
+OWNER = "team:data-platform"
+POOL = "duckdb"
+reports_partitions = dg.DynamicPartitionsDefinition(name="reports")
+SINGLE_RUN = dg.BackfillPolicy.single_run()
+RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)
+PREVIEW_ROWS = 10
+PREVIEW_CHARS = 60
+
+
+def column_schema(table: TableDef) -> dg.TableSchema:
+    return dg.TableSchema(columns=[
+        dg.TableColumn(name, column.metadata["duckdb"], description=column.description,
+                       constraints=dg.TableColumnConstraints(nullable=column.nullable))
+        for name, column in table.schema.columns.items()
+    ])
+
+
+def spec_metadata(table: TableDef) -> dict:
+    return {"dagster/column_schema": column_schema(table), "dagster/table_name": f"gov.{table.name}"}
+
+
+def markdown_preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS) -> dg.MetadataValue:
+    head = df.head(rows).copy()
+    for name in head.columns:
+        if head[name].dtype == object:
+            head[name] = head[name].map(
+                lambda v: (v[:PREVIEW_CHARS] + "…" if isinstance(v, str) and len(v) > PREVIEW_CHARS else v))
+            head[name] = head[name].map(lambda v: v.replace("\n", " ").replace("|", "/") if isinstance(v, str) else v)
+    return dg.MetadataValue.md(head.to_markdown(index=False) if len(head) else "_no rows_")
+
+
+def table_metadata(table: TableDef, df: pd.DataFrame, *, total_rows: int | None = None, **extra) -> dict:
+    """Metadata put on every materialisation: row counts, column schema and a Markdown preview."""
+    meta = {
+        "dagster/row_count": int(total_rows if total_rows is not None else len(df)),
+        "dagster/column_schema": column_schema(table),
+        "dagster/table_name": f"gov.{table.name}",
+        "preview": markdown_preview(df),
+    }
+    if total_rows is not None:
+        meta["rows_written_this_run"] = len(df)
+    meta.update(extra)
+    return meta
+
+
+def schema_check_spec(table: TableDef) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec("schema", asset=dg.AssetKey(table.key), blocking=True,
+                             description=f"Rows written to {table.name} satisfy its pandera schema; failing rows are "
+                                         "kept out of the table and logged to core.quality_issue.")
+
+
+def schema_check_result(table: TableDef, validation: Validation) -> dg.AssetCheckResult:
+    failures = validation.failures
+    meta = {"num_failing_rows": len(validation.dropped), "num_failure_cases": len(failures)}
+    if len(failures):
+        meta["failure_cases"] = dg.MetadataValue.md(
+            failures[["column", "check", "failure_case", "index"]].head(50).astype(str).to_markdown(index=False))
+    return dg.AssetCheckResult(asset_key=dg.AssetKey(table.key), check_name="schema",
+                               passed=len(validation.dropped) == 0,
+                               severity=dg.AssetCheckSeverity.WARN, metadata=meta)
+
+
+def require_valid(table: TableDef, validation: Validation) -> Validation:
+    """For raw and staging tables a failing row fails the run, with the failure cases shown."""
+    if len(validation.dropped):
+        cases = validation.failures[["column", "check", "failure_case", "index"]].head(50).astype(str)
+        raise dg.Failure(description=f"{len(validation.dropped)} row(s) of {table.name} failed its schema; nothing was written.",
+                         metadata={"failure_cases": dg.MetadataValue.md(cases.to_markdown(index=False))})
+    return validation
+
+
+def schema_issue_rows(table: TableDef, validation: Validation) -> list[dict]:
+    """core.quality_issue rows for the rows pandera kept out of a table."""
+    rows = []
+    if not len(validation.dropped):
+        return rows
+    cases = validation.failures.groupby("index")
+    for idx, row in validation.dropped.iterrows():
+        group = cases.get_group(idx) if idx in cases.groups else None
+        why = "; ".join(f"{c}: {k} ({v})" for c, k, v in group[["column", "check", "failure_case"]].itertuples(index=False)) if group is not None else "failed"
+        rows.append({"report_id": str(row.get("report_id", "")), "rule": f"schema:{table.name}",
+                     "severity": "error", "detail": f"row kept out of {table.name}: {why}"[:1000]})
+    return rows
+
+
+def count_rows(conn, table: str) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+TABLE = TABLES  # re-export for the layer modules

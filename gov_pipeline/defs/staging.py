@@ -1,0 +1,38 @@
+"""staging layer: cleaned text."""
+from __future__ import annotations
+
+import dagster as dg
+
+from gov_pipeline.defs.common import (
+    OWNER, POOL, RETRY, SINGLE_RUN, TABLE, count_rows, reports_partitions, require_valid,
+    schema_check_result, schema_check_spec, spec_metadata, table_metadata,
+)
+from gov_pipeline.frames import clean_row, frame
+from gov_pipeline.resources import Warehouse
+from gov_pipeline.schemas import validate
+from gov_pipeline.warehouse import read_reports, replace_reports
+
+CLEAN = TABLE["staging.clean_reports"]
+
+
+@dg.asset(
+    key=CLEAN.key, group_name="staging", deps=[TABLE["raw.reports"].key],
+    description=CLEAN.schema.description + " Rules and patterns: gov_pipeline/text/clean.py, assets/cleaning_rules.toml.",
+    partitions_def=reports_partitions, backfill_policy=SINGLE_RUN, retry_policy=RETRY, pool=POOL,
+    kinds={"python", "duckdb"}, owners=[OWNER], metadata=spec_metadata(CLEAN), check_specs=[schema_check_spec(CLEAN)],
+)
+def clean_reports(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    keys = list(context.partition_keys)
+    with warehouse.get_connection() as conn:
+        raw = read_reports(conn, "raw.reports", keys, ["report_id", "text"],
+                           where="t.text IS NOT NULL AND t.duplicate_of IS NULL")
+        rows = [clean_row(r.report_id, r.text) for r in raw.itertuples()]
+        validation = require_valid(CLEAN, validate(CLEAN, frame(CLEAN.name, rows)))
+        replace_reports(conn, {CLEAN.name: validation.valid}, keys)
+        total = count_rows(conn, CLEAN.name)
+    df = validation.valid
+    yield dg.MaterializeResult(asset_key=CLEAN.key, metadata=table_metadata(
+        CLEAN, df.drop(columns=["offset_runs"]), total_rows=total,
+        cleaning_failures=int(df["clean_error"].notna().sum()) if len(df) else 0,
+        chars_removed=int((df["raw_char_count"] - df["char_count"]).sum()) if len(df) else 0))
+    yield schema_check_result(CLEAN, validation)

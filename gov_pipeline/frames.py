@@ -1,0 +1,133 @@
+"""Turn the library's dataclasses into warehouse-shaped DataFrames (pure pandas)."""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable
+
+import json
+
+import pandas as pd
+
+from gov_pipeline.schemas import TABLES
+from gov_pipeline.text.clean import clean_report
+from gov_pipeline.text.model import Cleaned, ReportAnalysis
+from gov_pipeline.text.pipeline import compress_offsets
+
+
+def frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """A DataFrame with exactly the table's columns, in order, typed like the schema."""
+    tdef = TABLES[table]
+    if not rows:
+        return tdef.empty()
+    df = pd.DataFrame.from_records(rows, columns=tdef.columns)
+    for name, column in tdef.schema.columns.items():
+        duck = column.metadata["duckdb"]
+        if duck in ("INTEGER", "BIGINT"):
+            df[name] = pd.array(df[name], dtype="Int64")
+        elif duck in ("DATE", "TIMESTAMP"):
+            df[name] = pd.to_datetime(df[name])
+        elif duck == "DOUBLE":
+            df[name] = pd.to_numeric(df[name], errors="coerce").astype("float64")
+        elif duck == "BOOLEAN":
+            df[name] = df[name].astype(bool)
+        else:
+            df[name] = df[name].astype(object).where(df[name].notna(), None)
+    return df
+
+
+def clean_row(report_id: str, raw_text: str) -> dict:
+    """A staging.clean_reports row; a cleaning failure is recorded, never raised."""
+    try:
+        cleaned = clean_report(raw_text)
+    except Exception as exc:  # quarantined downstream with this reason
+        return {"report_id": report_id, "clean_text": None, "clean_error": f"{type(exc).__name__}: {exc}",
+                "char_count": 0, "raw_char_count": len(raw_text), "converted_from_traditional": False,
+                "rules_applied": "{}", "offset_runs": "[]", "page_published_on": None, "page_source": None}
+    published = cleaned.page_meta.get("published_on")
+    return {
+        "report_id": report_id, "clean_text": cleaned.text, "clean_error": None,
+        "char_count": len(cleaned.text), "raw_char_count": len(raw_text),
+        "converted_from_traditional": bool(cleaned.converted_from_traditional),
+        "rules_applied": json.dumps(dict(sorted(cleaned.rule_counts.items())), ensure_ascii=False),
+        "offset_runs": json.dumps(compress_offsets(cleaned.offsets)),
+        "page_published_on": _parse_date(published), "page_source": cleaned.page_meta.get("source"),
+    }
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def cleaned_from_row(row) -> Cleaned:
+    """Rebuild the library's Cleaned object from a staging row (offsets are not needed downstream)."""
+    page_meta = {}
+    if row.page_published_on is not None and not pd.isna(row.page_published_on):
+        page_meta["published_on"] = pd.Timestamp(row.page_published_on).date().isoformat()
+    if isinstance(row.page_source, str):
+        page_meta["source"] = row.page_source
+    return Cleaned(text=row.clean_text, offsets=[], page_meta=page_meta)
+
+
+class RawSpanMapper:
+    """Map clean-text spans to raw-text spans from [clean_start, raw_start, length] runs."""
+
+    def __init__(self, runs: list[list[int]]):
+        self.runs = runs
+        self.starts = [r[0] for r in runs]
+
+    def _raw(self, i: int) -> int:
+        if not self.runs:
+            return 0
+        k = max(0, bisect.bisect_right(self.starts, i) - 1)
+        clean_start, raw_start, length = self.runs[k]
+        return raw_start + min(i - clean_start, length - 1)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            pos = self._raw(start)
+            return pos, pos
+        return self._raw(start), self._raw(end - 1) + 1
+
+
+def core_frames(analyses: Iterable[ReportAnalysis], runs_by_report: dict[str, list[list[int]]]) -> dict[str, pd.DataFrame]:
+    dims, sections, metrics, keywords, issues = [], [], [], [], []
+    for a in analyses:
+        rid, m = a.report_id, a.meta
+        dims.append({
+            "report_id": rid, "title": m.title, "agency_name": m.agency_name, "agency_key": m.agency_key,
+            "admin_level": m.admin_level, "province": m.province, "city": m.city, "county": m.county,
+            "report_year": m.report_year, "report_kind": m.report_kind, "format_era": m.format_era,
+            "published_on": m.published_on if isinstance(m.published_on, dt.date) else None,
+            "doc_number": m.doc_number, "char_count": m.char_count,
+        })
+        for s in a.sections:
+            sections.append({
+                "report_id": rid, "section_id": s.section_id, "parent_section_id": s.parent_section_id,
+                "depth": s.depth, "ordinal": s.ordinal, "heading": s.heading, "topic": s.topic,
+                "body": s.body, "kind": s.kind, "char_start": s.char_start, "char_end": s.char_end,
+            })
+        mapper = RawSpanMapper(runs_by_report.get(rid, []))
+        for i, x in enumerate(a.metrics, start=1):
+            raw_start, raw_end = mapper.span(x.char_start, x.char_end)
+            metrics.append({
+                "report_id": rid, "metric_id": i, "metric_code": x.metric_code, "dimension": x.dimension,
+                "value": x.value, "unit": x.unit, "source_kind": x.source_kind, "qualifier": x.qualifier,
+                "is_redacted": bool(x.is_redacted), "section_id": x.section_id, "evidence": x.evidence,
+                "char_start": x.char_start, "char_end": x.char_end,
+                "raw_char_start": raw_start, "raw_char_end": raw_end,
+            })
+        for rank, (term, weight) in enumerate(a.keywords, start=1):
+            keywords.append({"report_id": rid, "term": term, "weight": float(weight), "rank": rank})
+        for issue in a.issues:
+            issues.append({"report_id": rid, "rule": issue.rule, "severity": issue.severity, "detail": issue.detail})
+    return {
+        "core.dim_report": frame("core.dim_report", dims),
+        "core.fact_section": frame("core.fact_section", sections),
+        "core.fact_metric": frame("core.fact_metric", metrics),
+        "core.fact_keyword": frame("core.fact_keyword", keywords),
+        "core.quality_issue": frame("core.quality_issue", issues),
+    }

@@ -1,0 +1,174 @@
+"""The inbox: which files are reports, and the stable partition key of each.
+
+Pure file-system logic shared by the sensor, the raw asset and `make demo`
+(no Dagster or DuckDB import).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# suffix -> reader. Only plain text is read today; adding ".html" or ".docx" here
+# (with a reader in gov_pipeline.text.decode) is all that is needed to accept them.
+READERS: dict[str, str] = {".txt": "text"}
+TEMP_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".swp", ".lock")
+MAX_KEY_LEN = 80
+_UNSAFE = re.compile(r"[^\w.\-]+")  # \w is Unicode-aware: CJK file names stay readable
+_DOTS = re.compile(r"\.{2,}")
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    key: str
+    rel_path: str
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class RefusedFile:
+    rel_path: str
+    reason: str
+
+
+def short_hash(text: str, n: int = 8) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+
+
+def partition_key_for(rel_path: str) -> str:
+    """Readable, valid, stable partition key for a file's path relative to the inbox.
+
+    `reports/2019/怀柔 年报.txt` -> `reports__2019__怀柔-年报-1a2b3c4d`. The short hash of the
+    relative path is appended whenever the readable slug is not the plain file stem (path
+    separators, unsafe characters, a non-.txt suffix, truncation), so two different paths can
+    never share a key.
+    """
+    p = Path(rel_path)
+    stem_path = str(p.with_suffix("")) if p.suffix else str(p)
+    slug = "__".join(_UNSAFE.sub("-", part).strip("-") for part in Path(stem_path).parts)
+    slug = _DOTS.sub(".", slug).strip(".-") or "report"
+    lossy = slug != stem_path or p.suffix.lower() != ".txt"
+    if len(slug) > MAX_KEY_LEN:
+        slug, lossy = slug[:MAX_KEY_LEN].rstrip(".-"), True
+    return f"{slug}-{short_hash(rel_path)}" if lossy else slug
+
+
+def is_candidate(rel_path: str) -> bool:
+    """Supported suffix, not hidden, not a temporary or office lock file."""
+    parts = Path(rel_path).parts
+    if any(part.startswith((".", "~$", "~")) for part in parts):
+        return False
+    name = parts[-1].lower()
+    if name.endswith(TEMP_SUFFIXES):
+        return False
+    return Path(name).suffix in READERS
+
+
+def scan_inbox(root: Path) -> tuple[list[InboxFile], list[RefusedFile]]:
+    """All candidate report files under root (recursive), sorted by key.
+
+    Symlinks are followed only when their target stays inside the inbox; others are refused.
+    Directory symlinks are not descended into.
+    """
+    root = Path(root)
+    files: list[InboxFile] = []
+    refused: list[RefusedFile] = []
+    if not root.is_dir():
+        return files, refused
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            if not is_candidate(rel):
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(real_root):
+                    refused.append(RefusedFile(rel, f"symlink points outside the inbox ({target})"))
+                    continue
+            try:
+                st = path.stat()
+            except OSError as exc:  # vanished or dangling link
+                refused.append(RefusedFile(rel, f"cannot stat: {exc.strerror or exc}"))
+                continue
+            files.append(InboxFile(partition_key_for(rel), rel, path, st.st_size, st.st_mtime_ns))
+    files.sort(key=lambda f: f.key)
+    return files, refused
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# What the inbox sensor does on each tick, as a pure function of the inbox and its cursor.
+
+@dataclass
+class TickPlan:
+    new_keys: list[str]  # files seen for the first time (stable) -> add partition + process
+    changed_keys: list[str]  # known files whose bytes changed (or that lost their first copy) -> re-process
+    removed_keys: list[str]  # partitions whose file left the inbox -> delete partition, prune rows
+    waiting: list[str]  # files still being written (size/mtime moved since the last look)
+    refused: list[RefusedFile]
+    cursor: dict
+
+
+def _sha16(path: Path) -> str | None:
+    try:
+        return file_sha256(path)[:16]
+    except OSError:
+        return None
+
+
+def plan_tick(root: Path, cursor: dict | None, partitions: set[str]) -> TickPlan:
+    """Compare the inbox with the cursor and the existing partitions.
+
+    Cursor: {"files": {key: [rel_path, size, mtime_ns, sha16]}, "seen": {rel_path: [size, mtime_ns]}}.
+    A file is read only once it has had the same size and mtime on two consecutive ticks.
+    """
+    cursor = cursor or {}
+    known: dict[str, list] = dict(cursor.get("files", {}))
+    seen_before: dict[str, list] = cursor.get("seen", {})
+    files, refused = scan_inbox(root)
+    new, changed, waiting = [], [], []
+    seen_now: dict[str, list] = {}
+    present = set()
+    for f in files:
+        present.add(f.key)
+        stamp = [f.size, f.mtime_ns]
+        entry = known.get(f.key)
+        if entry and entry[0] == f.rel_path and [entry[1], entry[2]] == stamp:
+            continue  # unchanged since processed
+        if seen_before.get(f.rel_path) != stamp:
+            seen_now[f.rel_path] = stamp  # first look at this version: wait for it to settle
+            waiting.append(f.key)
+            continue
+        sha = _sha16(f.path)
+        if sha is None:
+            continue
+        if entry and entry[3] == sha:
+            known[f.key] = [f.rel_path, f.size, f.mtime_ns, sha]  # touched, same bytes
+            continue
+        (changed if entry or f.key in partitions else new).append(f.key)
+        known[f.key] = [f.rel_path, f.size, f.mtime_ns, sha]
+    removed = sorted((set(known) | set(partitions)) - present)
+    removed_shas = {known[k][3] for k in removed if k in known}
+    for k in removed:
+        known.pop(k, None)
+    # a surviving copy of removed bytes may have been a duplicate: re-process it so it becomes the first copy
+    if removed_shas:
+        for key, entry in known.items():
+            if entry[3] in removed_shas and key not in new and key not in changed:
+                changed.append(key)
+    return TickPlan(sorted(new), sorted(changed), removed, sorted(waiting), refused,
+                    {"files": known, "seen": seen_now})

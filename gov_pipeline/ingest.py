@@ -1,0 +1,64 @@
+"""Reading report files into raw rows (no Dagster or DuckDB import)."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from gov_pipeline.inbox import InboxFile
+from gov_pipeline.text.decode import decode_report
+from gov_pipeline.text.model import QuarantineError
+
+
+@dataclass(frozen=True)
+class Previous:
+    content_sha256: str
+    ingested_at: dt.datetime
+
+
+def read_report(file: InboxFile, max_bytes: int) -> dict:
+    """One raw.reports row (without duplicate_of/ingested_at) for a file; never raises on bad content."""
+    if file.size > max_bytes:
+        h = hashlib.sha256()
+        with open(file.path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        return {"report_id": file.key, "source_path": file.rel_path, "content_sha256": h.hexdigest(),
+                "byte_size": file.size, "encoding": None, "text": None,
+                "decode_error": f"file is {file.size:,} bytes, over the {max_bytes:,}-byte limit (GOV_MAX_BYTES)"}
+    data = file.path.read_bytes()
+    row = {"report_id": file.key, "source_path": file.rel_path,
+           "content_sha256": hashlib.sha256(data).hexdigest(), "byte_size": len(data),
+           "encoding": None, "text": None, "decode_error": None}
+    try:
+        decoded = decode_report(data, max_bytes=max_bytes)
+        row["encoding"], row["text"] = decoded.encoding, decoded.text
+    except QuarantineError as err:
+        row["decode_error"] = err.reason
+    return row
+
+
+def ingest(keys: Sequence[str], files: Mapping[str, InboxFile], previous: Mapping[str, Previous],
+           canonical_by_sha: Mapping[str, str], max_bytes: int, now: dt.datetime) -> tuple[list[dict], list[str]]:
+    """raw.reports rows for `keys`, and the keys whose file is gone.
+
+    - ingested_at is kept from the previous row while the bytes are unchanged (idempotent re-runs);
+    - duplicate_of points at the first copy of the same bytes: a report outside this run
+      (`canonical_by_sha`) or, within the run, the smallest key.
+    """
+    rows, missing = [], []
+    first_in_run: dict[str, str] = {}
+    for key in sorted(keys):
+        file = files.get(key)
+        if file is None:
+            missing.append(key)
+            continue
+        row = read_report(file, max_bytes)
+        sha = row["content_sha256"]
+        prev = previous.get(key)
+        row["ingested_at"] = prev.ingested_at if prev and prev.content_sha256 == sha else now
+        canonical = canonical_by_sha.get(sha) or first_in_run.setdefault(sha, key)
+        row["duplicate_of"] = canonical if canonical != key else None
+        rows.append(row)
+    return rows, missing

@@ -1,0 +1,43 @@
+"""The project's Dagster instance settings (written to $DAGSTER_HOME/dagster.yaml)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from gov_pipeline.settings import REPO_ROOT
+
+DAGSTER_YAML = """\
+# Written by `python -m gov_pipeline.instance` (make demo / make dev). Edit gov_pipeline/instance.py instead.
+concurrency:
+  pools:
+    # Every step that opens the DuckDB warehouse is in the `duckdb` pool; DuckDB allows a single
+    # writer process, so the pool admits one step at a time, across all runs.
+    default_limit: 1
+  runs:
+    max_concurrent_runs: 4
+run_monitoring:
+  enabled: true
+run_retries:
+  enabled: true
+  max_retries: 1
+sensors:
+  use_threads: true
+  num_workers: 2
+telemetry:
+  enabled: false
+"""
+
+
+def ensure_dagster_home(home: Path | None = None) -> Path:
+    """Create the instance folder with its dagster.yaml (rewritten only when it differs)."""
+    home = Path(home or os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / "dagster.yaml"
+    if not target.exists() or target.read_text(encoding="utf-8") != DAGSTER_YAML:
+        target.write_text(DAGSTER_YAML, encoding="utf-8")
+    return home
+
+
+if __name__ == "__main__":
+    print(ensure_dagster_home(Path(sys.argv[1]) if len(sys.argv) > 1 else None))

@@ -1,0 +1,221 @@
+"""The warehouse contract: one pandera schema per table, and everything derived from it.
+
+Each column is declared once with its DuckDB type, pandas dtype, checks and description.
+From these schemas come the DuckDB DDL, the Dagster column schema shown in the UI, the
+validation run before every write, the asset checks, and the README's table docs are
+tested against them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+
+from gov_pipeline.text.model import (
+    ADMIN_LEVELS, FORMAT_ERAS, QUALIFIERS, REPORT_KINDS, SEVERITIES, SOURCE_KINDS, TOPICS,
+)
+
+_PANDAS = {
+    "VARCHAR": object, "BIGINT": "Int64", "INTEGER": "Int64", "DOUBLE": "float64",
+    "BOOLEAN": "bool", "TIMESTAMP": "datetime64[ns]", "DATE": "datetime64[ns]",
+}
+
+
+def col(duck: str, description: str, *, nullable: bool = False, checks=None) -> pa.Column:
+    checks = [checks] if isinstance(checks, pa.Check) else list(checks or [])
+    if duck == "VARCHAR":
+        # object columns: every non-null value must be a str
+        checks.insert(0, pa.Check(lambda s: s.map(lambda v: isinstance(v, str)), element_wise=False,
+                                  name="is_string", ignore_na=True))
+    return pa.Column(_PANDAS[duck], checks=checks, nullable=nullable, description=description,
+                     metadata={"duckdb": duck}, coerce=duck not in ("VARCHAR",))
+
+
+def one_of(values) -> pa.Check:
+    return pa.Check.isin(list(values))
+
+
+def _span_ok(df: pd.DataFrame) -> pd.Series:
+    return df["char_end"] >= df["char_start"]
+
+
+@dataclass(frozen=True)
+class TableDef:
+    name: str  # "schema.table"
+    schema: pa.DataFrameSchema
+    partitioned: bool  # rows belong to one report (report_id) and are replaced per report
+
+    @property
+    def key(self) -> list[str]:
+        return self.name.split(".")
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.schema.columns)
+
+    def ddl(self) -> str:
+        cols = ",\n  ".join(f'"{n}" {c.metadata["duckdb"]}' for n, c in self.schema.columns.items())
+        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n  {cols}\n)"
+
+    def empty(self) -> pd.DataFrame:
+        return pd.DataFrame({n: pd.Series(dtype=c.dtype.type if c.dtype else object)
+                             for n, c in self.schema.columns.items()})
+
+
+def _table(name, description, columns, *, unique=None, partitioned=True, checks=None) -> TableDef:
+    schema = pa.DataFrameSchema(columns, name=name, description=description, unique=unique,
+                                strict=True, ordered=False, checks=checks or [], report_duplicates="all")
+    return TableDef(name, schema, partitioned)
+
+
+_report_id = lambda: col("VARCHAR", "Partition key of the report (stable, derived from the file name).")  # noqa: E731
+_nonneg = pa.Check.ge(0)
+
+TABLES: dict[str, TableDef] = {t.name: t for t in [
+    _table("raw.reports", "One row per report file as it arrived: bytes' hash and the decoded text.", {
+        "report_id": _report_id(),
+        "source_path": col("VARCHAR", "Path of the file relative to the inbox."),
+        "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes.", checks=pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+        "byte_size": col("BIGINT", "Size of the file in bytes.", checks=_nonneg),
+        "encoding": col("VARCHAR", "Detected text encoding (utf-8, utf-8-sig, utf-16-le, gb18030, ...); NULL if undecodable.", nullable=True),
+        "text": col("VARCHAR", "Decoded text, unchanged; NULL if undecodable.", nullable=True),
+        "decode_error": col("VARCHAR", "Why the file could not be decoded (the quarantine reason); NULL if it decoded.", nullable=True),
+        "duplicate_of": col("VARCHAR", "report_id of an earlier byte-identical file; NULL if this file is the first copy.", nullable=True),
+        "ingested_at": col("TIMESTAMP", "UTC time this content was first ingested (kept while the bytes are unchanged)."),
+    }, unique=["report_id"]),
+    _table("staging.clean_reports", "Cleaned text of each decoded, non-duplicate report, with cleaning bookkeeping.", {
+        "report_id": _report_id(),
+        "clean_text": col("VARCHAR", "Text after every cleaning rule (chrome, wrappers, page markers, placeholders removed; normalised); NULL if cleaning failed.", nullable=True),
+        "clean_error": col("VARCHAR", "Why cleaning failed (the report is then quarantined); NULL on success.", nullable=True),
+        "char_count": col("BIGINT", "Characters in clean_text.", checks=_nonneg),
+        "raw_char_count": col("BIGINT", "Characters in the decoded raw text.", checks=_nonneg),
+        "converted_from_traditional": col("BOOLEAN", "True when the text was Traditional script and was converted to Simplified."),
+        "rules_applied": col("VARCHAR", "JSON object: cleaning rule name -> times it fired."),
+        "offset_runs": col("VARCHAR", "JSON list of [clean_start, raw_start, length] runs mapping clean_text offsets back to raw.reports.text."),
+        "page_published_on": col("DATE", "Publication date captured from the web page's 发布日期/发布时间 line before it was removed.", nullable=True),
+        "page_source": col("VARCHAR", "Publisher captured from the page's 来源 line.", nullable=True),
+    }, unique=["report_id"]),
+    _table("core.dim_report", "One row per successfully parsed report: who wrote it, for which year, in which format.", {
+        "report_id": _report_id(),
+        "title": col("VARCHAR", "Report title as written; NULL when the text has no title line.", nullable=True),
+        "agency_name": col("VARCHAR", "Issuing agency in the fullest form found (signature, title, body).", nullable=True),
+        "agency_key": col("VARCHAR", "Canonical agency key, stable across years and the 2018-2019 环保局→生态环境局 rename: province/city/county/生态环境.", nullable=True),
+        "admin_level": col("VARCHAR", "province | city | county | unknown (districts, banners, county-level cities are county).", checks=one_of(ADMIN_LEVELS)),
+        "province": col("VARCHAR", "Province-level division, from the region gazetteer.", nullable=True),
+        "city": col("VARCHAR", "Prefecture-level division (municipalities repeat the province).", nullable=True),
+        "county": col("VARCHAR", "County-level division.", nullable=True),
+        "report_year": col("INTEGER", "Year the report covers (statistics period and body beat the title).", nullable=True, checks=pa.Check.in_range(2000, 2035)),
+        "report_kind": col("VARCHAR", "annual_report | half_year_summary | quarterly_report | work_summary | other.", checks=one_of(REPORT_KINDS)),
+        "format_era": col("VARCHAR", "narrative | table_2014 | table_2019 | table_2021 (statistics-table generation found).", checks=one_of(FORMAT_ERAS)),
+        "published_on": col("DATE", "Publication date from the web page or the signature; NULL when no full date is stated.", nullable=True),
+        "doc_number": col("VARCHAR", "Normalised document number of the report or its cover letter, e.g. 鄂环字〔2017〕106号.", nullable=True),
+        "char_count": col("BIGINT", "Characters in the clean text.", checks=_nonneg),
+    }, unique=["report_id"]),
+    _table("core.fact_section", "The section tree of each report, with topics and spans in the clean text.", {
+        "report_id": _report_id(),
+        "section_id": col("INTEGER", "1-based id of the section within its report, in document order.", checks=pa.Check.ge(1)),
+        "parent_section_id": col("INTEGER", "section_id of the parent; NULL at the top level.", nullable=True),
+        "depth": col("INTEGER", "1 for top-level parts, 2 for (一), 3 for 1., 4 for (1).", checks=pa.Check.in_range(1, 9)),
+        "ordinal": col("INTEGER", "1-based position among its siblings.", checks=pa.Check.ge(1)),
+        "heading": col("VARCHAR", "Heading text without its marker; '' for the preamble."),
+        "topic": col("VARCHAR", "Topic from ref.topic.", checks=one_of(TOPICS)),
+        "body": col("VARCHAR", "The section's own text (up to its first child section)."),
+        "kind": col("VARCHAR", "heading | preamble | cover_letter | statistics_table.", checks=one_of(("heading", "preamble", "cover_letter", "statistics_table"))),
+        "char_start": col("INTEGER", "Start offset (inclusive) in staging.clean_reports.clean_text.", checks=_nonneg),
+        "char_end": col("INTEGER", "End offset (exclusive), covering all descendants.", checks=_nonneg),
+    }, unique=["report_id", "section_id"], checks=[pa.Check(_span_ok, name="char_end_ge_start")]),
+    _table("core.fact_metric", "Every figure extracted from a report, with provenance.", {
+        "report_id": _report_id(),
+        "metric_id": col("INTEGER", "1-based id of the figure within its report.", checks=pa.Check.ge(1)),
+        "metric_code": col("VARCHAR", "Code from ref.metric_catalog."),
+        "dimension": col("VARCHAR", "NULL for the headline figure; else key=value pairs joined by ';' (e.g. applicant=natural_person).", nullable=True),
+        "value": col("DOUBLE", "The figure in the catalogue unit; NULL when the cell is blank or the digits are redacted.", nullable=True),
+        "unit": col("VARCHAR", "Unit after normalisation (条, 件, 万元, 人, 次, 人次, %).", nullable=True),
+        "source_kind": col("VARCHAR", "table | narrative.", checks=one_of(SOURCE_KINDS)),
+        "qualifier": col("VARCHAR", "NULL | approx | as_of | cumulative | partial_period | negation.", nullable=True, checks=one_of(QUALIFIERS)),
+        "is_redacted": col("BOOLEAN", "True when the digits were redacted with x in the source (2xxx)."),
+        "section_id": col("INTEGER", "Section the evidence sits in (core.fact_section).", nullable=True),
+        "evidence": col("VARCHAR", "The sentence or table row the figure was read from."),
+        "char_start": col("INTEGER", "Start of the evidence in clean_text.", checks=_nonneg),
+        "char_end": col("INTEGER", "End of the evidence in clean_text (exclusive).", checks=_nonneg),
+        "raw_char_start": col("INTEGER", "Start of the evidence in raw.reports.text.", checks=_nonneg),
+        "raw_char_end": col("INTEGER", "End of the evidence in raw.reports.text (exclusive).", checks=_nonneg),
+    }, unique=["report_id", "metric_id"], checks=[pa.Check(_span_ok, name="char_end_ge_start")]),
+    _table("core.fact_keyword", "Top TF-IDF keywords of each report (jieba with the domain dictionary).", {
+        "report_id": _report_id(),
+        "term": col("VARCHAR", "Keyword."),
+        "weight": col("DOUBLE", "TF-IDF weight.", checks=_nonneg),
+        "rank": col("INTEGER", "1 = strongest.", checks=pa.Check.in_range(1, 100)),
+    }, unique=["report_id", "rank"]),
+    _table("core.quality_issue", "Data-quality findings: consistency rules, schema violations, year conflicts.", {
+        "report_id": _report_id(),
+        "rule": col("VARCHAR", "Rule name (e.g. staff_sum, request_balance, prose_table_mismatch, schema:core.fact_metric)."),
+        "severity": col("VARCHAR", "error | warning | info.", checks=one_of(SEVERITIES)),
+        "detail": col("VARCHAR", "What was found, with the figures."),
+    }),
+    _table("core.quarantine", "Reports that could not be decoded or parsed, with the reason; the rest of the run goes on.", {
+        "report_id": _report_id(),
+        "source_path": col("VARCHAR", "Path of the file relative to the inbox."),
+        "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes."),
+        "stage": col("VARCHAR", "decode | parse.", checks=one_of(("decode", "parse"))),
+        "reason": col("VARCHAR", "Human-readable reason."),
+        "detected_at": col("TIMESTAMP", "UTC time the bytes were first ingested."),
+    }, unique=["report_id"]),
+    _table("core.report_inventory", "Every report file currently in the inbox and its status; the step that prunes removed reports.", {
+        "report_id": _report_id(),
+        "source_path": col("VARCHAR", "Path of the file relative to the inbox."),
+        "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes."),
+        "status": col("VARCHAR", "loaded | duplicate | quarantined | pending.", checks=one_of(("loaded", "duplicate", "quarantined", "pending"))),
+        "duplicate_of": col("VARCHAR", "For duplicates: the report_id of the first byte-identical copy.", nullable=True),
+        "reason": col("VARCHAR", "Quarantine reason, if any.", nullable=True),
+    }, unique=["report_id"], partitioned=False),
+    _table("ref.metric_catalog", "The metric catalogue (assets/metric_catalog.csv).", {
+        "code": col("VARCHAR", "Metric code used in core.fact_metric."),
+        "label_zh": col("VARCHAR", "Chinese label."),
+        "aliases": col("VARCHAR", "Other Chinese labels, '|'-separated.", nullable=True),
+        "unit": col("VARCHAR", "Unit of value."),
+        "eras": col("VARCHAR", "Formats that state it, '|'-separated (narrative, table_2014, table_2019, table_2021)."),
+        "is_headline": col("BOOLEAN", "True for the cross-year headline figures that get a column in marts.report_metrics_wide."),
+        "description": col("VARCHAR", "What the figure means."),
+        "min_value": col("DOUBLE", "Sanity lower bound (NULL = none).", nullable=True),
+        "max_value": col("DOUBLE", "Sanity upper bound (NULL = none).", nullable=True),
+    }, unique=["code"], partitioned=False),
+    _table("ref.topic", "The section topic taxonomy (assets/topic_taxonomy.csv).", {
+        "topic": col("VARCHAR", "Topic code used in core.fact_section.", checks=one_of(TOPICS)),
+        "label_zh": col("VARCHAR", "Chinese label."),
+        "description": col("VARCHAR", "What sections of this topic contain."),
+        "heading_terms": col("VARCHAR", "Terms that mark the topic in a heading, '|'-separated.", nullable=True),
+        "body_terms": col("VARCHAR", "Terms that mark the topic in a body, '|'-separated.", nullable=True),
+    }, unique=["topic"], partitioned=False),
+]}
+
+PER_REPORT_TABLES = [t for t in TABLES.values() if t.partitioned]
+
+
+@dataclass
+class Validation:
+    valid: pd.DataFrame  # rows that passed, coerced to the schema's dtypes
+    failures: pd.DataFrame  # pandera failure cases (column, check, failure_case, index)
+    dropped: pd.DataFrame  # the rows that failed (never written)
+
+
+class SchemaViolation(Exception):
+    """A whole-table failure (missing column, wrong type) that no row filtering can fix."""
+
+
+def validate(table: TableDef, df: pd.DataFrame) -> Validation:
+    """Validate lazily; rows that fail a check are split off, table-level failures raise."""
+    df = df.reset_index(drop=True)
+    try:
+        return Validation(table.schema.validate(df, lazy=True), pd.DataFrame(), df.iloc[0:0])
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+        if cases["index"].isna().any():
+            table_level = cases[cases["index"].isna()].head(20)
+            raise SchemaViolation(f"{table.name} failed validation:\n{table_level.to_string()}") from err
+        bad = sorted({int(i) for i in cases["index"]})
+        dropped = df.loc[bad]
+        valid = table.schema.validate(df.drop(index=bad), lazy=True)
+        return Validation(valid, cases, dropped)
+

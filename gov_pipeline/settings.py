@@ -1,0 +1,46 @@
+"""The one settings object. Every path or knob the pipeline reads comes from here.
+
+Environment overrides:
+  GOV_INBOX        folder watched for reports (default: <repo>/seeds)
+  GOV_WAREHOUSE    DuckDB file (default: <repo>/warehouse/gov.duckdb)
+  GOV_WORKERS      processes for the per-report text work (default: CPU count, max 8)
+  GOV_SEGMENTER    jieba (reference, default) | rjieba (faster binding)
+  GOV_MAX_BYTES    largest report accepted, in bytes (default 20 MiB)
+  GOV_SENSOR_INTERVAL  seconds between inbox sensor ticks (default 15)
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    inbox: Path
+    warehouse: Path
+    workers: int
+    segmenter: str
+    max_bytes: int
+    sensor_interval_s: int
+    sql_dir: Path
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        return cls(
+            inbox=Path(env.get("GOV_INBOX") or REPO_ROOT / "seeds").resolve(),
+            warehouse=Path(env.get("GOV_WAREHOUSE") or REPO_ROOT / "warehouse" / "gov.duckdb").resolve(),
+            workers=max(1, int(env.get("GOV_WORKERS") or min(os.cpu_count() or 1, 8))),
+            segmenter=env.get("GOV_SEGMENTER") or "jieba",
+            max_bytes=int(env.get("GOV_MAX_BYTES") or 20 * 1024 * 1024),
+            sensor_interval_s=int(env.get("GOV_SENSOR_INTERVAL") or 15),
+            sql_dir=Path(env.get("GOV_SQL_DIR") or REPO_ROOT / "dbt_like_sql").resolve(),
+        )
+
+
+def get_settings() -> Settings:
+    """Settings read fresh from the environment (cheap; lets tests override env vars)."""
+    return Settings.from_env()

@@ -1,0 +1,137 @@
+"""Small dataclasses shared by every stage of the text library.
+
+The text library is pure: functions over strings and these dataclasses, with no
+Dagster or DuckDB import. The Dagster layer turns these objects into tables.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+ADMIN_LEVELS = ("province", "city", "county", "unknown")
+REPORT_KINDS = ("annual_report", "half_year_summary", "quarterly_report", "work_summary", "other")
+FORMAT_ERAS = ("narrative", "table_2014", "table_2019", "table_2021")
+SOURCE_KINDS = ("table", "narrative")
+QUALIFIERS = ("approx", "as_of", "cumulative", "partial_period", "negation")
+TOPICS = (
+    "overview", "proactive_disclosure", "on_request", "review_litigation",
+    "problems_improvements", "next_steps", "cover_letter", "statistics_table", "other",
+)
+
+
+class QuarantineError(Exception):
+    """A report that cannot be read; `reason` is shown in core.quarantine."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One data-quality finding about a report (a row of core.quality_issue)."""
+
+    rule: str
+    severity: str  # one of SEVERITIES
+    detail: str
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # normalised codec name, e.g. "utf-8", "utf-8-sig", "utf-16", "gb18030"
+
+
+@dataclass
+class Cleaned:
+    """Cleaned text plus an offset map back into the raw (decoded) text.
+
+    offsets[i] is the index in the raw text of clean character i, so
+    len(offsets) == len(text). Characters inserted by cleaning (e.g. a restored
+    《) map to the raw index of the character they replace or follow.
+    """
+
+    text: str
+    offsets: list[int]
+    page_meta: dict[str, str] = field(default_factory=dict)  # published_on (YYYY-MM-DD), source, page_title
+    rule_counts: dict[str, int] = field(default_factory=dict)  # rule name -> times applied
+    converted_from_traditional: bool = False
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the clean text to a span of the raw text."""
+        if not self.offsets:
+            return (0, 0)
+        if end <= start:
+            pos = self.offsets[min(start, len(self.offsets) - 1)]
+            return (pos, pos)
+        return (self.offsets[start], self.offsets[end - 1] + 1)
+
+    def clean_index(self, raw_index: int) -> int:
+        """The first clean index whose raw offset is >= raw_index."""
+        return bisect.bisect_left(self.offsets, raw_index)
+
+
+@dataclass
+class Section:
+    """A node of the section tree. Spans are half-open offsets into the clean text."""
+
+    section_id: int  # 1-based, document order
+    parent_section_id: int | None
+    depth: int  # 1 = top level
+    ordinal: int  # 1-based position among its siblings
+    heading: str  # '' for the preamble
+    body: str
+    char_start: int
+    char_end: int
+    marker: str = ""  # '一、', '（一）', '1.', ... ; '' for preamble / cover letter / table
+    kind: str = "heading"  # heading | preamble | cover_letter | statistics_table
+    topic: str = "other"  # one of TOPICS
+
+
+@dataclass
+class ReportMeta:
+    title: str | None = None
+    agency_name: str | None = None
+    agency_key: str | None = None
+    admin_level: str = "unknown"
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    report_year: int | None = None
+    report_kind: str = "other"
+    format_era: str = "narrative"
+    published_on: dt.date | None = None
+    doc_number: str | None = None
+    char_count: int = 0
+
+
+@dataclass
+class Metric:
+    """One extracted figure with provenance (a row of core.fact_metric)."""
+
+    metric_code: str
+    value: float | None
+    unit: str | None
+    source_kind: str  # 'table' | 'narrative'
+    evidence: str  # the sentence or table row it was read from
+    char_start: int  # span of the figure's evidence in the clean text
+    char_end: int
+    dimension: str | None = None  # None = headline; else 'applicant=natural_person' etc.
+    qualifier: str | None = None  # None or one of QUALIFIERS
+    is_redacted: bool = False
+    section_id: int | None = None
+
+
+@dataclass
+class ReportAnalysis:
+    """Everything the library reads out of one report."""
+
+    report_id: str
+    cleaned: Cleaned
+    meta: ReportMeta
+    sections: list[Section]
+    metrics: list[Metric]
+    keywords: list[tuple[str, float]]
+    issues: list[Issue]

@@ -1,0 +1,96 @@
+"""The whole library in one call per report, and a parallel driver for many reports."""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from gov_pipeline.text.clean import clean_report
+from gov_pipeline.text.consistency import check_consistency
+from gov_pipeline.text.keywords import top_keywords
+from gov_pipeline.text.metadata import extract_metadata
+from gov_pipeline.text.model import Cleaned, ReportAnalysis
+from gov_pipeline.text.prose import extract_prose_metrics
+from gov_pipeline.text.sections import parse_sections
+from gov_pipeline.text.segment import get_segmenter
+from gov_pipeline.text.tables import detect_table_era, extract_table_metrics
+from gov_pipeline.text.topics import assign_topics
+
+N_KEYWORDS = 20
+
+
+def compress_offsets(offsets: list[int]) -> list[list[int]]:
+    """[clean_start, raw_start, length] runs of an offset map (consecutive raw indices merge)."""
+    runs: list[list[int]] = []
+    for i, raw in enumerate(offsets):
+        if runs and raw == runs[-1][1] + runs[-1][2] and i == runs[-1][0] + runs[-1][2]:
+            runs[-1][2] += 1
+        else:
+            runs.append([i, raw, 1])
+    return runs
+
+
+def expand_runs(runs: list[list[int]]) -> list[int]:
+    offsets: list[int] = []
+    for _clean_start, raw_start, length in runs:
+        offsets.extend(range(raw_start, raw_start + length))
+    return offsets
+
+
+def analyse_clean(report_id: str, cleaned: Cleaned, segmenter: str = "jieba") -> ReportAnalysis:
+    """Sections, metadata, metrics, consistency and keywords of an already cleaned report."""
+    text = cleaned.text
+    seg = get_segmenter(segmenter)
+    sections = parse_sections(text)
+    assign_topics(sections, seg)
+    meta, issues = extract_metadata(text, cleaned.page_meta, sections)
+    era = detect_table_era(text, meta.report_year)
+    meta.format_era = era or "narrative"
+    meta.char_count = len(text)
+    metrics, table_issues = extract_table_metrics(text, sections, era) if era else ([], [])
+    metrics = list(metrics) + extract_prose_metrics(text, sections)
+    issues = list(issues) + list(table_issues) + check_consistency(metrics)
+    keywords = top_keywords(text, N_KEYWORDS, seg)
+    return ReportAnalysis(report_id, cleaned, meta, sections, metrics, keywords, issues)
+
+
+def analyse_raw(report_id: str, raw_text: str, segmenter: str = "jieba") -> ReportAnalysis:
+    """Clean, then analyse: the bare library path used by the benchmark."""
+    return analyse_clean(report_id, clean_report(raw_text), segmenter)
+
+
+@dataclass(frozen=True)
+class Failure:
+    report_id: str
+    reason: str
+
+
+def _work(args: tuple[str, Cleaned, str]) -> ReportAnalysis | Failure:
+    report_id, cleaned, segmenter = args
+    try:
+        return analyse_clean(report_id, cleaned, segmenter)
+    except Exception as exc:  # one bad report must not stop the run: it is quarantined
+        return Failure(report_id, f"{type(exc).__name__}: {exc}")
+
+
+def analyse_many(items: Iterable[tuple[str, Cleaned]], workers: int = 1, segmenter: str = "jieba",
+                 min_parallel: int = 40) -> Iterator[ReportAnalysis | Failure]:
+    """Analyse reports, in order, over `workers` forked processes.
+
+    The segmenter (and its dictionary) is loaded once in the parent before forking, so each
+    worker shares it instead of loading it again.
+    """
+    items = [(rid, cleaned, segmenter) for rid, cleaned in items]
+    if workers <= 1 or len(items) < min_parallel or "fork" not in mp.get_all_start_methods():
+        yield from map(_work, items)
+        return
+    get_segmenter(segmenter)
+    ctx = mp.get_context("fork")
+    chunk = max(1, min(64, len(items) // (workers * 8)))
+    with ctx.Pool(processes=workers) as pool:
+        yield from pool.imap(_work, items, chunksize=chunk)
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))

@@ -1,0 +1,127 @@
+"""DuckDB reads and writes for the warehouse (no Dagster import).
+
+Per-report tables are replaced report by report: in ONE transaction, the rows of the run's
+reports are deleted from every table written and the new rows inserted, so a crash leaves
+either the old rows or the new ones. Report ids are joined from a registered frame, never
+spliced into an `IN (...)` list.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import duckdb
+import pandas as pd
+
+from gov_pipeline.schemas import TABLES, TableDef
+
+SCHEMAS = ("raw", "staging", "core", "ref", "marts")
+
+
+def ensure_tables(conn: duckdb.DuckDBPyConnection, tables: Iterable[TableDef] | None = None) -> None:
+    for schema in SCHEMAS:
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    for table in tables if tables is not None else TABLES.values():
+        conn.execute(table.ddl())
+
+
+def _ids_frame(report_ids: Iterable[str]) -> pd.DataFrame:
+    return pd.DataFrame({"report_id": pd.Series(sorted(set(report_ids)), dtype=object)})
+
+
+def _insert(conn: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:
+    if len(df):
+        conn.register("_gov_rows", df)
+        try:
+            conn.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _gov_rows")
+        finally:
+            conn.unregister("_gov_rows")
+
+
+def replace_reports(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame],
+                    report_ids: Iterable[str]) -> None:
+    """Replace the rows of `report_ids` in every table of `frames`, atomically."""
+    ensure_tables(conn, [TABLES[name] for name in frames])
+    conn.register("_gov_ids", _ids_frame(report_ids))
+    try:
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            for name, df in frames.items():
+                conn.execute(f"DELETE FROM {name} WHERE report_id IN (SELECT report_id FROM _gov_ids)")
+                _insert(conn, name, df)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.unregister("_gov_ids")
+
+
+def replace_table(conn: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:
+    """Replace the whole content of an unpartitioned table, atomically."""
+    ensure_tables(conn, [TABLES[name]])
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        conn.execute(f"DELETE FROM {name}")
+        _insert(conn, name, df)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def read_reports(conn: duckdb.DuckDBPyConnection, name: str, report_ids: Iterable[str],
+                 columns: Iterable[str] | None = None, where: str = "TRUE") -> pd.DataFrame:
+    """Rows of a per-report table for the given reports (joined, not IN-listed)."""
+    ensure_tables(conn, [TABLES[name]])
+    cols = ", ".join(f"t.{c}" for c in columns) if columns else "t.*"
+    conn.register("_gov_ids", _ids_frame(report_ids))
+    try:
+        return conn.execute(
+            f"SELECT {cols} FROM {name} t JOIN _gov_ids USING (report_id) WHERE {where} ORDER BY t.report_id"
+        ).df()
+    finally:
+        conn.unregister("_gov_ids")
+
+
+def prune_reports(conn: duckdb.DuckDBPyConnection, active_ids: Iterable[str]) -> dict[str, int]:
+    """Delete every per-report row whose report is no longer in the inbox, atomically."""
+    tables = [t for t in TABLES.values() if t.partitioned]
+    ensure_tables(conn, tables)
+    conn.register("_gov_active", _ids_frame(active_ids))
+    deleted: dict[str, int] = {}
+    try:
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            for t in tables:
+                n = conn.execute(
+                    f"SELECT count(*) FROM {t.name} WHERE report_id NOT IN (SELECT report_id FROM _gov_active)"
+                ).fetchone()[0]
+                if n:
+                    conn.execute(f"DELETE FROM {t.name} WHERE report_id NOT IN (SELECT report_id FROM _gov_active)")
+                deleted[t.name] = int(n)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.unregister("_gov_active")
+    return deleted
+
+
+def first_copies(conn: duckdb.DuckDBPyConnection, exclude: Iterable[str]) -> dict[str, str]:
+    """content_sha256 -> report_id of the first (non-duplicate) copy, among reports not in `exclude`."""
+    ensure_tables(conn, [TABLES["raw.reports"]])
+    conn.register("_gov_ids", _ids_frame(exclude))
+    try:
+        return dict(conn.execute(
+            "SELECT content_sha256, min(report_id) FROM raw.reports WHERE duplicate_of IS NULL "
+            "AND report_id NOT IN (SELECT report_id FROM _gov_ids) GROUP BY 1").fetchall())
+    finally:
+        conn.unregister("_gov_ids")
+
+
+def build_model(conn: duckdb.DuckDBPyConnection, qualified: str, sql: str) -> int:
+    """CREATE OR REPLACE a SQL model's table; returns its row count."""
+    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {qualified.split('.')[0]}")
+    conn.execute(f"CREATE OR REPLACE TABLE {qualified} AS\n{sql}")
+    return int(conn.execute(f"SELECT count(*) FROM {qualified}").fetchone()[0])
