@@ -42,15 +42,17 @@ def materialize_all(defs: dg.Definitions, instance: dg.DagsterInstance, settings
 def summary(warehouse: Path) -> str:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        q = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
-        lines = [
-            f"warehouse: {warehouse}",
-            f"reports loaded:      {q(\"SELECT count(*) FROM core.report_inventory WHERE status = 'loaded'\")}",
-            f"quarantined:         {q('SELECT count(*) FROM core.quarantine')}",
-            f"duplicates:          {q(\"SELECT count(*) FROM core.report_inventory WHERE status = 'duplicate'\")}",
-            f"sections:            {q('SELECT count(*) FROM core.fact_section')}",
-            f"metrics:             {q('SELECT count(*) FROM core.fact_metric')}",
-            f"quality issues:      {q('SELECT count(*) FROM core.quality_issue')}",
+        counts = {
+            "reports loaded": "SELECT count(*) FROM core.report_inventory WHERE status = 'loaded'",
+            "quarantined": "SELECT count(*) FROM core.quarantine",
+            "duplicates": "SELECT count(*) FROM core.report_inventory WHERE status = 'duplicate'",
+            "sections": "SELECT count(*) FROM core.fact_section",
+            "metrics": "SELECT count(*) FROM core.fact_metric",
+            "quality issues": "SELECT count(*) FROM core.quality_issue",
+        }
+        lines = [f"warehouse: {warehouse}"]
+        lines += [f"{label + ':':<16}{con.execute(sql).fetchone()[0]:>6}" for label, sql in counts.items()]
+        lines += [
             "",
             "marts.report_metrics_wide (first rows):",
         ]

@@ -1,5 +1,4 @@
 """Sensors and schedules: the live inbox, declarative automation of the rollups, a daily backstop."""
-from __future__ import annotations
 
 import hashlib
 import json

@@ -1,10 +1,14 @@
 """Shared pieces of the Dagster layer: the partitions, policies and table metadata."""
-from __future__ import annotations
+
+import warnings
 
 import dagster as dg
 import pandas as pd
 
 from gov_pipeline.schemas import TABLES, TableDef, Validation
+
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
+warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
 OWNER = "team:data-platform"
 POOL = "duckdb"

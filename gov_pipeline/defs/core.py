@@ -1,5 +1,4 @@
 """core layer: reports parsed into dimensions and facts, validated before they are written."""
-from __future__ import annotations
 
 import json
 

@@ -1,5 +1,4 @@
 """marts layer: one asset per SQL file in dbt_like_sql/, lineage read from the SQL."""
-from __future__ import annotations
 
 import dagster as dg
 
@@ -19,7 +18,7 @@ def _mart_schema(conn, qualified: str) -> dg.TableSchema:
 
 def build_mart_asset(model: SqlModel) -> dg.AssetsDefinition:
     @dg.asset(
-        key=model.key, name=f"{model.schema}__{model.name}", group_name=model.schema,
+        key=model.key, group_name=model.schema,
         deps=[dg.AssetKey(d.split(".")) for d in model.deps],
         description=model.description or f"SQL model {model.path.name}",
         code_version=model.code_version, pool=POOL, kinds={"sql", "duckdb"}, owners=[OWNER],

@@ -1,5 +1,4 @@
 """raw layer: report files as they arrived."""
-from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path

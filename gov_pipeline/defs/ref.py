@@ -1,5 +1,4 @@
 """ref layer: the reference data in assets/, copied into the warehouse for SQL users."""
-from __future__ import annotations
 
 import hashlib
 
@@ -39,7 +38,7 @@ def _file_version(table: str) -> str:
 def build_ref_asset(table_name: str) -> dg.AssetsDefinition:
     t = TABLE[table_name]
 
-    @dg.asset(key=t.key, group_name="ref", name=t.key[-1],
+    @dg.asset(key=t.key, group_name="ref",
               description=f"{t.schema.description} Source: assets/{SOURCES[table_name]}.",
               code_version=_file_version(table_name), pool=POOL, kinds={"csv", "duckdb"}, owners=[OWNER],
               metadata={**spec_metadata(t), "source_file": dg.MetadataValue.path(str(asset_path(SOURCES[table_name])))},

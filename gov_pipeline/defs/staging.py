@@ -1,5 +1,4 @@
 """staging layer: cleaned text."""
-from __future__ import annotations
 
 import dagster as dg
 

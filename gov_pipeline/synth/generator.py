@@ -24,6 +24,9 @@ def _s2t(text: str) -> str:
     return _S2T.convert(text)
 
 
+TABLE_MARK = "\x00"  # marks table lines while wrappers are applied (never cut those)
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -121,7 +124,7 @@ def build_report(ag: Agency, year: int, facts, rnd: random.Random, noise: float)
                 noise_log.append("image")
         if k == "p" and era == "narrative" and rnd.random() < 0.3:
             t = "  " + t
-        lines.append(t)
+        lines.append(TABLE_MARK + t if k == "t" else t)
 
     # ---- cover letter
     doc_number = None
@@ -175,7 +178,7 @@ def build_report(ag: Agency, year: int, facts, rnd: random.Random, noise: float)
         lines = _docshare(lines, title, rnd, sig)
         noise_log.append("docshare")
 
-    text = "\n".join(lines) + "\n"
+    text = "\n".join(lines).replace(TABLE_MARK, "") + "\n"
     script = "simplified"
     if c.p("traditional"):
         text = _s2t(text)
@@ -222,7 +225,7 @@ def _docshare(lines: list[str], title: str, rnd: random.Random, sig: dt.date) ->
     pending_prefix = "1、"
     for ln in lines:
         acc += len(ln)
-        if k < n_chunks and acc >= step * k and len(ln) >= 30:
+        if k < n_chunks and acc >= step * k and len(ln) >= 30 and not ln.startswith(TABLE_MARK):
             cut = safe_cut(ln, rnd)
             if cut is not None:
                 out.append(pending_prefix + ln[:cut])

@@ -289,6 +289,8 @@ def body_old(c: Ctx, d: Doc, f: Facts, *, kind: str, contradict: str | None) -> 
         d.h("(三)规范依申请公开")
         d.p(c.pick(pools.REQUEST_PROCESS) + s_requests_old(c, d, f, contradict=contradict == "requests")
             + s_review(c, d, f))
+        d.h("(四)强化监督考核")
+        d.p(c.pick(pools.SUPERVISION, 3) + c.pick(pools.CONTENT, 2))
         d.h("二、存在的不足")
         d.p(c.pick(pools.PROBLEMS))
         d.h("三、下一步工作打算")
@@ -303,11 +305,16 @@ def body_old(c: Ctx, d: Doc, f: Facts, *, kind: str, contradict: str | None) -> 
             + s_proactive(c, d, f, contradict=contradict == "proactive"))
         d.h("二、依申请公开及复议诉讼情况")
         d.p(s_requests_old(c, d, f, contradict=contradict == "requests") + s_fees(c, d, f) + s_review(c, d, f))
-        d.h("三、存在的问题及下一步打算")
-        d.p(c.pick(pools.PROBLEMS) + c.pick(pools.IMPROVE))
+        d.h("三、监督保障情况")
+        d.p(c.pick(pools.SUPERVISION, 3) + c.pick(pools.CONTENT, 3))
+        d.h("四、存在的问题及下一步打算")
+        d.p(c.pick(pools.PROBLEMS))
+        d.p(c.pick(pools.IMPROVE, 3))
         return
     d.h(hd["overview"])
-    d.p(c.pick(pools.OVERVIEW, 2) + c.pick(pools.ORGANISATION, 2))
+    d.p(c.pick(pools.OVERVIEW, 3) + c.pick(pools.ORGANISATION, 3))
+    if c.era == "narrative":
+        d.p(c.pick(pools.SUPERVISION, 3))
     if r.random() < 0.7:
         d.p(s_staff(c, d, f) + (s_training(c, d, f) if r.random() < 0.6 else ""))
     d.h(hd["proactive"])

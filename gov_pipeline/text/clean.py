@@ -413,7 +413,7 @@ def chrome_bars(buf: _Buf, ctx: _Ctx) -> tuple[_Buf, int]:
         if not st or len(st) > 120:
             continue
         toks = [t for t in _SPLIT_TOKENS.split(st) if t]
-        if len(toks) < 2 and not (len(toks) == 1 and st != toks[0]):
+        if len(toks) < 2:
             continue
         if all(t in d.bar_tokens or d.bar_token_re.fullmatch(t) for t in toks):
             edits.append(_drop_line_edit(text, s, e))

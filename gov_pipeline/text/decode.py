@@ -56,6 +56,7 @@ _PLAUSIBLE_RE = re.compile(
     r"[\u4e00-\u9fff\u0020-\u007e\t\n\r\u3000-\u303f\uff00-\uffef\u2000-\u206f\u00a0-\u00ff\u2460-\u24ff\u25a0-\u25ff]"
 )
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_SPACE_RE = re.compile(r"\s")
 
 MIN_CJK_CHARS = 10
 MIN_CJK_SHARE = 0.2
@@ -147,7 +148,7 @@ def _check_text(text: str, nbytes: int) -> None:
         raise QuarantineError(
             f"binary content: {ctrl} control characters in {len(text)} decoded characters"
         )
-    visible = len(text) - sum(1 for _ in re.finditer(r"\s", text))
+    visible = len(text) - len(_SPACE_RE.findall(text))
     cjk = _cjk_count(text)
     share = cjk / visible if visible else 0.0
     if cjk < MIN_CJK_CHARS or share < MIN_CJK_SHARE:

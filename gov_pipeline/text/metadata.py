@@ -92,6 +92,7 @@ _LETTER_FILLER_RE = re.compile(r"^(?:此报告|特此报告|此致|敬礼|请审
 # Dates and document numbers.
 _CN_DIGITS = "〇○零一二三四五六七八九"
 _CN_NUM = "一二三四五六七八九十"
+_CN_DIGIT_VALUE = {"〇": 0, "○": 0, "零": 0, **{c: i for i, c in enumerate("一二三四五六七八九", 1)}}
 _DATE_LINE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _DATE_LINE_SEP_RE = re.compile(r"^(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})$")
 _CN_DATE_LINE_RE = re.compile(rf"^([{_CN_DIGITS}]{{4}})\s*年\s*([{_CN_NUM}]{{1,3}})\s*月\s*([{_CN_NUM}]{{1,3}})\s*日$")
@@ -123,6 +124,7 @@ _KIND_ANNUAL_RE = re.compile(
 )
 _KIND_SUMMARY_RE = re.compile(r"总结")
 _KIND_OPEN_RE = re.compile(r"政务公开|信息公开")
+_KIND_OPEN_WORK_RE = re.compile(r"公开[^。\n]{0,6}(?:工作|情况)")
 _STAT_TABLE_RE = re.compile(
     r"政府信息公开情况统计表|统计指标\s*\|?\s*单位|本年新收政府信息公开申请数量|本年制发件数|本年新制作数量"
 )
@@ -198,7 +200,7 @@ def _parse_date_line(s: str) -> tuple[dt.date | None, bool]:
         return _make_date(int(m[1]), int(m[2]), int(m[3])), True
     m = _CN_DATE_LINE_RE.match(s)
     if m:
-        year = "".join(str(_CN_DIGITS.index(c) % 10 if c not in "〇○零" else 0) for c in m[1])
+        year = "".join(str(_CN_DIGIT_VALUE[c]) for c in m[1])
         month, day = _cn_to_int(m[2]), _cn_to_int(m[3])
         if month is None or day is None:
             return None, True
@@ -345,6 +347,11 @@ def _find_cover(text: str, lines: list[_Line], sections: list[Section] | None):
         start = lines[k].start if k < len(lines) else len(text)
         attach = _FILE_EXT_RE.sub("", am.group("t")) or None
         return start, (0, start), _letter_title(lines, 0, start), attach
+    # No 附件 line: the letter ends at its signature (agency line + date line).
+    for j in range(addr + 1, min(len(lines) - 2, addr + 80)):
+        if _line_agency(lines[j].text, _P_SIGNATURE) and _parse_date_line(lines[j + 1].text)[1]:
+            start = lines[j + 2].start
+            return start, (0, start), _letter_title(lines, 0, start), None
     return 0, None, None, None
 
 
@@ -588,7 +595,7 @@ def _report_kind(text: str, layout: _Layout) -> str:
         kind = _kind_of(layout.title)
         if kind:
             return kind
-        return "work_summary" if _KIND_OPEN_RE.search(layout.title) else "other"
+        return "work_summary" if _KIND_OPEN_WORK_RE.search(layout.title) else "other"
     head = text[layout.title_end : layout.title_end + 400]
     intro = _INTRO_RE.search(text, layout.title_end, layout.title_end + 1500)
     probe = intro.group(0) if intro else head[:200]

@@ -38,6 +38,11 @@ _AGENCY_WORDS_RE = re.compile(
 _LEVEL_ONLY_RE = re.compile(r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|[省市区县旗州盟])*")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]+")
 _MAX_NAME_LEN = 16
+# Gazetteer entries that are ordinary words rather than place names.
+_GENERIC_PLACE_NAMES = frozenset(
+    {"新区", "城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "市区", "新市", "西市",
+     "高新区", "经开区", "示范区", "管理区", "物流区", "保税区", "文旅区", "汽开区", "开发区"}
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ def _load_gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
                             if county.startswith("_"):
                                 continue
                             add(county, kdata.get("_alias"))
-                names = {n for n in names if len(n) >= 2}
+                names = {n for n in names if len(n) >= 2 and n not in _GENERIC_PLACE_NAMES}
                 _gazetteer = (frozenset(names), {k: frozenset(v) for k, v in forms.items()})
     return _gazetteer
 
@@ -153,7 +158,7 @@ def resolve_region(name: str) -> Region:
     # Guard against inventions: the lowest level found must be written in the name
     # (higher levels are then implied by the gazetteer).
     lowest = county or city or province
-    if lowest is None or not _evidenced(lowest, place):
+    if lowest is None or lowest in _GENERIC_PLACE_NAMES or not _evidenced(lowest, place):
         return _EMPTY
     if county and city and not _evidenced_apart(county, city, place):
         # "长沙" names the city; jionlp also fills the homonymous 长沙县.

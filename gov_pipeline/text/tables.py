@@ -234,7 +234,7 @@ _TABLEISH_SHORT = 12
 class _Val:
     value: float | None
     unit: str | None
-    kind: str  # 'num' | 'blank' (explicit blank cell) | 'pipe' (lone-pipe line in shape B)
+    kind: str  # 'num' | 'blank' (-, —, /, 无) | 'empty' (empty pipe cell) | 'pipe' (weak: lone-pipe line)
 
 
 def _parse_value(tok: str) -> _Val:
@@ -257,7 +257,7 @@ def _split_cell(cell: str, pipe_cell: bool) -> list[tuple[str, object]]:
     """A cell → [('text', label)] + trailing [('val', _Val) | ('unit', u)] items."""
     toks = cell.split()
     if not toks:
-        return [("val", _Val(None, None, "blank"))] if pipe_cell else []
+        return [("val", _Val(None, None, "empty"))] if pipe_cell else []
     if pipe_cell and len(toks) == 1 and _UNIT_RE.fullmatch(toks[0]):
         return [("unit", toks[0])]
     i = len(toks)
@@ -406,16 +406,18 @@ class _Parser:
             self._enter(groups, li, ls, le)
             return True
         compact = "".join(raw.split())
-        if len(compact) > _MAX_ANCHOR_LEN:
+        probe = "\n".join(x for x in (label if len(label) <= _MAX_ANCHOR_LEN else "",
+                                        compact if len(compact) <= _MAX_ANCHOR_LEN + 20 else "") if x)
+        if not probe:
             self.c_ready = False
             return False
-        if _C_HEADER_RE.search(compact) or (self.block == "C" and (compact == "总计" or _VERTICAL_RE.fullmatch(raw))):
+        if _C_HEADER_RE.search(probe) or (self.block == "C" and (compact == "总计" or _VERTICAL_RE.fullmatch(raw))):
             self.block = "C"
             self.c_ready = True
             self.anchors.append(li)
             return True
         self.c_ready = False
-        if _ANCHOR_RE.search(compact):
+        if _ANCHOR_RE.search(probe):
             self.anchors.append(li)
             m = _UNIT_HINT_RE.search(compact)
             if m:
@@ -449,6 +451,8 @@ class _Parser:
 
     def _on_value(self, v: _Val, li: int, ls: int, le: int) -> bool:
         if self.pending is not None:
+            if v.kind == "empty" and li != self.pending.line:
+                v = _Val(None, None, "pipe")  # empty cells on later lines are layout, not the row's cells
             self.pending.values.append(v)
             self.pending.end = max(self.pending.end, le)
             return True
@@ -481,9 +485,9 @@ class _Parser:
         n_exp = len(cols)
         if len(values) > n_exp:
             values = [v for v in values if v.kind != "pipe"]
-        while len(values) > n_exp and values[0].kind == "blank":
+        while len(values) > n_exp and values[0].kind in ("blank", "empty"):
             values.pop(0)
-        while len(values) > n_exp and values[-1].kind == "blank":
+        while len(values) > n_exp and values[-1].kind in ("blank", "empty"):
             values.pop()
         numeric = sum(1 for v in values if v.kind == "num")
         evidence = self.text[start:end]
@@ -496,7 +500,7 @@ class _Parser:
             metrics = [self._metric(c, v, row_unit, start, end) for c, v in zip(cols, values)]
             self.results.append(_Result(line, numeric, metrics, []))
             return
-        if not lost_ok:
+        if not lost_ok or numeric == 0:
             return
         last = cols[-1]
         dim = f" {last.dimension}" if last.dimension else ""
@@ -519,6 +523,8 @@ class _Parser:
                 self.results.append(_Result(row.line, 0, [self._metric(cols[0], _Val(None, None, "blank"),
                                                                         row_unit, row.start, row.end)], []))
             return
+        if row.group.block == "C" and not any(v.kind == "num" for v in real):
+            return  # C labels double as column headers
         values = list(row.values)
         if (row.group.block == "C" and len(real) == len(_c_positional(self.era)) > len(cols)):
             self._emit_c(real, row.start, row.end, row.line)
@@ -530,7 +536,7 @@ class _Parser:
         if run is None:
             return
         values = [v for v in run.values if v.kind != "pipe"]
-        if values and self.c_ready:
+        if self.c_ready and any(v.kind == "num" for v in values):
             self._emit_c(values, run.start, run.end, run.line)
             self.c_ready = False
 
@@ -538,7 +544,9 @@ class _Parser:
         cols = _c_positional(self.era)
         if not cols:
             return
-        if len(values) < 5:  # too few to be a Table C data row
+        while values and values[0].kind == "empty":
+            values.pop(0)
+        if len(values) < 2:  # a lone number after a Table C header is not a data row
             return
         self._emit(cols, list(values), None, start, end, line)
 

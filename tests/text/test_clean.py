@@ -21,9 +21,8 @@ def check_offsets(raw: str, c) -> None:
     """The offset map is exact: same length, monotonic, and every CJK char / digit
     / ASCII letter of the clean text sits at its raw index (unless converted)."""
     assert len(c.offsets) == len(c.text)
-    assert all(a < b for a, b in zip(c.offsets, c.offsets[1:])) or all(
-        a <= b for a, b in zip(c.offsets, c.offsets[1:])
-    )
+    assert all(a <= b for a, b in zip(c.offsets, c.offsets[1:]))
+    assert all(0 <= o < len(raw) for o in c.offsets)
     for i, ch in enumerate(c.text):
         if re.match(r"[\u4e00-\u9fff0-9A-Za-z]", ch) and not c.converted_from_traditional:
             raw_ch = raw[c.offsets[i]]
@@ -206,6 +205,11 @@ def test_icp_inside_body_line():
     raw = "本网站备案号陕ICP备05004723号-1，欢迎监督。"
     c = run_rules(raw, ["footer_lines", "footer_icp_inline"])
     assert c.text == "本网站备案号，欢迎监督。"
+
+
+def test_environmental_licence_rows_are_not_footers():
+    raw = "危险废物经营许可证 | 件 | 3 |\n办理危险废物经营许可证2件\n"
+    assert run_rules(raw, ["footer_lines", "footer_icp_inline", "metadata_block"]).text == raw
 
 
 def test_footer_line_kept_when_sentence():

@@ -66,6 +66,15 @@ def test_utf16_le_without_bom_pure_chinese():
     assert d.text == text
 
 
+def test_utf16_le_without_bom_and_without_nul_bytes():
+    text = "某县生态环境分局政府信息公示工作年度报告本年度主动发布政府信息共计百条收到申请三件均已按期答复"
+    data = text.encode("utf-16-le")
+    assert b"\x00" not in data
+    d = decode_report(data)
+    assert d.encoding == "utf-16-le"
+    assert d.text == text
+
+
 def test_gbk_detected_as_gb18030():
     d = decode_report(SAMPLE.encode("gbk"))
     assert d.encoding == "gb18030"

@@ -44,6 +44,7 @@ def test_resolve_agency_names(name, expected):
     [
         "省", "市", "区", "x省", "省环保局", "市生态环境局", "x省环境保护厅", "xx市x区环保局",
         "我局", "本机关", "生态环境局", "环境保护厅", "分局", "政府信息公开工作年度报告", "旗人民政府", "", "2017年",
+        "新区环保局", "高新区生态环境分局", "城区环保局",
     ],
 )
 def test_no_place_resolves_to_nothing(name):

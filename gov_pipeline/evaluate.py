@@ -1,0 +1,337 @@
+"""Score a DuckDB warehouse against labelled reports (truth.jsonl).
+
+    python -m gov_pipeline.evaluate --truth DIR --warehouse FILE [--min-f1 X] [--min-meta X]
+                                    [--json OUT] [--worst K] [--ignore-unknown-codes]
+
+DIR/truth.jsonl holds one JSON object per report (see gov_pipeline.synth): {"file", "meta": {...},
+"metrics": [{"metric_code", "dimension", "value", "source_kind", "qualifier", "is_redacted"}, ...]}.
+Any labelled folder with that file works (a person may label real reports the same way).
+
+Reports are matched by the basename of raw.reports.source_path. `score()` is a pure function
+over the truth records and three DataFrames so that tests and benchmarks can call it directly.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+META_FIELDS = (
+    "title", "agency_name", "agency_key", "admin_level", "province", "city", "county",
+    "report_year", "report_kind", "format_era", "published_on", "doc_number",
+)
+KNOWN_CODES = frozenset((
+    "proactive_total", "requests_received", "requests_carried_in", "requests_resolved",
+    "requests_carried_out", "requests_completed", "requests_replied", "admin_review_total",
+    "admin_litigation_total", "complaints_total", "fees_collected", "press_conferences",
+    "staff_total", "staff_fulltime", "staff_parttime", "gid_meetings", "trainings", "trainees",
+    "doc_issued", "doc_repealed", "doc_in_force", "doc_new_made", "doc_new_published",
+    "doc_total_published", "license_decisions", "penalty_decisions", "coercion_decisions",
+    "admin_fee_amount",
+))
+TOL = 1e-6
+_BRACKETS = str.maketrans({"﹝": "〔", "﹞": "〕", "[": "〔", "]": "〕", "【": "〔", "】": "〕",
+                           "(": "〔", ")": "〕", "（": "〔", "）": "〕", "［": "〔", "］": "〕"})
+
+
+# --------------------------------------------------------------------------- normalisation
+def _missing(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        if pd.isna(v):
+            return True
+    except (TypeError, ValueError):
+        pass
+    return isinstance(v, str) and not v.strip()
+
+
+def norm_meta(field: str, v: Any) -> Any:
+    """Comparable form of one metadata value (None when missing)."""
+    if _missing(v):
+        return None
+    if field == "report_year":
+        try:
+            return int(float(v))
+        except (TypeError, ValueError):
+            return None
+    if field == "published_on":
+        if isinstance(v, (dt.date, dt.datetime, pd.Timestamp)):
+            return v.strftime("%Y-%m-%d")
+        return str(v).strip()[:10]
+    s = "".join(str(v).split())
+    if field == "doc_number":
+        s = s.translate(_BRACKETS)
+    return s
+
+
+def norm_dim(dim: Any) -> str | None:
+    """'b=2;a=1' -> 'a=1;b=2'; empty/null -> None."""
+    if _missing(dim):
+        return None
+    parts = sorted(p.strip() for p in str(dim).split(";") if p.strip())
+    return ";".join(parts) or None
+
+
+def norm_value(v: Any) -> float | None:
+    if _missing(v):
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def values_equal(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= TOL
+
+
+def prf(tp: int, fp: int, fn: int) -> dict:
+    precision = tp / (tp + fp) if tp + fp else (1.0 if fn == 0 else 0.0)
+    recall = tp / (tp + fn) if tp + fn else (1.0 if fp == 0 else 0.0)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1}
+
+
+# --------------------------------------------------------------------------- scoring
+def _records(df: pd.DataFrame | None, cols: Iterable[str]) -> list[dict]:
+    if df is None or len(df) == 0:
+        return []
+    present = [c for c in cols if c in df.columns]
+    return df[present].to_dict("records")
+
+
+def score(truth_records: list[dict], dim_df: pd.DataFrame | None, metric_df: pd.DataFrame | None,
+          raw_df: pd.DataFrame | None, *, ignore_unknown_codes: bool = False) -> dict:
+    """Compare labelled reports with a warehouse's tables.
+
+    truth_records: parsed lines of truth.jsonl. dim_df: core.dim_report; metric_df: core.fact_metric;
+    raw_df: raw.reports (report_id, source_path). Returns a JSON-serialisable dict.
+    """
+    # file basename -> report_id (first one wins)
+    rid_by_file: dict[str, Any] = {}
+    for row in _records(raw_df, ("report_id", "source_path")):
+        if _missing(row.get("source_path")):
+            continue
+        base = os.path.basename(str(row["source_path"]).replace("\\", "/"))
+        rid_by_file.setdefault(base, row["report_id"])
+    dims = {r["report_id"]: r for r in _records(dim_df, ("report_id",) + META_FIELDS)}
+    extracted: dict[Any, list[dict]] = defaultdict(list)
+    for r in _records(metric_df, ("report_id", "metric_code", "dimension", "value", "source_kind",
+                                  "qualifier", "is_redacted", "evidence")):
+        extracted[r["report_id"]].append(r)
+
+    meta_ok: dict[str, int] = defaultdict(int)
+    meta_total: dict[str, int] = defaultdict(int)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # code -> tp fp fn
+    by_scope: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # headline/dimension/table/narrative
+    qual_ok = qual_total = 0
+    per_report: list[dict] = []
+    missing: list[str] = []
+
+    def bump(code: str, dim: str | None, src: str, idx: int, n: int = 1) -> None:
+        counts[code][idx] += n
+        by_scope["headline" if dim is None else "dimension"][idx] += n
+        by_scope[src or "unknown"][idx] += n
+
+    for rec in truth_records:
+        fname = rec["file"]
+        rid = rid_by_file.get(os.path.basename(fname))
+        found = rid is not None and rid in dims
+        if rid is None:
+            missing.append(fname)
+        dim_row = dims.get(rid, {}) if found else {}
+        meta_wrong = []
+        for field, want in (rec.get("meta") or {}).items():
+            if field not in META_FIELDS:
+                continue
+            meta_total[field] += 1
+            got = norm_meta(field, dim_row.get(field)) if found else None
+            if found and got == norm_meta(field, want):
+                meta_ok[field] += 1
+            else:
+                meta_wrong.append({"field": field, "truth": want, "got": got if found else "<missing report>"})
+
+        truth_keys: dict[tuple, dict] = {}
+        for m in rec.get("metrics") or []:
+            key = (m["metric_code"], norm_dim(m.get("dimension")), m.get("source_kind"))
+            truth_keys[key] = m
+        got_by_key: dict[tuple, list[dict]] = defaultdict(list)
+        for e in extracted.get(rid, []) if rid is not None else []:
+            code = e.get("metric_code")
+            if ignore_unknown_codes and code not in KNOWN_CODES:
+                continue
+            got_by_key[(code, norm_dim(e.get("dimension")), e.get("source_kind"))].append(e)
+
+        tp = fp = fn = 0
+        misses, extras = [], []
+        for key, m in truth_keys.items():
+            code, dim, src = key
+            want = norm_value(m.get("value"))
+            cands = got_by_key.pop(key, [])
+            hit = next((c for c in cands if values_equal(norm_value(c.get("value")), want)), None)
+            if hit is not None:
+                tp += 1
+                bump(code, dim, src, 0)
+                if m.get("qualifier") is not None or not _missing(hit.get("qualifier")):
+                    qual_total += 1
+                    qual_ok += (m.get("qualifier") or None) == (None if _missing(hit.get("qualifier")) else hit["qualifier"])
+                rest = [c for c in cands if c is not hit]
+            else:
+                fn += 1
+                bump(code, dim, src, 2)
+                misses.append({"metric_code": code, "dimension": dim, "source_kind": src, "value": want,
+                               "got": [norm_value(c.get("value")) for c in cands]})
+                rest = cands
+            if rest:
+                fp += len(rest)
+                bump(code, dim, src, 1, len(rest))
+                extras.extend({"metric_code": code, "dimension": dim, "source_kind": src,
+                               "value": norm_value(c.get("value")), "evidence": c.get("evidence")} for c in rest)
+        for (code, dim, src), cands in got_by_key.items():
+            fp += len(cands)
+            bump(code, dim, src, 1, len(cands))
+            extras.extend({"metric_code": code, "dimension": dim, "source_kind": src,
+                           "value": norm_value(c.get("value")), "evidence": c.get("evidence")} for c in cands)
+        per_report.append({"file": fname, "found": found, "tp": tp, "fp": fp, "fn": fn,
+                           "meta_wrong": meta_wrong, "misses": misses, "extras": extras})
+
+    metadata = {f: {"correct": meta_ok[f], "total": meta_total[f],
+                    "accuracy": meta_ok[f] / meta_total[f] if meta_total[f] else 1.0}
+                for f in META_FIELDS if meta_total[f]}
+    meta_mean = sum(v["accuracy"] for v in metadata.values()) / len(metadata) if metadata else 1.0
+    per_code = {code: prf(*counts[code]) for code in sorted(counts)}
+    tot = [sum(v[i] for v in counts.values()) for i in range(3)]
+    return {
+        "reports": {"truth": len(truth_records), "matched": len(truth_records) - len(missing),
+                    "missing": missing},
+        "metadata": metadata,
+        "metadata_mean": meta_mean,
+        "metrics": {"overall": prf(*tot), "per_code": per_code,
+                    "by_scope": {k: prf(*v) for k, v in sorted(by_scope.items())}},
+        "qualifier_accuracy": qual_ok / qual_total if qual_total else None,
+        "per_report": per_report,
+    }
+
+
+def worst_reports(result: dict, k: int) -> list[dict]:
+    rows = sorted(result["per_report"], key=lambda r: (-(r["fn"] + r["fp"] + len(r["meta_wrong"])), r["file"]))
+    return [r for r in rows[:k] if r["fn"] + r["fp"] + len(r["meta_wrong"]) > 0]
+
+
+# --------------------------------------------------------------------------- I/O
+def load_truth(truth_dir: str | Path) -> list[dict]:
+    path = Path(truth_dir)
+    if path.is_dir():
+        path = path / "truth.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def load_warehouse(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        def q(sql: str) -> pd.DataFrame:
+            try:
+                return con.execute(sql).df()
+            except duckdb.Error as exc:  # a missing table scores as an empty one
+                print(f"warning: {exc}".splitlines()[0], file=sys.stderr)
+                return pd.DataFrame()
+
+        raw = q("SELECT report_id, source_path FROM raw.reports")
+        dim = q("SELECT * FROM core.dim_report")
+        met = q("SELECT * FROM core.fact_metric")
+    finally:
+        con.close()
+    return dim, met, raw
+
+
+def _fmt(x: float | None) -> str:
+    return "   -  " if x is None else f"{x:6.3f}"
+
+
+def render(result: dict, worst: int = 5) -> str:
+    out = []
+    rep = result["reports"]
+    out.append(f"reports: {rep['truth']} labelled, {rep['matched']} found in the warehouse, "
+               f"{len(rep['missing'])} missing")
+    out.append("")
+    out.append(f"{'metadata field':<16} {'correct':>8} {'total':>7} {'accuracy':>9}")
+    for f, v in result["metadata"].items():
+        out.append(f"{f:<16} {v['correct']:>8} {v['total']:>7} {v['accuracy']:>9.3f}")
+    out.append(f"{'mean':<16} {'':>8} {'':>7} {result['metadata_mean']:>9.3f}")
+    out.append("")
+    out.append(f"{'metric code':<24} {'tp':>6} {'fp':>6} {'fn':>6} {'prec':>7} {'recall':>7} {'f1':>7}")
+    rows = list(result["metrics"]["per_code"].items())
+    rows += [(f"[{k}]", v) for k, v in result["metrics"]["by_scope"].items()]
+    rows.append(("OVERALL", result["metrics"]["overall"]))
+    for code, v in rows:
+        out.append(f"{code:<24} {v['tp']:>6} {v['fp']:>6} {v['fn']:>6} {_fmt(v['precision']):>7} "
+                   f"{_fmt(v['recall']):>7} {_fmt(v['f1']):>7}")
+    qa = result["qualifier_accuracy"]
+    out.append(f"qualifier agreement on true positives: {'n/a' if qa is None else f'{qa:.3f}'}")
+    bad = worst_reports(result, worst)
+    if bad:
+        out.append("")
+        out.append(f"worst {len(bad)} reports:")
+        for r in bad:
+            out.append(f"- {r['file']}: tp={r['tp']} fp={r['fp']} fn={r['fn']}"
+                       + ("" if r["found"] else "  (not in warehouse)"))
+            for w in r["meta_wrong"][:6]:
+                out.append(f"    meta {w['field']}: truth={w['truth']!r} got={w['got']!r}")
+            for m in r["misses"][:8]:
+                out.append(f"    miss  {m['metric_code']}[{m['dimension'] or ''}]/{m['source_kind']} = {m['value']}"
+                           + (f" (got {m['got']})" if m["got"] else ""))
+            for e in r["extras"][:8]:
+                out.append(f"    extra {e['metric_code']}[{e['dimension'] or ''}]/{e['source_kind']} = {e['value']}")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m gov_pipeline.evaluate", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--truth", required=True, help="folder with truth.jsonl (or the file itself)")
+    ap.add_argument("--warehouse", required=True, help="DuckDB file (opened read-only)")
+    ap.add_argument("--min-f1", type=float, default=None, help="exit 1 when overall metric F1 is below this")
+    ap.add_argument("--min-meta", type=float, default=None, help="exit 1 when mean metadata accuracy is below this")
+    ap.add_argument("--json", dest="json_out", default=None, help="write the full result as JSON here")
+    ap.add_argument("--worst", type=int, default=5, help="list the K worst reports")
+    ap.add_argument("--ignore-unknown-codes", action="store_true",
+                    help="do not count extracted metric codes outside the labelled vocabulary as false positives")
+    args = ap.parse_args(argv)
+    if not Path(args.warehouse).exists():
+        print(f"error: warehouse {args.warehouse} not found", file=sys.stderr)
+        return 2
+    truth = load_truth(args.truth)
+    dim, met, raw = load_warehouse(args.warehouse)
+    result = score(truth, dim, met, raw, ignore_unknown_codes=args.ignore_unknown_codes)
+    print(render(result, args.worst))
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    f1 = result["metrics"]["overall"]["f1"]
+    failed = []
+    if args.min_f1 is not None and f1 < args.min_f1:
+        failed.append(f"overall F1 {f1:.3f} < {args.min_f1}")
+    if args.min_meta is not None and result["metadata_mean"] < args.min_meta:
+        failed.append(f"metadata accuracy {result['metadata_mean']:.3f} < {args.min_meta}")
+    if failed:
+        print("FAIL: " + "; ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
