@@ -12,15 +12,22 @@ from gov_pipeline.defs.raw import raw_reports
 from gov_pipeline.defs.ref import ref_assets
 from gov_pipeline.defs.staging import clean_reports
 from gov_pipeline.resources import build_resources
-from gov_pipeline.settings import get_settings
+from gov_pipeline.settings import Settings, get_settings
 
-defs = dg.Definitions(
-    assets=[raw_reports, clean_reports, core_tables, report_inventory, *ref_assets, *mart_assets],
-    jobs=[process_reports_job, refresh_marts_job],
-    schedules=[daily_marts_refresh],
-    sensors=[report_inbox_sensor, rollup_automation_sensor],
-    resources=build_resources(get_settings()),
-    # One process per run: the per-report text work parallelises itself across cores, and one
-    # process avoids the multiprocess executor's per-step start-up cost (~1.5-2 s a step).
-    executor=dg.in_process_executor,
-)
+
+
+def build_defs(settings: Settings) -> dg.Definitions:
+    """The code location for a given settings object (tests point it at temporary folders)."""
+    return dg.Definitions(
+        assets=[raw_reports, clean_reports, core_tables, report_inventory, *ref_assets, *mart_assets],
+        jobs=[process_reports_job, refresh_marts_job],
+        schedules=[daily_marts_refresh],
+        sensors=[report_inbox_sensor, rollup_automation_sensor],
+        resources=build_resources(settings),
+        # One process per run: the per-report text work parallelises itself across cores, and one
+        # process avoids the multiprocess executor's per-step start-up cost (~1.5-2 s a step).
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_defs(get_settings())

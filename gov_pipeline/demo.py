@@ -29,14 +29,19 @@ def sync_partitions(instance: dg.DagsterInstance, settings: Settings) -> list[st
     return instance.get_dynamic_partitions(reports_partitions.name)
 
 
-def materialize_all(defs: dg.Definitions, instance: dg.DagsterInstance, settings: Settings) -> None:
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+def materialize_all(defs: dg.Definitions, instance: dg.DagsterInstance, settings: Settings,
+                    run_config: dict | None = None) -> list[dg.ExecuteInProcessResult]:
+    """Every asset over the whole inbox: one run for all reports, then one run for the rollups."""
     keys = sync_partitions(instance, settings)
+    results = []
     if keys:
-        result = defs.resolve_job_def("process_reports").execute_in_process(
-            instance=instance, tags={RANGE_START: keys[0], RANGE_END: keys[-1]}, raise_on_error=True)
-        assert result.success
-    result = defs.resolve_job_def("refresh_marts").execute_in_process(instance=instance, raise_on_error=True)
-    assert result.success
+        results.append(defs.resolve_job_def("process_reports").execute_in_process(
+            instance=instance, tags={RANGE_START: keys[0], RANGE_END: keys[-1]}, run_config=run_config))
+    results.append(defs.resolve_job_def("refresh_marts").execute_in_process(instance=instance, run_config=run_config))
+    return results
 
 
 def summary(warehouse: Path) -> str:
@@ -73,7 +78,7 @@ def main() -> int:
     settings = get_settings()
     os.environ["DAGSTER_HOME"] = str(ensure_dagster_home())
     with dg.DagsterInstance.get() as instance:
-        materialize_all(defs, instance, settings)
+        materialize_all(defs, instance, settings, run_config=QUIET)
     print(summary(settings.warehouse))
     return 0
 

@@ -11,6 +11,7 @@ from gov_pipeline.defs.core import CORE_TABLES
 from gov_pipeline.defs.marts import MART_KEYS
 from gov_pipeline.defs.ref import SOURCES
 from gov_pipeline.inbox import plan_tick
+from gov_pipeline.resources import Inbox
 from gov_pipeline.settings import get_settings
 
 PER_REPORT_KEYS = [dg.AssetKey(TABLE[n].key) for n in ("raw.reports", "staging.clean_reports", *CORE_TABLES)]
@@ -68,11 +69,10 @@ def _range_request(first: str, last: str, reason: str, fingerprint: str) -> dg.R
     description="Watches GOV_INBOX (recursive) for new, changed and removed reports. New files become "
                 "partitions and are processed in ONE run per tick; files are read only once stable across two ticks.",
 )
-def report_inbox_sensor(context: dg.SensorEvaluationContext):
-    settings = get_settings()
+def report_inbox_sensor(context: dg.SensorEvaluationContext, inbox: Inbox):
     cursor = json.loads(context.cursor) if context.cursor else None
     partitions = context.instance.get_dynamic_partitions(reports_partitions.name)
-    plan = plan_tick(Path(settings.inbox), cursor, set(partitions))
+    plan = plan_tick(Path(inbox.path), cursor, set(partitions))
     for refused in plan.refused:
         context.log.warning(f"refused {refused.rel_path}: {refused.reason}")
     order = [k for k in partitions if k not in set(plan.removed_keys)] + plan.new_keys

@@ -53,10 +53,14 @@ def is_candidate(token: str, stop: frozenset[str] | None = None) -> bool:
     return tok.lower() not in (stopwords() if stop is None else stop)
 
 
+@lru_cache(maxsize=1 << 16)
+def _candidate(token: str) -> bool:
+    return is_candidate(token)
+
+
 def top_keywords_from_tokens(tokens: Iterable[str], k: int = 20) -> list[tuple[str, float]]:
     """Top ``k`` (term, weight) pairs of already segmented text."""
-    stop = stopwords()
-    freq = Counter(t.strip() for t in tokens if is_candidate(t, stop))
+    freq = Counter(t.strip() for t in tokens if _candidate(t))
     total = sum(freq.values())
     if not total:
         return []

@@ -270,13 +270,16 @@ def _agencies_in(s: str, priority: int, offset: int = 0) -> list[_Cand]:
 
 
 def _is_title(s: str) -> bool:
+    end = _TITLE_END_RE.search(s)
     return (
         5 <= len(s) <= 80
+        and end is not None
         and not _TITLE_BAD_RE.search(s)
         and not _MARKER_RE.match(s)
-        and _TITLE_END_RE.search(s) is not None
         and _TITLE_TOPIC_RE.search(s) is not None
         and not _ATTACH_RE.match(s)
+        # "…情况" is a heading unless it names a year or an agency ("主动公开政府信息情况")
+        and (not end.group(0).startswith(("工作情况", "情况")) or _stands_alone(s) or "年度" in s)
     )
 
 

@@ -37,6 +37,7 @@ _CN = "零〇一二两三四五六七八九十百千"
 # A figure: not preceded by a digit, a numeral, 第 (ordinal) or words that make a
 # numeral part of an idiom (每一, 统一, 唯一 ...).
 NUM = (
+    rf"(?=[近约逾超将接0-9xX{_CN}])"  # cheap first-character test before the lookbehind
     rf"(?<![0-9.xX{_CN}第每逐统唯任某同单])"
     r"(?P<pre>将近|接近|超过|近|约|逾)?"
     rf"(?P<num>[0-9xX]+(?:,[0-9]{{3}})*(?:\.[0-9]+)?|[{_CN}]+)"
@@ -78,6 +79,12 @@ _NORMATIVE_ITEM = re.compile(rf"规范性文件{GN}{{0,4}}?{NUM}(?:条|件|份)(
 _APPROVAL_ITEM = re.compile(
     rf"(?P<lab>[^,。;:!?、\n|]{{1,24}}?)(?:审批|许可|认证|验收|核发|备案)(?:业务|事项)?{NUM}(?:件|项|个)(?!目)"
 )
+_REQUEST_CHANNEL_ITEM = re.compile(
+    rf"(?P<ch>当面|现场|传真|网络|网上|在线|电子邮件|邮件|信函|来信|邮寄){G}{{0,4}}?申请(?:数|的)?(?:有|共|为)?{NUM}(?:件|条|项|个|份)"
+)
+_REQUEST_CHANNELS = {"当面": "in_person", "现场": "in_person", "传真": "fax", "网络": "online", "网上": "online",
+                     "在线": "online", "电子邮件": "online", "邮件": "online", "信函": "letter", "来信": "letter",
+                     "邮寄": "letter"}
 _APPROVAL_KINDS = (
     ("eia", re.compile(r"环境影响评价|环评")),
     ("special_funds", re.compile(r"资金")),
@@ -127,13 +134,13 @@ RULES: tuple[_Rule, ...] = (
        r"(?:无|没有|未发生|未有)(?P<gap>任何|政府信息|)(?:依申请公开|政府信息公开申请|信息公开申请)(?![^,。;\n|]{0,10}(?:复议|诉讼))",
        ("无", "没有", "未"), "件", "negation"),
     _r("neg_review", "admin_review_total",
-       rf"(?:未|无|没有|不存在)(?P<gap>[^,。;:!?\n|]{{0,28}}?)行政复议",
+       rf"(?:未(?![予能按经及])|无(?![法正])|没有|不存在)(?P<gap>[^,。;:!?\n|]{{0,28}}?)行政复议",
        ("行政复议",), "件", "negation", exclude=_EXCL_NEG_PROC),
     _r("neg_review_zero", "admin_review_total",
        r"行政复议(?P<gap>[^,。;:!?\n|]{0,12}?)(?:为零|为0|均为零|均为0|为“零”|数为零)",
        ("行政复议",), "件", "negation"),
     _r("neg_litigation", "admin_litigation_total",
-       rf"(?:未|无|没有|不存在)(?P<gap>[^,。;:!?\n|]{{0,40}}?)行政诉讼",
+       rf"(?:未(?![予能按经及])|无(?![法正])|没有|不存在)(?P<gap>[^,。;:!?\n|]{{0,40}}?)行政诉讼",
        ("行政诉讼",), "件", "negation", exclude=_EXCL_NEG_PROC),
     _r("neg_litigation_zero", "admin_litigation_total",
        r"行政诉讼(?P<gap>[^,。;:!?\n|]{0,12}?)(?:为零|为0|均为零|均为0|为“零”|数为零)",
@@ -144,6 +151,9 @@ RULES: tuple[_Rule, ...] = (
     _r("neg_fees_noun", "fees_collected",
        r"(?:无|没有|未发生)(?P<gap>[^,。;:!?\n|]{0,12}?)(?:收费及减免|收费和减免|收费情况|信息处理费|检索费|复制费)",
        ("无", "没有", "未发生"), "万元", "negation", exclude=r"行政事业性|排污"),
+    _r("neg_complaints", "complaints_total",
+       r"(?:未|没有|无)(?:收到|接到|发生)?[^,。;:!?\n|]{0,6}?(?:政府信息公开|信息公开)[^,。;:!?\n|]{0,10}?(?:举报|投诉)",
+       ("举报", "投诉"), "件", "negation"),
     _r("neg_normative_issued", "normative_docs_issued",
        r"(?:未|没有|无)(?:制发|制定|出台|印发)(?P<gap>[^,。;:!?\n|]{0,6}?)规范性文件",
        ("规范性文件",), "件", "negation"),
@@ -231,22 +241,22 @@ RULES: tuple[_Rule, ...] = (
        ("转",), "件"),
     _r("requests_received", "requests_received",
        rf"(?:收到|受理|接到|接收)(?P<gap>[^,。;:!?\n|]{{0,20}}?)申请(?!人)(?P<gap2>{GN}{{0,8}}?){NUM}{CNT}",
-       ("申请",), "件", exclude=_EXCL_REQUEST),
+       ("申请",), "件", exclude=_EXCL_REQUEST, hook="request_channels"),
     _r("requests_received_pre", "requests_received",
        rf"(?:收到|受理|接到|接收)(?:了)?(?:共)?{NUM}{CNT}(?P<gap>{G}{{0,12}}?)申请(?!人)",
        ("申请",), "件", exclude=_EXCL_REQUEST),
     _r("requests_received_noun", "requests_received",
-       rf"依申请公开(?:申请|事项)?(?:共|共计|数量为|数量|为)?{NUM}{CNT}", ("依申请公开",), "件"),
+       rf"依申请公开(?:申请|事项|信息|政府信息)?(?:共|共计|数量为|数量|为)?{NUM}{CNT}", ("依申请公开",), "件"),
     # --- follow-up figures: code from the sentence topic ------------------------
     _r("followup_done", _FOLLOW_DONE,
-       rf"(?:已|当年|共|均已|全部|已经)?办结(?:了)?(?:申请)?(?:共)?{NUM}(?:件|条|项|个|起)(?![例款目])",
+       rf"办结(?:了)?(?:申请)?(?:共)?{NUM}(?:件|条|项|个|起)(?![例款目])",
        ("办结",), "件"),
     _r("followup_reply", {"requests": "requests_replied"},
-       rf"(?:公开)?答复(?:了)?(?:申请)?(?:共)?{NUM}(?:件|条|项|个)(?![例款目])", ("答复",), "件"),
+       rf"答复(?:了)?(?:申请)?(?:共)?{NUM}(?:件|条|项|个)(?![例款目])", ("答复",), "件"),
     _r("followup_closed", {"petitions": "petitions_closed"}, rf"结案{NUM}(?:件|起|个)", ("结案",), "件"),
     # --- proactive disclosure ---------------------------------------------------
     _r("proactive", "proactive_total",
-       rf"(?:主动公开|公开各类|公开各项|(?<!申请)公开(?=政府|政务|环境|环保))(?P<gap>{G}{{0,14}}?)信息(?:数量|数)?"
+       rf"(?:主动公开|(?<!申请)公开(?:各类|各项|(?=政府|政务|环境|环保)))(?P<gap>{G}{{0,14}}?)信息(?:数量|数)?"
        rf"(?P<gap2>{GN}{{0,6}}?){NUM}(?:条次|条)(?![例款])",
        ("公开",), "条", exclude=r"解读|申请|规范性文件|相同信息", hook="proactive"),
     _r("proactive_publish", "proactive_total",
@@ -513,6 +523,8 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None) -> l
             # lists after the headline in the same sentence
             if rule.hook == "proactive" and dimension is None and code == "proactive_total":
                 _proactive_items(ctx, m.end(), s1, claimed, emit, qualifier)
+            elif rule.hook == "request_channels" and dimension is None:
+                _request_channels(ctx, m.end(), s1, claimed, emit, qualifier)
             elif rule.hook == "approval_items":
                 _approval_items(ctx, code, m.end(), s1, claimed, emit, qualifier)
 
@@ -571,4 +583,18 @@ def _approval_items(ctx: _Ctx, code: str, start: int, s1: int, claimed: set[int]
         value, redacted, approx = _value_of(m, "count")
         claimed.add(ns)
         emit(code, value, "件", m.start("lab"), m.end(), dimension=f"kind={_approval_kind(m.group('lab'))}",
+             qualifier="approx" if approx else head_q, redacted=redacted)
+
+
+def _request_channels(ctx: _Ctx, start: int, s1: int, claimed: set[int], emit: Callable,
+                      head_q: str | None) -> None:
+    """Channel split of requests (当面/传真/网络/信函) later in the headline's sentence."""
+    for m in _REQUEST_CHANNEL_ITEM.finditer(ctx.work, start, s1):
+        ns = m.start("num")
+        if ns in claimed:
+            continue
+        value, redacted, approx = _value_of(m, "count")
+        claimed.add(ns)
+        emit("requests_received", value, "件", m.start(), m.end(),
+             dimension=f"channel={_REQUEST_CHANNELS[m.group('ch')]}",
              qualifier="approx" if approx else head_q, redacted=redacted)

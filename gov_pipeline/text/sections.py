@@ -182,7 +182,7 @@ def _line_marker(line: _Line, text: str) -> _Event | None:
         if not value or (mtype in "CD" and value > 50):
             return None
         p = _skip_ws(text, m.end(), line.end)
-        if p >= line.end or text[p] in "、,,。.;;:)|":
+        if p >= line.end or text[p] in "、,,。.;;:)|" or (mtype == "C" and text[p].isdigit()):
             return None
         head, body = _heading_text(text, p, line.end)
         if not head:
@@ -354,9 +354,7 @@ def _type_a_chain(cands: list[_Event]) -> list[_Event]:
         i = best[i][2]
     chain.reverse()
     if len(chain) == 1 and not chain[0].line_start:
-        return []
-    if len(chain) >= 2:
-        return chain
+        return []  # a lone inline 一、 is an enumeration, not a part
     return chain
 
 
@@ -407,8 +405,8 @@ def parse_sections(text: str) -> list[Section]:
     other: list[_Event] = []
     for idx in range(first_line, len(lines)):
         ln = lines[idx]
-        if idx in in_table or not ln.stripped or "|" in ln.text:
-            continue
+        if idx in in_table or not ln.stripped or _is_strong_row(ln):
+            continue  # table rows (pipes or a numeric tail) are never headings
         ev = _line_marker(ln, text)
         if ev is not None:
             (a_cands if ev.mtype == "A" else other).append(ev)
@@ -432,11 +430,7 @@ def parse_sections(text: str) -> list[Section]:
 
     stack: list[tuple[int, int]] = []  # (rank, node index)
     last_value: dict[tuple[int | None, str], int] = {}
-    top_rank_events = []
-    for ev in events:
-        if ev.kind == "statistics_table":
-            continue
-        top_rank_events.append(ev)
+    top_rank_events = [ev for ev in events if ev.kind != "statistics_table"]
 
     for ev in events:
         if ev.kind == "statistics_table":

@@ -148,6 +148,11 @@ def test_no_title_line_gives_none():
     assert meta_of(text).title is None
 
 
+def test_section_heading_is_not_a_title():
+    assert meta_of("主动公开政府信息情况\n2018年,我局主动公开信息10条。\n").title is None
+    assert meta_of("一、2017年工作情况\n我局推进公开。\n").title is None
+
+
 def test_title_followed_by_body_on_one_line():
     text = "2022年某某市生态环境局政务公开工作总结 今年以来,市生态环境局依据统一部署,推进公开。\n"
     m = meta_of(text)

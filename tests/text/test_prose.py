@@ -119,6 +119,7 @@ def test_principal_press_conference():
     ("无依申请公开信息收费及减免情况。", "fees_collected"),
     ("未向申请人收费。", "fees_collected"),
     ("本年度未制发规范性文件。", "normative_docs_issued"),
+    ("未收到因政府信息公开工作引起的举报投诉。", "complaints_total"),
 ])
 def test_zero_in_words(text, code):
     m = one(text, code)
@@ -135,6 +136,11 @@ def test_one_phrase_two_zeros():
 def test_review_negation_not_request_zero():
     t = "未发生因政府信息公开申请行政复议的情况。"
     assert not [m for m in ex(t) if m.metric_code == "requests_received"]
+
+
+def test_not_disclosed_is_not_a_zero_review():
+    t = "申请人对未予公开的答复不服申请行政复议。"
+    assert not [m for m in ex(t) if m.metric_code == "admin_review_total"]
 
 
 def test_procedural_sentence_is_not_zero():

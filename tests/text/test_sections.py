@@ -309,3 +309,11 @@ def test_seed_004_statistics_table():
     assert "九、政府信息公开会议和培训情况 | ||" in table.body
     assert table.body.endswith("北京市怀柔区环境保护局\n2019年3月")
     assert all("|" not in s.heading for s in secs)
+
+
+def test_numeric_row_outside_table_is_not_heading_and_month_list_is_not_item():
+    text = ("一、总体情况\n内容。\n二、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 5 3 8\n"
+            "3、4月份开展培训。\n三、其他需要报告的事项\n无。\n")
+    secs = parse_sections(text)
+    assert [s.heading for s in secs] == ["一、总体情况", "二、收到和处理政府信息公开申请情况", "三、其他需要报告的事项"]
+    assert "3、4月份开展培训。" in secs[1].body

@@ -1,0 +1,67 @@
+"""Shared fixtures: a temporary inbox, warehouse and Dagster instance per test session or test."""
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from gov_pipeline.settings import REPO_ROOT, Settings
+
+SEEDS = REPO_ROOT / "seeds"
+
+
+class Harness:
+    """A code location pointed at a temporary inbox and warehouse, on a real temporary instance."""
+
+    def __init__(self, root: Path, instance: dg.DagsterInstance, workers: int = 1):
+        from gov_pipeline.definitions import build_defs
+
+        self.inbox = root / "inbox"
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        self.settings = replace(Settings.from_env({}), inbox=self.inbox, warehouse=root / "w.duckdb", workers=workers)
+        self.defs = build_defs(self.settings)
+        self.instance = instance
+
+    def copy_seeds(self, names=None) -> None:
+        for path in sorted(SEEDS.glob("*.txt")):
+            if names is None or path.name in names:
+                shutil.copy(path, self.inbox / path.name)
+
+    def materialize_all(self):
+        from gov_pipeline.demo import QUIET, materialize_all
+
+        results = materialize_all(self.defs, self.instance, self.settings, run_config=QUIET)
+        assert all(r.success for r in results)
+        return results
+
+    def query(self, sql: str):
+        con = duckdb.connect(str(self.settings.warehouse), read_only=True)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+
+    def df(self, sql: str):
+        con = duckdb.connect(str(self.settings.warehouse), read_only=True)
+        try:
+            return con.execute(sql).df()
+        finally:
+            con.close()
+
+
+@pytest.fixture
+def harness(tmp_path):
+    with dg.instance_for_test() as instance:
+        yield Harness(tmp_path, instance)
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory):
+    """The whole graph materialised over the five seeds, once per session."""
+    with dg.instance_for_test() as instance:
+        h = Harness(tmp_path_factory.mktemp("seeded"), instance)
+        h.copy_seeds()
+        h.materialize_all()
+        yield h

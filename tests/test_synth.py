@@ -1,0 +1,258 @@
+"""Tests of the synthetic corpus generator (gov_pipeline.synth)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import opencc
+import pytest
+
+from gov_pipeline.evaluate import KNOWN_CODES
+from gov_pipeline.synth import generate
+from gov_pipeline.synth.agencies import make_agencies
+from gov_pipeline.synth.doc import cn_number
+
+ROOT = Path(__file__).resolve().parents[1]
+T2S = opencc.OpenCC("t2s")
+
+
+def _truth(d: Path) -> list[dict]:
+    return [json.loads(x) for x in (d / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def _text(d: Path, rec: dict) -> str:
+    text = (d / rec["file"]).read_bytes().decode(rec["encoding"])
+    return T2S.convert(text) if rec["script"] == "traditional" else text
+
+
+def _m(rec, code, src, dim=None):
+    for m in rec["metrics"]:
+        if m["metric_code"] == code and m["source_kind"] == src and m["dimension"] == dim:
+            return m["value"]
+    raise KeyError((code, src, dim))
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("small")
+    generate(out, 6, (2012, 2022), seed=11, noise=0.5)
+    return out
+
+
+@pytest.fixture(scope="module")
+def noisy(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("noisy")
+    generate(out, 25, (2008, 2025), seed=5, noise=1.0)
+    return out
+
+
+def test_cli_is_deterministic(tmp_path):
+    args = ["--agencies", "4", "--years", "2012-2022", "--seed", "3", "--noise", "1.0"]
+    for name in ("a", "b"):
+        subprocess.run([sys.executable, "-m", "gov_pipeline.synth", "--out", str(tmp_path / name), *args],
+                       check=True, cwd=ROOT, capture_output=True)
+    files_a = sorted(p.name for p in (tmp_path / "a").iterdir())
+    files_b = sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert files_a == files_b
+    assert len(files_a) == 4 * 11 + 1
+    for name in files_a:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_other_seed_differs(tmp_path):
+    generate(tmp_path / "a", 2, (2020, 2020), seed=1)
+    generate(tmp_path / "b", 2, (2020, 2020), seed=2)
+    assert (tmp_path / "a" / "truth.jsonl").read_bytes() != (tmp_path / "b" / "truth.jsonl").read_bytes()
+
+
+def test_every_era_in_small_corpus(small):
+    recs = _truth(small)
+    assert len(recs) == 6 * 11
+    eras = Counter(r["meta"]["format_era"] for r in recs)
+    assert eras == {"narrative": 12, "table_2014": 30, "table_2019": 12, "table_2021": 12}
+    for rec in recs:
+        text = _text(small, rec)
+        era, year = rec["meta"]["format_era"], rec["meta"]["report_year"]
+        assert rec["file"].endswith(f"_{year}.txt")
+        assert ("统计指标" in text) == (era == "table_2014"), rec["file"]
+        assert ("本年制发件数" in text) == (era == "table_2021"), rec["file"]
+        assert ("第二十条第(一)项" in text) == (era in ("table_2019", "table_2021")), rec["file"]
+        assert ("总计" in text) == (era in ("table_2019", "table_2021")), rec["file"]
+        if era == "table_2019":
+            assert "采购项目数量" in text
+        # the title and the agency name really are in the file
+        assert rec["meta"]["agency_name"] in text
+        assert str(year) in rec["meta"]["title"]
+
+
+def test_rename_keeps_agency_key(small):
+    recs = _truth(small)
+    by_slug: dict[str, dict[int, dict]] = {}
+    for r in recs:
+        by_slug.setdefault(r["file"].split("_")[0], {})[r["meta"]["report_year"]] = r["meta"]
+    for years in by_slug.values():
+        old, new = years[2018], years[2019]
+        assert old["agency_key"] == new["agency_key"]
+        assert old["agency_key"].endswith("/生态环境")
+        assert "环境保护" in old["agency_name"] and "生态环境" in new["agency_name"]
+        assert "环境保护" not in new["agency_name"]
+        assert {old["province"], old["city"], old["county"]} == {new["province"], new["city"], new["county"]}
+
+
+def test_agency_mix_and_keys():
+    ags = make_agencies(40, seed=9)
+    levels = Counter(a.level for a in ags)
+    assert set(levels) == {"province", "city", "county"}
+    assert len({a.key for a in ags}) == 40
+    assert len({a.slug for a in ags}) == 40
+    assert len({a.province for a in ags}) >= 10
+    bj = [a for a in make_agencies(213, seed=0) if a.county == "怀柔区"][0]
+    assert bj.key == "北京市/北京市/怀柔区/生态环境"
+    with pytest.raises(ValueError):
+        make_agencies(214, seed=0)
+
+
+def test_gb18030_files_really_are_gb(noisy):
+    gb = [r for r in _truth(noisy) if r["encoding"] == "gb18030"]
+    assert len(gb) > 20
+    for rec in gb[:30]:
+        raw = (noisy / rec["file"]).read_bytes()
+        with pytest.raises(UnicodeDecodeError):
+            raw.decode("utf-8")
+        text = raw.decode("gb18030")
+        name = rec["meta"]["agency_name"]
+        assert name in (T2S.convert(text) if rec["script"] == "traditional" else text)
+    bom = [r for r in _truth(noisy) if r["encoding"] == "utf-8-sig"]
+    assert bom and (noisy / bom[0]["file"]).read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_traditional_files_convert_back(noisy):
+    trad = [r for r in _truth(noisy) if r["script"] == "traditional"]
+    assert len(trad) > 10
+    for rec in trad:
+        raw = (noisy / rec["file"]).read_bytes().decode(rec["encoding"])
+        assert rec["meta"]["agency_name"] not in raw or rec["meta"]["agency_name"] == T2S.convert(raw)[:0]
+        assert rec["meta"]["agency_name"] in T2S.convert(raw)
+
+
+def test_truth_vocabulary_and_uniqueness(noisy):
+    for rec in _truth(noisy):
+        keys = [(m["metric_code"], m["dimension"], m["source_kind"]) for m in rec["metrics"]]
+        assert len(keys) == len(set(keys)), rec["file"]
+        for m in rec["metrics"]:
+            assert m["metric_code"] in KNOWN_CODES
+            assert m["source_kind"] in ("table", "narrative")
+            assert m["qualifier"] in (None, "approx", "as_of", "cumulative", "negation")
+            if m["is_redacted"]:
+                assert m["value"] is None
+            if m["qualifier"] == "negation":
+                assert m["value"] == 0
+        if rec["meta"]["format_era"] == "narrative":
+            assert all(m["source_kind"] == "narrative" for m in rec["metrics"])
+
+
+def test_request_balance_and_staff_sums(noisy):
+    checked_b = checked_s = broken = 0
+    for rec in _truth(noisy):
+        era, issues = rec["meta"]["format_era"], rec["expected_issues"]
+        if era in ("table_2019", "table_2021"):
+            new, cin = _m(rec, "requests_received", "table"), _m(rec, "requests_carried_in", "table")
+            res, out = _m(rec, "requests_resolved", "table"), _m(rec, "requests_carried_out", "table")
+            balanced = new + cin == res + out
+            assert balanced == ("request_balance_mismatch" not in issues), rec["file"]
+            broken += not balanced
+            parts = [_m(rec, "requests_resolved", "table", f"result={k}")
+                     for k in ("disclosed", "partial", "refused", "unable", "not_processed", "other")]
+            assert sum(parts) == res
+            review = [_m(rec, "admin_review_total", "table", f"result={k}") for k in ("upheld", "corrected", "other", "pending")]
+            assert sum(review) == _m(rec, "admin_review_total", "table")
+            lit = _m(rec, "admin_litigation_total", "table")
+            assert lit == _m(rec, "admin_litigation_total", "table", "route=direct") + \
+                _m(rec, "admin_litigation_total", "table", "route=after_review")
+            checked_b += 1
+        if era == "table_2014":
+            tot, full, part = (_m(rec, c, "table") for c in ("staff_total", "staff_fulltime", "staff_parttime"))
+            assert (tot == full + part) == ("staff_sum_mismatch" not in issues), rec["file"]
+            chans = [_m(rec, "requests_received", "table", f"channel={c}") for c in ("in_person", "fax", "online", "letter")]
+            assert sum(chans) == _m(rec, "requests_received", "table")
+            checked_s += 1
+    assert checked_b > 50 and checked_s > 50 and broken > 0
+
+
+def test_narrative_figures_are_in_the_text(noisy):
+    seen_cn = seen_approx = seen_neg = seen_redacted = 0
+    for rec in _truth(noisy):
+        text = _text(noisy, rec)
+        for m in rec["metrics"]:
+            if m["source_kind"] != "narrative" or m["value"] is None or m["qualifier"] == "negation":
+                seen_neg += m["qualifier"] == "negation"
+                seen_redacted += m["is_redacted"]
+                continue
+            v = int(m["value"])
+            forms = {str(v), cn_number(v), cn_number(v, liang=True)}
+            assert any(f in text for f in forms), (rec["file"], m)
+            seen_cn += str(v) not in text
+            seen_approx += m["qualifier"] == "approx"
+    assert seen_cn > 0 and seen_approx > 0 and seen_neg > 0 and seen_redacted > 0
+
+
+def test_contradictions_and_redactions_are_recorded(noisy):
+    n_contra = n_red = 0
+    for rec in _truth(noisy):
+        if "prose_table_mismatch" in rec["expected_issues"]:
+            pairs = {}
+            for m in rec["metrics"]:
+                if m["dimension"] is None and m["qualifier"] is None:
+                    pairs.setdefault(m["metric_code"], {})[m["source_kind"]] = m["value"]
+            assert any(p.get("narrative") is not None and p.get("table") is not None
+                       and p["narrative"] == p["table"] - 1 for p in pairs.values()), rec["file"]
+            n_contra += 1
+        if "redacted_value" in rec["expected_issues"]:
+            assert "docshare" in rec["noise"]
+            assert any(m["is_redacted"] for m in rec["metrics"])
+            assert "x" in _text(noisy, rec)
+            n_red += 1
+    assert n_contra > 5 and n_red > 5
+
+
+def test_noise_wrappers_and_meta(noisy):
+    recs = _truth(noisy)
+    noise = Counter(n.split(":")[0] for r in recs for n in r["noise"])
+    for kind in ("chrome", "docshare", "cover_letter", "image", "traditional"):
+        assert noise[kind] > 10, kind
+    for rec in recs:
+        text = _text(noisy, rec)
+        meta = rec["meta"]
+        if "chrome" in rec["noise"]:
+            assert meta["published_on"] and meta["published_on"] in text
+        else:
+            assert meta["published_on"] is None
+        if meta["doc_number"]:
+            assert meta["doc_number"] in text and "签发人" in text
+        if "docshare" in rec["noise"]:
+            assert "_第1页" in text and "\n1、" in text and "\n2、" in text
+        if "image" in rec["noise"]:
+            assert "[image: image" in text
+        assert text.rstrip().endswith(("日", "月", "关闭", "号", "【关闭】", "【关闭窗口】", "查看。")), rec["file"]
+
+
+def test_clean_corpus_without_noise(tmp_path):
+    recs = generate(tmp_path, 5, (2012, 2022), seed=2, noise=0.0)
+    assert all(r["noise"] in ([], ["tables:a=pipe,b=pipe,c=pipe"]) for r in recs)
+    assert all(r["encoding"] == "utf-8" and r["script"] == "simplified" for r in recs)
+    assert not any(i in ("prose_table_mismatch", "staff_sum_mismatch", "request_balance_mismatch", "redacted_value")
+                   for r in recs for i in r["expected_issues"])
+
+
+def test_generation_speed(tmp_path):
+    t0 = time.perf_counter()
+    recs = generate(tmp_path, 112, (2008, 2025), seed=1, noise=0.5)
+    elapsed = time.perf_counter() - t0
+    assert len(recs) == 2016
+    assert elapsed < 20, elapsed
+    sizes = sorted((tmp_path / r["file"]).stat().st_size for r in recs)
+    assert 3000 < sizes[len(sizes) // 2] < 12000

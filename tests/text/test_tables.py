@@ -1,0 +1,571 @@
+"""Statistics-table extraction: every era, every flattened shape (docs §2).
+
+All tables below are written for these tests with illustrative numbers; the
+seed-004 figures were read off the seed by hand.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from gov_pipeline.text.model import Metric, Section
+from gov_pipeline.text.tables import detect_table_era, extract_table_metrics
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def _by_key(metrics: list[Metric]) -> dict[tuple[str, str | None], float | None]:
+    out: dict[tuple[str, str | None], float | None] = {}
+    for m in metrics:
+        assert (m.metric_code, m.dimension) not in out, f"duplicate {m.metric_code} {m.dimension}"
+        out[(m.metric_code, m.dimension)] = m.value
+    return out
+
+
+def _check_spans(text: str, metrics: list[Metric]) -> None:
+    for m in metrics:
+        assert m.source_kind == "table"
+        assert 0 <= m.char_start < m.char_end <= len(text)
+        assert m.evidence and m.evidence in text[m.char_start:m.char_end]
+
+
+def _seed(prefix: str) -> str:
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def _row(label: str, *cells: str) -> str:
+    return " | ".join((label,) + cells) + " |"
+
+
+# ---------------------------------------------------------------- era detection
+@pytest.mark.parametrize("text,year,expected", [
+    ("信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n规章 | 0 | 0 | 0 |", None, "table_2021"),
+    ("信息内容 | 本年制 发件数 | 本年废止件数 |", None, "table_2021"),
+    ("信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |", None, "table_2019"),
+    ("信息内容 采购项目数量 采购总金额\n政府集中采购 3 12.5万元", None, "table_2019"),
+    ("信息内容 | 本年新 | 本年新 | 对外公开总数量 |", 2020, "table_2019"),
+    ("统计指标 | 单位 | 统计数 |\n一、主动公开情况 | ||", None, "table_2014"),
+    ("(一)收到申请数 | 件 | 3 |", None, "table_2014"),
+    ("一、本年新收政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |", 2022, "table_2021"),
+    ("一、本年新收政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |", 2020, "table_2019"),
+    ("一、本年新收政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |", None, "table_2019"),
+    ("2020年我局主动公开政府信息1200条,收到申请5件,全部按时办结。", 2020, None),
+    ("", None, None),
+])
+def test_detect_table_era(text, year, expected):
+    assert detect_table_era(text, year) == expected
+
+
+# ---------------------------------------------------------------- Table A
+TABLE_A_2021_PIPES = "\n".join([
+    "二、主动公开政府信息情况",
+    "第二十条第(一)项 |",
+    "信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+    "规章 | 0 | 0 | 0 |",
+    "行政规范性文件 | 2 | 1 | 9 |",
+    "第二十条第(五)项 | |||",
+    "信息内容 | 本年处理决定数量 |",
+    "行政许可 | 37 |",
+    "第二十条第(六)项 | |||",
+    "信息内容 | 本年处理决定数量 |",
+    "行政处罚 | 52 |",
+    "行政强制 | - |",
+    "第二十条第(八)项 |",
+    "信息内容 | 本年收费金额(单位:万元) |",
+    "行政事业性收费 | 0.3 |",
+    "",
+])
+
+
+def test_table_a_2021_pipe_rows():
+    ms, issues = extract_table_metrics(TABLE_A_2021_PIPES, era="table_2021")
+    got = _by_key(ms)
+    assert got == {
+        ("doc_issued", "doc_type=rules"): 0, ("doc_repealed", "doc_type=rules"): 0,
+        ("doc_in_force", "doc_type=rules"): 0,
+        ("doc_issued", "doc_type=normative"): 2, ("doc_repealed", "doc_type=normative"): 1,
+        ("doc_in_force", "doc_type=normative"): 9,
+        ("license_decisions", None): 37, ("penalty_decisions", None): 52,
+        ("coercion_decisions", None): None,  # '-' cell → NULL, not 0
+        ("admin_fee_amount", None): 0.3,
+    }
+    assert issues == []
+    _check_spans(TABLE_A_2021_PIPES, ms)
+    norm = next(m for m in ms if m.dimension == "doc_type=normative")
+    assert norm.evidence == "行政规范性文件 | 2 | 1 | 9 |"
+    assert TABLE_A_2021_PIPES[norm.char_start:norm.char_end] == norm.evidence
+    assert {m.unit for m in ms if m.metric_code == "admin_fee_amount"} == {"万元"}
+    # detection agrees
+    assert detect_table_era(TABLE_A_2021_PIPES) == "table_2021"
+    assert _by_key(extract_table_metrics(TABLE_A_2021_PIPES)[0]) == got
+
+
+def test_table_a_fee_in_yuan_header_becomes_wanyuan():
+    text = "\n".join([
+        "第二十条第(五)项 |", "信息内容 | 本年处理决定数量 |", "行政许可 | 4 |",
+        "第二十条第(八)项 |", "信息内容 | 本年收费金额(单位:元) |", "行政事业性收费 | 12500 |",
+    ])
+    got = _by_key(extract_table_metrics(text, era="table_2021")[0])
+    assert got[("admin_fee_amount", None)] == pytest.approx(1.25)
+    assert got[("license_decisions", None)] == 4
+
+
+TABLE_A_2021_ONE_CELL_PER_LINE = "\n".join([
+    "第二十条第(一)项 |", "|||", "信息内容 |", "本年制发件数 |", "本年废止件数 |", "现行有效件数 |", "||",
+    "规章 |", "1 |", "0 |", "3 |",
+    "行政规范性文件 |", "4 |", "|", "12 |",
+    "第二十条第(六)项 |", "|||", "信息内容 |", "本年处理决定数量 |", "||",
+    "行政处罚 |", "52 |",
+    "行政强制 |", "||",
+    "第二十条第(八)项 |", "|||", "信息内容 |", "本年收费金额(单位:万元) |", "||",
+    "行政事业性收费 |", "0 |",
+])
+
+
+def test_table_a_2021_one_cell_per_line():
+    ms, issues = extract_table_metrics(TABLE_A_2021_ONE_CELL_PER_LINE, era="table_2021")
+    got = _by_key(ms)
+    assert got == {
+        ("doc_issued", "doc_type=rules"): 1, ("doc_repealed", "doc_type=rules"): 0,
+        ("doc_in_force", "doc_type=rules"): 3,
+        ("doc_issued", "doc_type=normative"): 4, ("doc_repealed", "doc_type=normative"): None,
+        ("doc_in_force", "doc_type=normative"): 12,
+        ("penalty_decisions", None): 52, ("coercion_decisions", None): None,
+        ("admin_fee_amount", None): 0,
+    }
+    assert issues == []
+    _check_spans(TABLE_A_2021_ONE_CELL_PER_LINE, ms)
+    pen = next(m for m in ms if m.metric_code == "penalty_decisions")
+    assert pen.evidence == "行政处罚 |\n52 |"
+
+
+TABLE_A_2019_SPACES = "\n".join([
+    "第二十条第(一)项",
+    "信息内容 本年新制作数量 本年新公开数量 对外公开总数量",
+    "规章 0 0 0",
+    "规范性文件(行政机关制定发布的决定、命令等) 3 3 15",
+    "第二十条第(五)项",
+    "信息内容 上一年项目数量(指2019年事项数) 本年增/减(增加用正值表示,减少用负值表示,如-8) 处理决定数量(指2020年办件量)",
+    "行政许可 66 +126 192",
+    "其他对外管理服务事项 4 -1 /",
+    "第二十条第(六)项",
+    "信息内容 上一年项目数量 本年增/减 处理决定数量",
+    "行政处罚 32 | 减11 | 21",
+    "行政强制 5 无 —",
+    "第二十条第(八)项",
+    "信息内容 上一年项目数量 本年增/减",
+    "行政事业性收费 2 -8",
+    "第二十条第(九)项",
+    "信息内容 采购项目数量 采购总金额",
+    "政府集中采购 14 523.15万元",
+])
+
+
+def test_table_a_2019_space_separated_signed_and_units():
+    assert detect_table_era(TABLE_A_2019_SPACES) == "table_2019"
+    ms, issues = extract_table_metrics(TABLE_A_2019_SPACES)
+    got = _by_key(ms)
+    assert got == {
+        ("doc_new_made", "doc_type=rules"): 0, ("doc_new_published", "doc_type=rules"): 0,
+        ("doc_total_published", "doc_type=rules"): 0,
+        ("doc_new_made", "doc_type=normative"): 3, ("doc_new_published", "doc_type=normative"): 3,
+        ("doc_total_published", "doc_type=normative"): 15,
+        ("items_prev_year", "item=license"): 66, ("items_change", "item=license"): 126,
+        ("license_decisions", None): 192,
+        ("items_prev_year", "item=other_service"): 4, ("items_change", "item=other_service"): -1,
+        ("other_service_decisions", None): None,
+        ("items_prev_year", "item=penalty"): 32, ("items_change", "item=penalty"): -11,
+        ("penalty_decisions", None): 21,
+        ("items_prev_year", "item=coercion"): 5, ("items_change", "item=coercion"): None,
+        ("coercion_decisions", None): None,
+        ("items_prev_year", "item=fee"): 2, ("items_change", "item=fee"): -8,
+        ("procurement_items", None): 14, ("procurement_amount", None): 523.15,
+    }
+    assert issues == []
+    units = {(m.metric_code, m.dimension): m.unit for m in ms}
+    assert units[("procurement_amount", None)] == "万元"
+    assert units[("items_change", "item=license")] == "项"
+    assert units[("license_decisions", None)] == "件"
+    _check_spans(TABLE_A_2019_SPACES, ms)
+
+
+def test_table_a_2019_lost_cells_keeps_last_column():
+    text = "\n".join([
+        "第二十条第(五)项 |", "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |",
+        "行政许可 | 10 | 25 |",
+        "第二十条第(六)项 |", "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |",
+        "行政处罚 | 7 | 0 | 9 |",
+    ])
+    ms, issues = extract_table_metrics(text, era="table_2019")
+    got = _by_key(ms)
+    assert got[("license_decisions", None)] == 25
+    assert ("items_prev_year", "item=license") not in got
+    assert ("items_change", "item=license") not in got
+    assert got[("penalty_decisions", None)] == 9
+    assert len(issues) == 1 and issues[0].rule == "table_row_ambiguous" and issues[0].severity == "warning"
+    assert "行政许可 | 10 | 25 |" in issues[0].detail
+
+
+# ---------------------------------------------------------------- Table B
+APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other_org")
+
+
+def _b(got, code, dim_rest, values):
+    """Assert the 7 cells of a Table B row (6 applicant columns + 总计)."""
+    for app, v in zip(APPLICANTS, values[:6]):
+        dims = ";".join(x for x in (f"applicant={app}", dim_rest) if x)
+        assert got[(code, dims)] == v, (code, dims)
+    assert got[(code, dim_rest or None)] == values[6]
+
+
+TABLE_B_2019_PIPES = "\n".join([
+    "三、收到和处理政府信息公开申请情况",
+    "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) | 申请人情况 |" + " |" * 6,
+    "| 自 然 人 | 法人或其他组织 | | | | | 总计 |",
+    "| | 商业 企业 | 科研 机构 | 社会公益组织 | 法律服务机构 | 其他 | |",
+    _row("一、本年新收政府信息公开申请数量", "5", "0", "2", "1", "0", "0", "8"),
+    _row("二、上年结转政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1"),
+    _row("三、本年度办理结果", "(一)予以公开", "4", "0", "2", "1", "0", "0", "7"),
+    "| " + _row("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "1", "0", "0", "0", "0", "0", "1"),
+    "| " + _row("(三)不予公开", "1.属于国家秘密", "0", "0", "0", "0", "0", "0", "0"),
+    "| | " + _row("2.其他法律行政法规禁止公开", "0", "0", "0", "0", "0", "0", "0"),
+    "| | 3.危及“三安全一稳定” |" + " |" * 7,
+    "| " + _row("(四)无法提供", "1.本机关不掌握相关政府信息", "1", "0", "0", "0", "0", "0", "1"),
+    "| " + _row("(五)不予处理", "2.重复申请", "2", "1", "3"),
+    "| " + _row("(六)其他处理", "0", "0", "0", "0", "0", "0", "0"),
+    "| " + _row("(七)总计", "5", "0", "2", "1", "0", "0", "8"),
+    _row("四、结转下年度继续办理", "1", "0", "0", "0", "0", "0", "1"),
+])
+
+
+def test_table_b_2019_pipe_rows_with_parent_labels():
+    ms, issues = extract_table_metrics(TABLE_B_2019_PIPES, era="table_2019")
+    got = _by_key(ms)
+    _b(got, "requests_received", "", (5, 0, 2, 1, 0, 0, 8))
+    _b(got, "requests_carried_in", "", (1, 0, 0, 0, 0, 0, 1))
+    _b(got, "requests_resolved", "result=disclosed", (4, 0, 2, 1, 0, 0, 7))
+    _b(got, "requests_resolved", "result=partial", (1, 0, 0, 0, 0, 0, 1))
+    _b(got, "requests_resolved", "result=refused;reason=state_secret", (0,) * 7)
+    _b(got, "requests_resolved", "result=refused;reason=law_prohibited", (0,) * 7)
+    _b(got, "requests_resolved", "result=refused;reason=three_safety", (None,) * 7)  # blank row → NULLs
+    _b(got, "requests_resolved", "result=unable;reason=not_held", (1, 0, 0, 0, 0, 0, 1))
+    _b(got, "requests_resolved", "result=other", (0,) * 7)
+    _b(got, "requests_resolved", "", (5, 0, 2, 1, 0, 0, 8))
+    _b(got, "requests_carried_out", "", (1, 0, 0, 0, 0, 0, 1))
+    # the row that lost its empty cells: only its 总计 is kept
+    assert got[("requests_resolved", "result=not_processed;reason=repeated")] == 3
+    assert not any(k[1] and "reason=repeated" in k[1] and "applicant" in k[1] for k in got)
+    assert [i.rule for i in issues] == ["table_row_ambiguous"]
+    assert "2.重复申请" in issues[0].detail
+    # the parent rows without their own cells produce nothing
+    assert ("requests_resolved", "result=refused") not in got
+    assert ("requests_resolved", "result=unable") not in got
+    # the dimension key order is the shared contract
+    assert ("requests_resolved", "applicant=commercial;result=refused;reason=state_secret") in got
+    _check_spans(TABLE_B_2019_PIPES, ms)
+    m = next(m for m in ms if m.dimension == "applicant=research;result=disclosed")
+    assert m.evidence.startswith("三、本年度办理结果 | (一)予以公开 | 4")
+
+
+def test_table_b_row_that_lost_cells_keeps_only_total():
+    text = "\n".join([
+        "申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+        "一、本年新收政府信息公开申请数量 | 2 | 1 | 3 |",
+        _row("二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0"),
+        _row("四、结转下年度继续办理", "0", "0", "0", "0", "0", "0", "0"),
+    ])
+    ms, issues = extract_table_metrics(text, era="table_2019")
+    got = _by_key(ms)
+    assert got[("requests_received", None)] == 3
+    assert [k for k in got if k[0] == "requests_received"] == [("requests_received", None)]
+    assert len(issues) == 1 and issues[0].rule == "table_row_ambiguous"
+    assert "一、本年新收政府信息公开申请数量 | 2 | 1 | 3 |" in issues[0].detail
+    assert got[("requests_carried_in", None)] == 0
+
+
+TABLE_B_2021_SPACES = "\n".join([
+    "申请人情况",
+    "自 然 人 法人或其他组织 总计",
+    "商业 企业 科研 机构 社会公益组织 法律服务机构 其他",
+    "一、本年新收政府信息公开申请数量 3 1 0 0 0 0 4",
+    "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+    "三、本年度办理结果",
+    "(一)予以公开 2 1 0 0 0 0 3",
+    "(六)其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 1 0 0 0 0 0 1",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0",
+    "3.其他 0 0 0 0 0 0 0",
+    "(七)总计 3 1 0 0 0 0 4",
+    "四、结转下年度继续办理 0 0 0 0 0 0 0",
+])
+
+
+def test_table_b_2021_space_separated_with_other_subrows():
+    assert detect_table_era(TABLE_B_2021_SPACES, 2022) == "table_2021"
+    ms, issues = extract_table_metrics(TABLE_B_2021_SPACES, era="table_2021")
+    got = _by_key(ms)
+    assert issues == []
+    _b(got, "requests_received", "", (3, 1, 0, 0, 0, 0, 4))
+    _b(got, "requests_resolved", "result=disclosed", (2, 1, 0, 0, 0, 0, 3))
+    _b(got, "requests_resolved", "result=other;reason=no_correction", (1, 0, 0, 0, 0, 0, 1))
+    _b(got, "requests_resolved", "result=other;reason=unpaid", (0,) * 7)
+    _b(got, "requests_resolved", "result=other;reason=other", (0,) * 7)
+    _b(got, "requests_resolved", "", (3, 1, 0, 0, 0, 0, 4))
+    _b(got, "requests_carried_out", "", (0,) * 7)
+    # 其他 as a column header is not the (六) 3.其他 row; 总计 as a header is not (七)总计
+    assert len(ms) == 7 * 8
+    _check_spans(TABLE_B_2021_SPACES, ms)
+
+
+def test_table_b_one_cell_per_line_with_blank_cell():
+    cells = ["申请人情况 |", "自然人 |", "商业企业 |", "科研机构 |", "社会公益组织 |", "法律服务机构 |", "其他 |",
+             "总计 |", "一、本年新收政府信息公开申请数量 |", "6 |", "0 |", "|", "0 |", "0 |", "0 |", "6 |",
+             "二、上年结转政府信息公开申请数量 |", "0 |", "0 |", "0 |", "0 |", "0 |", "0 |", "0 |", "|||"]
+    text = "\n".join(cells)
+    got = _by_key(extract_table_metrics(text, era="table_2019")[0])
+    _b(got, "requests_received", "", (6, 0, None, 0, 0, 0, 6))
+    _b(got, "requests_carried_in", "", (0,) * 7)
+
+
+# ---------------------------------------------------------------- Table C
+C_DIMS = ("result=upheld", "result=corrected", "result=other", "result=pending", None)
+
+
+def _c(got, values):
+    for dim, v in zip(C_DIMS, values[0:5]):
+        assert got[("admin_review_total", dim)] == v
+    for route, chunk in (("direct", values[5:10]), ("after_review", values[10:15])):
+        for dim, v in zip(C_DIMS, chunk):
+            d = f"{dim};route={route}" if dim else f"route={route}"
+            assert got[("admin_litigation_total", d)] == v
+
+
+TABLE_C_VERTICAL = "\n".join([
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "行政复议 行政诉讼",
+    "结 结 其 尚 总 未经复议直接起诉 复议后起诉",
+    "果 果 他 未 计 结 结 其 尚 总 结 结 其 尚 总",
+    "维 纠 结 审 果 果 他 未 计 果 果 他 未 计",
+    "持 正 果 结 维 纠 结 审 维 纠 结 审",
+    "持 正 果 结 持 正 果 结",
+    "1 0 0 1 2 0 1 0 0 1 0 0 0 1 1",
+    "五、存在的主要问题及改进情况",
+])
+
+
+def test_table_c_vertical_header_fifteen_numbers():
+    ms, issues = extract_table_metrics(TABLE_C_VERTICAL, era="table_2019")
+    got = _by_key(ms)
+    _c(got, (1, 0, 0, 1, 2, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1))
+    assert got[("admin_litigation_total", None)] == 2  # direct 总计 + after-review 总计
+    assert issues == []
+    assert len(ms) == 16
+    _check_spans(TABLE_C_VERTICAL, ms)
+    assert {m.evidence for m in ms} == {"1 0 0 1 2 0 1 0 0 1 0 0 0 1 1"}
+
+
+TABLE_C_PIPES = "\n".join([
+    "行政复议 | 行政诉讼 |",
+    "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | | | | | 复议后起诉 | | | | |",
+    "| | | | | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |",
+    "2 | 0 | 1 | 0 | 3 | 0 | 0 | 0 | 1 | 1 | | | | | |",
+])
+
+
+def test_table_c_pipe_header_and_blank_cells():
+    ms, issues = extract_table_metrics(TABLE_C_PIPES, era="table_2021")
+    got = _by_key(ms)
+    _c(got, (2, 0, 1, 0, 3, 0, 0, 0, 1, 1, None, None, None, None, None))
+    assert got[("admin_litigation_total", None)] is None  # one route total is blank
+    assert issues == []
+
+
+def test_table_c_as_labelled_rows():
+    text = "\n".join([
+        "行政复议 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |",
+        _row("行政复议", "1", "0", "0", "0", "1"),
+        _row("行政诉讼 未经复议直接起诉", "0", "0", "0", "0", "0"),
+        _row("行政诉讼 复议后起诉", "0", "1", "0", "0", "1"),
+    ])
+    got = _by_key(extract_table_metrics(text, era="table_2019")[0])
+    _c(got, (1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1))
+    assert got[("admin_litigation_total", None)] == 1
+
+
+def test_table_c_lost_cells_keeps_last_only():
+    text = "行政复议 | 行政诉讼 |\n结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n0 | 2 | 2 | 0 | 1 | 1 |\n"
+    ms, issues = extract_table_metrics(text, era="table_2019")
+    got = _by_key(ms)
+    assert got == {("admin_litigation_total", "route=after_review"): 1}
+    assert [i.rule for i in issues] == ["table_row_ambiguous"]
+
+
+# ---------------------------------------------------------------- 2014 统计表
+def test_table_2014_space_separated_and_yuan():
+    text = "\n".join([
+        "政府信息公开情况统计表",
+        "统计指标 单位 统计数",
+        "一、主动公开情况",
+        "(一)主动公开政府信息数(不同渠道和方式公开相同信息计1条) 条 240",
+        "1.政府公报公开政府信息数 条 12",
+        "2.政府网站公开政府信息数 条 230",
+        "七、依申请公开信息收取的费用 元 -",
+        "(四)政府信息公开专项经费(不包括用于政府公报编辑管理及政府网站建设维护等方面的经费) 元 50000",
+        "四、行政复议数量 件 2",
+        "(一)维持具体行政行为数 件 1",
+        "(三)其他情形数 件 1",
+        "五、行政诉讼数量 件 1",
+        "(三)其他情形数 件 1",
+    ])
+    assert detect_table_era(text) == "table_2014"
+    ms, issues = extract_table_metrics(text)
+    got = _by_key(ms)
+    assert got == {
+        ("proactive_total", None): 240, ("proactive_total", "channel=gazette"): 12,
+        ("proactive_total", "channel=website"): 230, ("fees_collected", None): None,
+        ("special_funds", None): 5.0,  # 50000 元 → 5 万元
+        ("admin_review_total", None): 2, ("admin_review_total", "result=upheld"): 1,
+        ("admin_review_total", "result=other"): 1,
+        ("admin_litigation_total", None): 1, ("admin_litigation_total", "result=other"): 1,
+    }
+    assert issues == []
+    assert {m.unit for m in ms if m.metric_code == "special_funds"} == {"万元"}
+
+
+def test_table_2014_one_cell_per_line_blank_value():
+    text = "\n".join([
+        "统计指标 |", "单位 |", "统计数 |",
+        "(一)收到申请数 |", "件 |", "3 |",
+        "1.当面申请数 |", "件 |", "1 |",
+        "3.网络申请数 |", "件 |", "2 |",
+        "七、依申请公开信息收取的费用 |", "元 |", "|",
+        "(三)接受培训人员数 |", "人次 |", "40 |",
+    ])
+    got = _by_key(extract_table_metrics(text, era="table_2014")[0])
+    assert got == {
+        ("requests_received", None): 3, ("requests_received", "channel=in_person"): 1,
+        ("requests_received", "channel=online"): 2, ("fees_collected", None): None, ("trainees", None): 40,
+    }
+
+
+def test_seed_004_table_2014():
+    text = _seed("004")
+    assert detect_table_era(text, 2018) == "table_2014"
+    ms, issues = extract_table_metrics(text)
+    got = _by_key(ms)
+    expected = {
+        "proactive_total": 106, "requests_received": 0, "admin_review_total": 0, "admin_litigation_total": 0,
+        "complaints_total": 0, "staff_total": 0, "staff_fulltime": 0, "staff_parttime": 1, "gid_meetings": 3,
+        "trainings": 2, "trainees": 18, "fees_collected": None, "special_funds": 0,
+    }
+    for code, value in expected.items():
+        assert got[(code, None)] == value, code
+    assert got[("proactive_normative_docs", None)] == 0
+    assert got[("requests_received", "channel=online")] == 0
+    assert got[("press_conferences", "principal=yes")] == 0
+    assert got[("requests_replied", "result=refused;reason=state_secret")] == 0
+    assert issues == []
+    _check_spans(text, ms)
+    fee = next(m for m in ms if m.metric_code == "fees_collected")
+    assert fee.evidence == "七、依申请公开信息收取的费用 | 元 | |" and fee.unit == "万元"
+    # the 重点领域 rows are not in the catalogue; the narrative 105条 is not read as a table value
+    assert all(m.value != 105 for m in ms)
+    assert all(m.char_start > text.index("政府信息公开情况统计表") for m in ms)
+
+
+def test_sections_deepest_containing_row():
+    text = TABLE_A_2021_PIPES
+    cut = text.index("第二十条第(六)项")
+    sections = [
+        Section(section_id=1, parent_section_id=None, depth=1, ordinal=1, heading="二、主动公开政府信息情况",
+                body="", char_start=0, char_end=len(text)),
+        Section(section_id=2, parent_section_id=1, depth=2, ordinal=1, heading="", body="",
+                char_start=cut, char_end=len(text), kind="statistics_table"),
+    ]
+    ms, _ = extract_table_metrics(text, sections, era="table_2021")
+    by_code = {m.metric_code: m.section_id for m in ms}
+    assert by_code["license_decisions"] == 1
+    assert by_code["penalty_decisions"] == 2 and by_code["admin_fee_amount"] == 2
+    assert all(m.section_id is None for m in extract_table_metrics(text, None, era="table_2021")[0])
+
+
+# ---------------------------------------------------------------- prose is never a table
+NARRATIVE = "\n".join([
+    "一、总体情况",
+    "2020年,我局主动公开政府信息1200条,其中规范性文件3件,行政许可66件,行政处罚32件。",
+    "全年收到政府信息公开申请8件,其中自然人申请6件,法人或其他组织申请2件,均已按时办结。",
+    "收到申请数 5",
+    "本年度未发生行政复议、行政诉讼情况,行政复议 0 件。",
+    "二、存在的主要问题",
+])
+
+
+@pytest.mark.parametrize("era", ["table_2014", "table_2019", "table_2021", None])
+def test_narrative_numbers_are_not_table_metrics(era):
+    assert extract_table_metrics(NARRATIVE, era=era) == ([], [])
+
+
+def test_table_like_rows_without_header_are_not_a_table():
+    text = "\n".join([
+        "今年我局办理的主要事项如下(单位:件)",
+        "行政许可 5 6 11",
+        "行政处罚 3 1 4",
+        "以上数据来源于局审批科。",
+    ])
+    assert extract_table_metrics(text, era="table_2019") == ([], [])
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003"])
+def test_seeds_without_tables(prefix):
+    text = _seed(prefix)
+    assert detect_table_era(text) is None
+    for era in ("table_2014", "table_2019", "table_2021"):
+        ms, _ = extract_table_metrics(text, era=era)
+        assert ms == [], (prefix, era, ms[:3])
+
+
+# ---------------------------------------------------------------- speed
+def test_speed_no_table_report_under_3ms():
+    text = (_seed("002") + _seed("003"))[:10_000]
+    extract_table_metrics(text, era="table_2019")  # warm caches
+    best_auto = best_forced = 1.0
+    for _ in range(20):
+        t0 = time.perf_counter()
+        extract_table_metrics(text)
+        t1 = time.perf_counter()
+        extract_table_metrics(text, era="table_2019")
+        t2 = time.perf_counter()
+        best_auto, best_forced = min(best_auto, t1 - t0), min(best_forced, t2 - t1)
+    assert best_auto < 0.003
+    assert best_forced < 0.003
+
+
+# ---------------------------------------------------------------- a whole 2019-format report
+def test_full_2019_report_tables_between_prose():
+    text = "\n".join([
+        "XX市生态环境局2020年政府信息公开工作年度报告",
+        "一、总体情况",
+        "2020年,我局主动公开政府信息1200条,受理依申请公开8件,办结8件。行政许可 66 件。",
+        "二、主动公开政府信息情况",
+        TABLE_A_2019_SPACES,
+        "三、收到和处理政府信息公开申请情况",
+        "本年度共收到申请9件,详见下表。",
+        TABLE_B_2019_PIPES,
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "本年度发生行政复议2件。",
+        TABLE_C_VERTICAL,
+        "我局将进一步加强政府信息公开工作,联系电话 0471 8888888。",
+        "XX市生态环境局",
+        "2021年1月20日",
+    ])
+    assert detect_table_era(text, 2020) == "table_2019"
+    ms, issues = extract_table_metrics(text)
+    got = _by_key(ms)
+    a = _by_key(extract_table_metrics(TABLE_A_2019_SPACES, era="table_2019")[0])
+    b = _by_key(extract_table_metrics(TABLE_B_2019_PIPES, era="table_2019")[0])
+    c = _by_key(extract_table_metrics(TABLE_C_VERTICAL, era="table_2019")[0])
+    assert got == {**a, **b, **c}
+    assert len(got) == 22 + 78 + 16
+    assert [i.rule for i in issues] == ["table_row_ambiguous"]
+    _check_spans(text, ms)
