@@ -135,7 +135,7 @@ def test_traditional_files_convert_back(noisy):
     assert len(trad) > 10
     for rec in trad:
         raw = (noisy / rec["file"]).read_bytes().decode(rec["encoding"])
-        assert rec["meta"]["agency_name"] not in raw or rec["meta"]["agency_name"] == T2S.convert(raw)[:0]
+        assert rec["meta"]["agency_name"] not in raw  # every agency name has 环 -> 環
         assert rec["meta"]["agency_name"] in T2S.convert(raw)
 
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 from gov_pipeline.text.clean import clean_report
 from gov_pipeline.text.consistency import check_consistency
-from gov_pipeline.text.keywords import top_keywords
+from gov_pipeline.text.keywords import top_keywords_from_tokens
 from gov_pipeline.text.metadata import extract_metadata
 from gov_pipeline.text.model import Cleaned, ReportAnalysis
 from gov_pipeline.text.prose import extract_prose_metrics
 from gov_pipeline.text.sections import parse_sections
 from gov_pipeline.text.segment import get_segmenter
 from gov_pipeline.text.tables import detect_table_era, extract_table_metrics
-from gov_pipeline.text.topics import assign_topics
+from gov_pipeline.text.topics import assign_topics, section_tokens
 
 N_KEYWORDS = 20
 
@@ -43,7 +43,8 @@ def analyse_clean(report_id: str, cleaned: Cleaned, segmenter: str = "jieba") ->
     text = cleaned.text
     seg = get_segmenter(segmenter)
     sections = parse_sections(text)
-    assign_topics(sections, seg)
+    tokens = section_tokens(sections, seg)  # segment once; topics and keywords share the tokens
+    assign_topics(sections, seg, tokens=tokens)
     meta, issues = extract_metadata(text, cleaned.page_meta, sections)
     era = detect_table_era(text, meta.report_year)
     meta.format_era = era or "narrative"
@@ -51,7 +52,7 @@ def analyse_clean(report_id: str, cleaned: Cleaned, segmenter: str = "jieba") ->
     metrics, table_issues = extract_table_metrics(text, sections, era) if era else ([], [])
     metrics = list(metrics) + extract_prose_metrics(text, sections)
     issues = list(issues) + list(table_issues) + check_consistency(metrics)
-    keywords = top_keywords(text, N_KEYWORDS, seg)
+    keywords = top_keywords_from_tokens([t for heading, body in tokens for t in (*heading, *body)], N_KEYWORDS)
     return ReportAnalysis(report_id, cleaned, meta, sections, metrics, keywords, issues)
 
 

@@ -361,7 +361,7 @@ class _Parser:
                         self.pending.values.append(_Val(None, None, "pipe"))
                     continue
                 tableish = True
-            elif len(s) > _MAX_PLAIN_LINE or s[-1] in "。;;,,":
+            elif len(s) > _MAX_PLAIN_LINE or s[-1] in "。；;，,！!？?":
                 self._reset()
                 self.narrative.append(li)
                 continue
@@ -476,7 +476,7 @@ class _Parser:
         )
 
     def _emit(self, cols: tuple[_Col, ...], values: list[_Val], row_unit: str | None,
-              start: int, end: int, line: int, lost_ok: bool = True) -> None:
+              start: int, end: int, line: int) -> None:
         if any(v.kind != "pipe" for v in values):  # lone-pipe lines at the ends are separators
             while values and values[-1].kind == "pipe":
                 values.pop()
@@ -500,7 +500,7 @@ class _Parser:
             metrics = [self._metric(c, v, row_unit, start, end) for c, v in zip(cols, values)]
             self.results.append(_Result(line, numeric, metrics, []))
             return
-        if not lost_ok or numeric == 0:
+        if numeric == 0:  # nothing but blanks, and too few of them: a header, not a data row
             return
         last = cols[-1]
         dim = f" {last.dimension}" if last.dimension else ""

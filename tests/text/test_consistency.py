@@ -1,5 +1,3 @@
-import pytest
-
 from gov_pipeline.text.catalog import load_catalog
 from gov_pipeline.text.consistency import RULES, check_consistency, parse_dimension
 from gov_pipeline.text.model import Issue, Metric

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gov_pipeline.text.model import QUALIFIERS, Metric, Section
+from gov_pipeline.text.model import QUALIFIERS, Section
 from gov_pipeline.text.prose import extract_prose_metrics, section_at
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

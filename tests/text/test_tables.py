@@ -32,7 +32,12 @@ def _check_spans(text: str, metrics: list[Metric]) -> None:
 
 
 def _seed(prefix: str) -> str:
-    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+    """The seed as cleaned text (the project's cleaner via the shared test helper, else the raw file)."""
+    try:
+        from tests.text._seed_text import seed_text
+    except ImportError:
+        return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+    return seed_text(prefix)
 
 
 def _row(label: str, *cells: str) -> str:
