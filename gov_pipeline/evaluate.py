@@ -35,7 +35,10 @@ KNOWN_CODES = frozenset((
     "staff_total", "staff_fulltime", "staff_parttime", "gid_meetings", "trainings", "trainees",
     "doc_issued", "doc_repealed", "doc_in_force", "doc_new_made", "doc_new_published",
     "doc_total_published", "license_decisions", "penalty_decisions", "coercion_decisions",
-    "admin_fee_amount",
+    "admin_fee_amount", "proactive_cumulative", "proactive_normative_docs", "normative_docs_issued",
+    "hotspot_responses", "online_interviews", "policy_interpretations", "social_media_responses",
+    "dedicated_bodies", "inspection_points", "special_funds", "items_prev_year", "items_change",
+    "other_service_decisions", "procurement_items", "procurement_amount",
 ))
 TOL = 1e-6
 _BRACKETS = str.maketrans({"﹝": "〔", "﹞": "〕", "[": "〔", "]": "〕", "【": "〔", "】": "〕",

@@ -5,6 +5,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+from dagster._utils.backoff import backoff
 from dagster_duckdb import DuckDBResource
 
 from gov_pipeline.settings import Settings
@@ -15,10 +17,17 @@ class Warehouse(DuckDBResource):
 
     @contextmanager
     def get_connection(self):
+        """Like DuckDBResource's (same lock-retry backoff), but the connection is closed even when the
+        step fails, so a failed step never leaves the file locked for its retry."""
         if self.database not in (":memory:", ""):
             Path(self.database).parent.mkdir(parents=True, exist_ok=True)
-        with super().get_connection() as conn:
+        conn = backoff(fn=duckdb.connect, retry_on=(RuntimeError, duckdb.IOException), max_retries=10,
+                       kwargs={"database": self.database, "read_only": False,
+                               "config": {"custom_user_agent": "dagster", **(self.connection_config or {})}})
+        try:
             yield conn
+        finally:
+            conn.close()
 
 
 class Inbox(dg.ConfigurableResource):

@@ -100,7 +100,7 @@ def s_proactive(c: Ctx, d: Doc, f: Facts, *, contradict: bool = False) -> str:
         return f"截至{c.year}年11月底,{me}已主动公开政府信息{d.F('proactive_total', part, '条', qual='as_of', approx=False)}。"
     if mode < 0.92:
         cum = f.proactive * r.randint(3, 9) + r.randint(0, 99)
-        return (f"截至{c.year}年底,{me}在门户网站累计公开政府信息{d.F('proactive_total', cum, '条', qual='cumulative', approx=False)},"
+        return (f"截至{c.year}年底,{me}在门户网站累计公开政府信息{d.F('proactive_cumulative', cum, '条', 'channel=website', qual='cumulative', approx=False)},"
                 f"本年度信息更新保持常态化。")
     return f"{me}在门户网站发布各类环境信息{d.F('proactive_total', f.channels['website'], '条', 'channel=website')},内容涉及环境质量、执法监管和建设项目审批等。"
 
@@ -151,7 +151,7 @@ def s_requests_new(c: Ctx, d: Doc, f: Facts, *, contradict: bool = False) -> str
         s = f"全年共收到政府信息公开申请{d.F('requests_received', n, '件')}"
         if ci:
             s += f",上年结转{d.F('requests_carried_in', ci, '件')}"
-        s += f",办结{d.F('requests_resolved', res, '件')}"
+        s += f",办结{d.F('requests_completed', res, '件')}"  # prose 办结 = requests_completed (catalogue)
         if out:
             s += f",结转下一年度继续办理{d.F('requests_carried_out', out, '件')}"
         return s + "。"
@@ -252,13 +252,16 @@ def local_doc(c: Ctx) -> str:
     return f"{place}政办发〔{c.year}〕{r.randint(1, 120)}号"
 
 
-def signature(c: Ctx, d: Doc, date: dt.date) -> None:
+def signature(c: Ctx, d: Doc, date: dt.date) -> bool:
+    """The closing agency line and date; True when the date is a full day (a usable published_on)."""
     d.add("blank", "")
     d.add("sig", c.name)
-    if c.rnd.random() < 0.7:
+    full = c.rnd.random() < 0.7
+    if full:
         d.add("sig", f"{date.year}年{date.month}月{date.day}日")
     else:
         d.add("sig", f"{date.year}年{date.month}月")
+    return full
 
 
 def headings_old(c: Ctx) -> dict:

@@ -33,12 +33,15 @@ def _cell_text(c, blank: str) -> str:
 
 
 def _record(doc: Doc, rows, *, drop_dims: bool = False) -> None:
+    """Record the coded cells of rows. drop_dims: blank cells were dropped from the text (shrink shape),
+    so a row that lost cells no longer says which column a value belongs to: only its total is stated."""
     for row in rows:
         if row is None:
             continue
+        shrunk = drop_dims and any(isinstance(c, Num) and c.v is None for c in row)
         for c in row:
             if isinstance(c, Num) and c.code:
-                if drop_dims and c.dim is not None and not c.total and c.code == "requests_received":
+                if shrunk and not c.total:
                     continue
                 doc.rec(c.code, c.v, "table", c.dim)
 
@@ -92,8 +95,8 @@ def table_2014(doc: Doc, f: Facts, shape: str, *, staff_bad: bool = False) -> No
         ["统计指标", "单位", "统计数"],
         ["一、主动公开情况", "", ""],
         ["(一)主动公开政府信息数(不同渠道和方式公开相同信息计1条)", T, Num(f.proactive, "proactive_total")],
-        ["其中:主动公开规范性文件数", T, Num(f.docs["normative"]["published"])],
-        ["制发规范性文件总数", J, Num(f.docs["normative"]["made"])],
+        ["其中:主动公开规范性文件数", T, Num(f.docs["normative"]["published"], "proactive_normative_docs")],
+        ["制发规范性文件总数", J, Num(f.docs["normative"]["made"], "normative_docs_issued")],
         ["(二)通过不同渠道和方式公开政府信息的情况", "", ""],
         ["1.政府公报公开政府信息数", T, Num(f.channels["gazette"], "proactive_total", "channel=gazette")],
         ["2.政府网站公开政府信息数", T, Num(f.channels["website"], "proactive_total", "channel=website")],
@@ -101,14 +104,14 @@ def table_2014(doc: Doc, f: Facts, shape: str, *, staff_bad: bool = False) -> No
         ["4.政务微信公开政府信息数", T, Num(f.channels["wechat"], "proactive_total", "channel=wechat")],
         ["5.其他方式公开政府信息数", T, Num(f.channels["other"], "proactive_total", "channel=other")],
         ["二、回应解读情况", "", ""],
-        ["(一)回应公众关注热点或重大舆情数(不同方式回应同一热点或舆情计1次)", C, Num(f.hotspots)],
+        ["(一)回应公众关注热点或重大舆情数(不同方式回应同一热点或舆情计1次)", C, Num(f.hotspots, "hotspot_responses")],
         ["(二)通过不同渠道和方式回应解读的情况", "", ""],
         ["1.参加或举办新闻发布会总次数", C, Num(f.press, "press_conferences")],
-        ["其中:主要负责同志参加新闻发布会次数", C, Num(min(f.press, f.press // 2))],
-        ["2.政府网站在线访谈次数", C, Num(f.interviews)],
-        ["其中:主要负责同志参加政府网站在线访谈次数", C, Num(f.interviews // 2)],
-        ["3.政策解读稿件发布数", "篇", Num(f.interpretations)],
-        ["4.微博微信回应事件数", C, Num(f.hotspots // 2)],
+        ["其中:主要负责同志参加新闻发布会次数", C, Num(min(f.press, f.press // 2), "press_conferences", "principal=yes")],
+        ["2.政府网站在线访谈次数", C, Num(f.interviews, "online_interviews")],
+        ["其中:主要负责同志参加政府网站在线访谈次数", C, Num(f.interviews // 2, "online_interviews", "principal=yes")],
+        ["3.政策解读稿件发布数", "篇", Num(f.interpretations, "policy_interpretations")],
+        ["4.微博微信回应事件数", C, Num(f.hotspots // 2, "social_media_responses")],
         ["5.其他方式回应事件数", C, Num(0)],
         ["三、依申请公开情况", "", ""],
         ["(一)收到申请数", J, Num(len(f.new), "requests_received")],
@@ -117,23 +120,23 @@ def table_2014(doc: Doc, f: Facts, shape: str, *, staff_bad: bool = False) -> No
         ["3.网络申请数", J, Num(ch["online"], "requests_received", "channel=online")],
         ["4.信函申请数", J, Num(ch["letter"], "requests_received", "channel=letter")],
         ["(二)申请办结数", J, Num(completed, "requests_completed")],
-        ["1.按时办结数", J, Num(on_time)],
-        ["2.延期办结数", J, Num(completed - on_time)],
+        ["1.按时办结数", J, Num(on_time, "requests_completed", "timeliness=on_time")],
+        ["2.延期办结数", J, Num(completed - on_time, "requests_completed", "timeliness=extended")],
         ["(三)申请答复数", J, Num(completed, "requests_replied")],
-        ["1.属于已主动公开范围数", J, Num(already)],
-        ["2.同意公开答复数", J, Num(cnt("disclosed") - already)],
-        ["3.同意部分公开答复数", J, Num(cnt("partial"))],
-        ["4.不同意公开答复数", J, Num(cnt("refused"))],
-        ["其中:涉及国家秘密", J, Num(cnt("refused", 0))],
-        ["涉及商业秘密", J, Num(cnt("refused", 1) + cnt("refused", 7))],
-        ["涉及个人隐私", J, Num(cnt("refused", 3))],
-        ["危及国家安全、公共安全、经济安全和社会稳定", J, Num(cnt("refused", 2))],
-        ["不是《条例》所指政府信息", J, Num(cnt("refused", 4) + cnt("refused", 5))],
-        ["法律法规规定的其他情形", J, Num(cnt("refused", 6))],
-        ["5.不属于本行政机关公开数", J, Num(cnt("unable", 0))],
-        ["6.申请信息不存在数", J, Num(cnt("unable", 1) + cnt("unable", 2))],
-        ["7.告知作出更改补充数", J, Num(cnt("other"))],
-        ["8.告知通过其他途径办理数", J, Num(cnt("not_processed"))],
+        ["1.属于已主动公开范围数", J, Num(already, "requests_replied", "result=already_public")],
+        ["2.同意公开答复数", J, Num(cnt("disclosed") - already, "requests_replied", "result=disclosed")],
+        ["3.同意部分公开答复数", J, Num(cnt("partial"), "requests_replied", "result=partial")],
+        ["4.不同意公开答复数", J, Num(cnt("refused"), "requests_replied", "result=refused")],
+        ["其中:涉及国家秘密", J, Num(cnt("refused", 0), "requests_replied", "result=refused;reason=state_secret")],
+        ["涉及商业秘密", J, Num(cnt("refused", 1) + cnt("refused", 7), "requests_replied", "result=refused;reason=commercial_secret")],
+        ["涉及个人隐私", J, Num(cnt("refused", 3), "requests_replied", "result=refused;reason=privacy")],
+        ["危及国家安全、公共安全、经济安全和社会稳定", J, Num(cnt("refused", 2), "requests_replied", "result=refused;reason=three_safety")],
+        ["不是《条例》所指政府信息", J, Num(cnt("refused", 4) + cnt("refused", 5), "requests_replied", "result=refused;reason=not_gov_info")],
+        ["法律法规规定的其他情形", J, Num(cnt("refused", 6), "requests_replied", "result=refused;reason=law_prohibited")],
+        ["5.不属于本行政机关公开数", J, Num(cnt("unable", 0), "requests_replied", "result=not_held")],
+        ["6.申请信息不存在数", J, Num(cnt("unable", 1) + cnt("unable", 2), "requests_replied", "result=not_exist")],
+        ["7.告知作出更改补充数", J, Num(cnt("other"), "requests_replied", "result=amend")],
+        ["8.告知通过其他途径办理数", J, Num(cnt("not_processed"), "requests_replied", "result=other_route")],
         ["四、行政复议数量", J, Num(review_total, "admin_review_total")],
         ["(一)维持具体行政行为数", J, Num(f.review["upheld"], "admin_review_total", "result=upheld")],
         ["(二)被依法纠错数", J, Num(f.review["corrected"], "admin_review_total", "result=corrected")],
@@ -145,12 +148,12 @@ def table_2014(doc: Doc, f: Facts, shape: str, *, staff_bad: bool = False) -> No
         ["六、举报投诉数量", J, Num(f.complaints, "complaints_total")],
         ["七、依申请公开信息收取的费用", "万元", Num(fee, "fees_collected")],
         ["八、机构建设和保障经费情况", "", ""],
-        ["(一)政府信息公开工作专门机构数", "个", Num(f.bodies)],
-        ["(二)设置政府信息公开查阅点数", "个", Num(f.points)],
+        ["(一)政府信息公开工作专门机构数", "个", Num(f.bodies, "dedicated_bodies")],
+        ["(二)设置政府信息公开查阅点数", "个", Num(f.points, "inspection_points")],
         ["(三)从事政府信息公开工作人员数", R, Num(staff_total, "staff_total")],
         ["1.专职人员数(不包括政府公报及政府网站工作人员数)", R, Num(f.staff_full, "staff_fulltime")],
         ["2.兼职人员数", R, Num(f.staff_part, "staff_parttime")],
-        ["(四)政府信息公开专项经费(不包括用于政府公报编辑管理及政府网站建设维护等方面的经费)", "万元", Num(f.funds)],
+        ["(四)政府信息公开专项经费(不包括用于政府公报编辑管理及政府网站建设维护等方面的经费)", "万元", Num(f.funds, "special_funds")],
         ["九、政府信息公开会议和培训情况", "", ""],
         ["(一)召开政府信息公开工作会议或专题会议数", C, Num(f.meetings, "gid_meetings")],
         ["(二)举办各类培训班数", C, Num(f.trainings, "trainings")],
@@ -195,17 +198,19 @@ def table_a(doc: Doc, f: Facts, era: str, shape: str) -> None:
             rows.append([item])
             rows.append(list(hdr))
             for k, label, code in blocks:
-                rows.append([label, Num(f.items_prev[k]),
-                             Num(f.items_change[k], text=_change_text(rnd, f.items_change[k])),
-                             Num(f.decisions[k], code)])
+                rows.append([label, Num(f.items_prev[k], "items_prev_year", f"item={k}"),
+                             Num(f.items_change[k], "items_change", f"item={k}",
+                                 text=_change_text(rnd, f.items_change[k])),
+                             Num(f.decisions[k], code or "other_service_decisions")])
         rows.append(["第二十条第(八)项"])
         rows.append(["信息内容", "上一年项目数量", "本年增/减"])
-        rows.append(["行政事业性收费", Num(f.items_prev["fee"]),
-                     Num(f.items_change["fee"], text=_change_text(rnd, f.items_change["fee"]))])
+        rows.append(["行政事业性收费", Num(f.items_prev["fee"], "items_prev_year", "item=fee"),
+                     Num(f.items_change["fee"], "items_change", "item=fee",
+                         text=_change_text(rnd, f.items_change["fee"]))])
         rows.append(["第二十条第(九)项"])
         rows.append(["信息内容", "采购项目数量", "采购总金额"])
         n, amt = f.procurement
-        rows.append(["政府集中采购", Num(n), Num(amt, text=f"{_fmt(amt)}万元")])
+        rows.append(["政府集中采购", Num(n, "procurement_items"), Num(amt, "procurement_amount", text=f"{_fmt(amt)}万元")])
     else:
         rows.append(["第二十条第(一)项"])
         rows.append(["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"])
@@ -230,41 +235,51 @@ def table_a(doc: Doc, f: Facts, era: str, shape: str) -> None:
 
 
 # --------------------------------------------------------------------------- Table B
+REFUSED_REASONS = ("state_secret", "law_prohibited", "three_safety", "third_party", "internal_affairs",
+                   "process_info", "enforcement_file", "inquiry")
+UNABLE_REASONS = ("not_held", "needs_creation", "unclear")
+NOT_PROCESSED_REASONS = ("complaint", "repeated", "publication", "abusive", "confirm")
+OTHER_REASONS = ("no_correction", "unpaid", "other")
+
+
+def _dims(*parts: str | None) -> str | None:
+    return ";".join(p for p in parts if p) or None
+
+
 def table_b(doc: Doc, f: Facts, era: str, shape: str, *, blanks: bool, balance_bad: bool) -> None:
+    """Table B; the truth is every printed cell (applicant columns + 总计), as a reader of the grid
+    records it: row dimension result=/reason= (table_rows.csv), column dimension applicant=.
+    Rows without cells of their own (the (三)/(四)/(五) parents, 2021 (六)) state no figure."""
     rnd = doc.rnd
     res = f.resolved
-    allreq = f.carried_in + f.new
 
     def by_app(reqs):
         return [sum(1 for r in reqs if r.applicant == a) for a in APPLICANTS]
 
-    def row(label, counts, code=None, dims=False, total_override=None):
+    def row(label, counts, code, dim=None, total_override=None):
         cells = [label] if isinstance(label, str) else list(label)
         for a, n in zip(APPLICANTS, counts):
             v = None if (blanks and n == 0) else n
-            cells.append(Num(v, code if dims else None, f"applicant={a}" if dims else None))
+            cells.append(Num(v, code, _dims(f"applicant={a}", dim)))
         tot = sum(counts) if total_override is None else total_override
-        code_total, dim_total = (code, None) if isinstance(code, str) and not dims else (code, None)
-        cells.append(Num(tot, code_total, dim_total, total=True))
+        cells.append(Num(tot, code, dim, total=True))
         return cells
 
     def results(result, sub=None):
         return by_app([r for r in res if r.result == result and (sub is None or r.sub == sub)])
 
+    R = "requests_resolved"
     hdr_split = rnd.random() < 0.5
     rows: list = [
         ["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", "申请人情况"],
         ["", "自 然 人" if hdr_split else "自然人", "法人或其他组织", "", "", "", "", "总计"],
         ["", "", "商业 企业" if hdr_split else "商业企业", "科研 机构" if hdr_split else "科研机构",
          "社会公益组织", "法律服务机构", "其他", ""],
-        row("一、本年新收政府信息公开申请数量", by_app(f.new), "requests_received", dims=True),
+        row("一、本年新收政府信息公开申请数量", by_app(f.new), "requests_received"),
         row("二、上年结转政府信息公开申请数量", by_app(f.carried_in), "requests_carried_in"),
-        row(("三、本年度办理结果", "(一)予以公开"), results("disclosed"), None),
-        row("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", results("partial"), None),
+        row(("三、本年度办理结果", "(一)予以公开"), results("disclosed"), R, "result=disclosed"),
+        row("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", results("partial"), R, "result=partial"),
     ]
-    # direct rows for disclosed/partial carry the result dimension
-    rows[5][-1] = Num(rows[5][-1].v, "requests_resolved", "result=disclosed", total=True)
-    rows[6][-1] = Num(rows[6][-1].v, "requests_resolved", "result=partial", total=True)
     refused_labels = ("1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
                       "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项")
     unable_labels = ("1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确")
@@ -272,24 +287,22 @@ def table_b(doc: Doc, f: Facts, era: str, shape: str, *, blanks: bool, balance_b
                  "5.要求行政机关确认或重新出具已获取信息")
     other_labels = ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
                     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他")
-    for parent, result, labels in (("(三)不予公开", "refused", refused_labels), ("(四)无法提供", "unable", unable_labels),
-                                   ("(五)不予处理", "not_processed", np_labels)):
-        for i, lab in enumerate(labels):
-            rows.append(row((parent, lab) if (i == 0 or shape != "cells") else lab, results(result, i)))
+    groups = [("(三)不予公开", "refused", refused_labels, REFUSED_REASONS),
+              ("(四)无法提供", "unable", unable_labels, UNABLE_REASONS),
+              ("(五)不予处理", "not_processed", np_labels, NOT_PROCESSED_REASONS)]
     if era == "table_2021":
-        for i, lab in enumerate(other_labels):
-            rows.append(row(("(六)其他处理", lab) if (i == 0 or shape != "cells") else lab, results("other", i)))
-    else:
-        rows.append(row("(六)其他处理", results("other")))
-        rows[-1][-1] = Num(rows[-1][-1].v, "requests_resolved", "result=other", total=True)
-    rows.append(row("(七)总计", by_app(res), "requests_resolved"))
+        groups.append(("(六)其他处理", "other", other_labels, OTHER_REASONS))
+    for parent, result, labels, reasons in groups:
+        for i, (lab, reason) in enumerate(zip(labels, reasons)):
+            rows.append(row((parent, lab) if (i == 0 or shape != "cells") else lab, results(result, i), R,
+                            f"result={result};reason={reason}"))
+    if era != "table_2021":
+        rows.append(row("(六)其他处理", results("other"), R, "result=other"))
+    rows.append(row("(七)总计", by_app(res), R))
     out_counts = by_app(f.carried_out)
     out_total = sum(out_counts) + (1 if balance_bad else 0)
     rows.append(row("四、结转下年度继续办理", out_counts, "requests_carried_out", total_override=out_total))
     render(doc, rows, shape, drop_dims=(shape == "shrink" and blanks))
-    # sums of sub-rows (the table prints no row of its own for these)
-    for result in ("refused", "unable", "not_processed") + (("other",) if era == "table_2021" else ()):
-        doc.rec("requests_resolved", sum(1 for r in res if r.result == result), "table", f"result={result}")
 
 
 # --------------------------------------------------------------------------- Table C

@@ -1,0 +1,672 @@
+"""`make bench`: how fast is the pipeline, compared with the bare library and with Dagster's own floor?
+
+    python -m gov_pipeline.bench --n 2000 [--seed 0] [--out bench/] [--workdir bench/work] [--keep]
+                                 [--repeat 3] [--workers W] [--segmenter jieba|rjieba]
+                                 [--skip-pipeline] [--skip-bare] [--skip-segmenters] [--profile]
+
+On one synthetic corpus of n reports (gov_pipeline.synth; several seeds in sub-folders above
+213 agencies x 18 years) it measures:
+
+  (a) bare      decode_report + analyse_raw per file, in this one process (no Dagster, no DuckDB);
+  (b) pipeline  the `make demo` path (demo.materialize_all: sync partitions, one process_reports
+                range run, one refresh_marts run) in a fresh process on a persistent instance
+                (temporary DAGSTER_HOME), inbox = the corpus, warehouse in the work folder;
+                per-step seconds from the run's STEP_START/STEP_SUCCESS events; peak RSS of the
+                process tree; metric F1 and metadata accuracy (gov_pipeline.evaluate.score);
+  (c) segmenters jieba (reference) and rjieba alone over every cleaned text, and their agreement;
+  (d) floor     a trivial 3-asset job (in-process executor) run in a fresh process on the same instance;
+  (e) single    one new report copied into the loaded inbox, through to refreshed marts, run the same way.
+
+It prints a summary with PASS/FAIL per target and writes <out>/results.json. It exits 0 whatever
+the figures are (non-zero only when the benchmark itself breaks).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from gov_pipeline.settings import REPO_ROOT, Settings
+
+YEARS = (2008, 2025)
+PER_AGENCY = YEARS[1] - YEARS[0] + 1  # one report per agency-year
+MAX_AGENCIES = 213  # the generator's cap
+MARKER = ".gov_bench"  # a work folder with this file is ours to wipe
+
+# (result key, comparison, threshold, label)
+TARGETS: list[tuple[str, str, float, str]] = [
+    ("ratio_pipeline_to_bare", "<=", 1.5, "pipeline vs bare library (bare/pipeline throughput)"),
+    ("pipeline_reports_per_s", ">=", 100.0, "pipeline throughput, files -> marts"),
+    ("ratio_single_to_floor", "<=", 1.5, "one new report vs trivial 3-asset run"),
+    ("peak_rss_mb", "<=", 1500.0, "peak RSS of the pipeline process tree"),
+    ("marts_refresh_s", "<=", 3.0, "refresh_marts run on the loaded warehouse"),
+    ("metric_f1", ">=", 0.98, "overall metric F1"),
+    ("metadata_accuracy", ">=", 0.99, "mean metadata accuracy"),
+]
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- corpus
+def corpus_plan(n: int, seed: int) -> list[tuple[str, int, int, int]]:
+    """(sub-folder, seed, agencies, reports kept) per generator call; one folder ('') when n fits one corpus."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    cap = MAX_AGENCIES * PER_AGENCY
+    parts = math.ceil(n / cap)
+    plan = []
+    for i in range(parts):
+        count = n // parts + (1 if i < n % parts else 0)
+        plan.append(("" if parts == 1 else f"part{i}", seed + 1000 * i, math.ceil(count / PER_AGENCY), count))
+    return plan
+
+
+def _synth(out: Path, agencies: int, years: tuple[int, int], seed: int) -> list[dict]:
+    cmd = [sys.executable, "-m", "gov_pipeline.synth", "--out", str(out), "--agencies", str(agencies),
+           "--years", f"{years[0]}-{years[1]}", "--seed", str(seed)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO_ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"corpus generation failed ({' '.join(cmd)}):\n{proc.stderr[-2000:]}")
+    with (out / "truth.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def make_corpus(root: Path, n: int, seed: int) -> dict[str, list[dict]]:
+    """Write exactly n reports under root; returns {sub-folder: truth records} (files relative to the sub-folder)."""
+    truths: dict[str, list[dict]] = {}
+    for sub, sub_seed, agencies, count in corpus_plan(n, seed):
+        folder = root / sub if sub else root
+        records = _synth(folder, agencies, YEARS, sub_seed)
+        keep, drop = records[:count], records[count:]
+        for rec in drop:  # the generator writes whole agencies; trim the surplus agency-years
+            (folder / rec["file"]).unlink(missing_ok=True)
+        if drop:
+            with (folder / "truth.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
+                for rec in keep:
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        truths[sub] = keep
+    return truths
+
+
+def corpus_files(root: Path, truths: dict[str, list[dict]]) -> list[Path]:
+    return [(root / sub / rec["file"]) if sub else (root / rec["file"]) for sub, recs in truths.items() for rec in recs]
+
+
+# --------------------------------------------------------------------------- (a) bare library
+def bench_bare(files: list[Path], segmenter: str) -> tuple[dict, list[str]]:
+    """decode_report + analyse_raw over every file in this process; returns figures and the cleaned texts."""
+    from gov_pipeline.text.decode import decode_report
+    from gov_pipeline.text.model import QuarantineError
+    from gov_pipeline.text.pipeline import analyse_raw
+
+    texts: list[str] = []
+    failures = 0
+    first_s = None
+    t0 = time.perf_counter()
+    for i, path in enumerate(files):
+        try:
+            decoded = decode_report(path.read_bytes())
+        except QuarantineError:
+            failures += 1
+            texts.append("")
+            continue
+        try:
+            texts.append(analyse_raw(path.stem, decoded.text, segmenter).cleaned.text)
+        except Exception:  # the pipeline quarantines these; count them
+            failures += 1
+            texts.append(decoded.text)
+        if i == 0:
+            first_s = time.perf_counter() - t0
+    total = time.perf_counter() - t0
+    n = len(files)
+    steady = (n - 1) / (total - first_s) if n > 1 and first_s is not None and total > first_s else None
+    return {
+        "bare_seconds": total,
+        "bare_reports_per_s": n / total if total > 0 else None,
+        "bare_first_report_s": first_s,  # includes the one-off loads (segmenter, gazetteer, IDF table)
+        "bare_steady_reports_per_s": steady,
+        "bare_failures": failures,
+    }, texts
+
+
+# --------------------------------------------------------------------------- (c) segmenters
+def bench_segmenters(texts: list[str]) -> dict:
+    from gov_pipeline.text.segment import get_segmenter, token_agreement
+
+    out: dict[str, Any] = {}
+    tokens: dict[str, list[list[str]]] = {}
+    for kind in ("jieba", "rjieba"):
+        t0 = time.perf_counter()
+        seg = get_segmenter(kind)
+        out[f"{kind}_load_s"] = time.perf_counter() - t0  # ~0 if (a) already loaded it
+        t0 = time.perf_counter()
+        tokens[kind] = [seg.lcut(t) for t in texts]
+        dt_ = time.perf_counter() - t0
+        chars = sum(len(t) for t in texts)
+        out[f"{kind}_seconds"] = dt_
+        out[f"{kind}_reports_per_s"] = len(texts) / dt_ if dt_ > 0 else None
+        out[f"{kind}_mb_per_s"] = chars * 3 / 1e6 / dt_ if dt_ > 0 else None  # ~3 UTF-8 bytes per CJK char
+    agree = [token_agreement(a, b) for a, b in zip(tokens["jieba"], tokens["rjieba"]) if a]
+    out["segmenter_agreement"] = statistics.fmean(agree) if agree else 1.0
+    out["segmenter_agreement_min"] = min(agree) if agree else 1.0
+    return out
+
+
+# --------------------------------------------------------------------------- child processes
+# Every Dagster run below happens in a fresh interpreter (`python -c CHILD <mode> <json>`) on the
+# persistent instance, with the definitions' in-process executor: the same launch path for (b), (d), (e).
+CHILD = r'''
+import json, os, resource, sys, time
+T0 = time.perf_counter()
+mode, args = sys.argv[1], json.loads(sys.argv[2])
+prof = None
+if args.get("profile"):
+    import cProfile
+    prof = cProfile.Profile(); prof.enable()
+out = {"mode": mode, "runs": []}
+import dagster as dg
+
+def run(job, **kw):
+    t = time.perf_counter()
+    res = job.execute_in_process(instance=instance, **kw)
+    out["runs"].append({"job": job.name, "run_id": res.run_id, "success": res.success,
+                        "seconds": time.perf_counter() - t})
+    return res
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+if mode == "floor":
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_floor_defs", args["floor_module"])
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    out["import_s"] = time.perf_counter() - T0
+    with dg.DagsterInstance.get() as instance:
+        run(mod.defs.resolve_job_def("floor_job"), run_config=QUIET)
+else:
+    from gov_pipeline.definitions import defs
+    from gov_pipeline.demo import QUIET, materialize_all, sync_partitions
+    from gov_pipeline.defs.automation import RANGE_END, RANGE_START
+    from gov_pipeline.settings import get_settings
+    settings = get_settings()
+    out["import_s"] = time.perf_counter() - T0
+    out["workers"], out["segmenter"] = settings.workers, settings.segmenter
+    with dg.DagsterInstance.get() as instance:
+        t = time.perf_counter()
+        if mode == "full":  # exactly what `make demo` does
+            materialize_all(defs, instance, settings, run_config=QUIET)
+            # materialize_all does not return run ids in order of jobs we can rely on; read them back
+            for rec in instance.get_runs(limit=2)[::-1]:
+                out["runs"].append({"job": rec.job_name, "run_id": rec.run_id,
+                                    "success": rec.status == dg.DagsterRunStatus.SUCCESS, "seconds": None})
+        elif mode == "single":  # the same calls, for just the keys that are new in the inbox
+            before = set(instance.get_dynamic_partitions("reports"))
+            t_sync = time.perf_counter()
+            keys = sync_partitions(instance, settings)
+            out["sync_s"] = time.perf_counter() - t_sync
+            new = [k for k in keys if k not in before]
+            out["new_keys"] = new
+            if new:
+                run(defs.resolve_job_def("process_reports"), tags={RANGE_START: new[0], RANGE_END: new[-1]},
+                    run_config=QUIET)
+            run(defs.resolve_job_def("refresh_marts"), run_config=QUIET)
+        out["work_s"] = time.perf_counter() - t
+if prof is not None:
+    prof.disable(); prof.dump_stats(args["profile"])
+out["child_s"] = time.perf_counter() - T0
+out["maxrss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out["maxrss_children_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print("BENCH_JSON " + json.dumps(out), flush=True)
+'''
+
+FLOOR_DEFS = '''\
+"""Orchestration floor for gov_pipeline.bench: three chained assets that do nothing."""
+import dagster as dg
+
+
+@dg.asset
+def floor_a() -> None:
+    return None
+
+
+@dg.asset(deps=[floor_a])
+def floor_b() -> None:
+    return None
+
+
+@dg.asset(deps=[floor_b])
+def floor_c() -> None:
+    return None
+
+
+defs = dg.Definitions(
+    assets=[floor_a, floor_b, floor_c],
+    jobs=[dg.define_asset_job("floor_job", selection=[floor_a, floor_b, floor_c])],
+    executor=dg.in_process_executor,
+)
+'''
+
+
+class TreeRss:
+    """Samples the summed RSS of a process and all its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        self.pid, self.interval = pid, interval
+        self.peak_mb = 0.0
+        self.peak_procs = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        import psutil
+
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self._stop.is_set():
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                break
+            total = 0
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            if total / 2**20 > self.peak_mb:
+                self.peak_mb, self.peak_procs = total / 2**20, len(procs)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "TreeRss":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_child(mode: str, env: dict[str, str], log_dir: Path, **args) -> dict:
+    """Run one CHILD mode in a fresh interpreter; returns its JSON plus wall time and sampled tree RSS."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    stamp = f"{mode}-{len(list(log_dir.glob(mode + '-*.log')))}"
+    log_path = log_dir / f"{stamp}.log"
+    with log_path.open("w", encoding="utf-8") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, mode, json.dumps(args)], cwd=REPO_ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=err, text=True)
+        with TreeRss(proc.pid) as rss:
+            stdout, _ = proc.communicate()
+        wall = time.perf_counter() - t0
+    line = next((ln for ln in reversed(stdout.splitlines()) if ln.startswith("BENCH_JSON ")), None)
+    if proc.returncode != 0 or line is None:
+        tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise RuntimeError(f"bench child {mode!r} failed (exit {proc.returncode}); log {log_path}:\n{tail}")
+    out = json.loads(line[len("BENCH_JSON "):])
+    out.update(wall_s=wall, peak_tree_rss_mb=rss.peak_mb, peak_tree_procs=rss.peak_procs, log=str(log_path))
+    failed = [r for r in out["runs"] if not r["success"]]
+    if failed:
+        raise RuntimeError(f"bench child {mode!r}: run(s) failed {failed}; see {log_path} and the instance")
+    return out
+
+
+# --------------------------------------------------------------------------- event log
+def step_seconds(home: Path, run_ids: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+    """Per-step seconds (STEP_START -> STEP_SUCCESS/FAILURE) and per-run seconds (RUN_START -> RUN_SUCCESS)."""
+    import dagster as dg
+
+    ev = dg.DagsterEventType
+    steps: dict[str, float] = {}
+    runs: dict[str, float] = {}
+    instance = dg.DagsterInstance.from_config(str(home))
+    try:
+        for run_id in run_ids:
+            start: dict[str, float] = {}
+            run_t: dict[str, float] = {}
+            for entry in instance.all_logs(run_id, of_type={ev.STEP_START, ev.STEP_SUCCESS, ev.STEP_FAILURE,
+                                                            ev.RUN_START, ev.RUN_SUCCESS, ev.RUN_FAILURE}):
+                e = entry.dagster_event
+                if e.event_type in (ev.RUN_START, ev.RUN_SUCCESS, ev.RUN_FAILURE):
+                    run_t["start" if e.event_type == ev.RUN_START else "end"] = entry.timestamp
+                elif e.event_type == ev.STEP_START:
+                    start[e.step_key] = entry.timestamp
+                elif e.step_key in start:
+                    steps[e.step_key] = steps.get(e.step_key, 0.0) + entry.timestamp - start.pop(e.step_key)
+            if "start" in run_t and "end" in run_t:
+                run = instance.get_run_by_id(run_id)
+                runs[run.job_name if run else run_id] = run_t["end"] - run_t["start"]
+    finally:
+        instance.dispose()
+    return steps, runs
+
+
+def stage_of(step_key: str) -> str:
+    for prefix, stage in (("raw", "raw"), ("staging", "staging"), ("core_tables", "core_tables"),
+                          ("core__report_inventory", "report_inventory"), ("ref", "ref"), ("marts", "marts")):
+        if step_key.startswith(prefix):
+            return stage
+    return "other"
+
+
+# --------------------------------------------------------------------------- scoring
+def score_warehouse(warehouse: Path, truths: dict[str, list[dict]]) -> dict:
+    """evaluate.score per corpus sub-folder (file names repeat across seeds), pooled."""
+    from gov_pipeline.evaluate import load_warehouse, prf, score
+
+    dim, met, raw = load_warehouse(warehouse)
+    tot = [0, 0, 0]
+    meta = defaultdict(lambda: [0, 0])
+    matched = 0
+    for sub, recs in truths.items():
+        raw_sub = raw
+        if sub and len(raw):
+            raw_sub = raw[raw["source_path"].astype(str).str.startswith(sub + "/")]
+        res = score(recs, dim, met, raw_sub)
+        o = res["metrics"]["overall"]
+        tot = [tot[0] + o["tp"], tot[1] + o["fp"], tot[2] + o["fn"]]
+        for field, v in res["metadata"].items():
+            meta[field][0] += v["correct"]
+            meta[field][1] += v["total"]
+        matched += res["reports"]["matched"]
+    metadata = {f: c / t for f, (c, t) in meta.items() if t}
+    overall = prf(*tot)
+    return {
+        "metric_f1": overall["f1"], "metric_precision": overall["precision"], "metric_recall": overall["recall"],
+        "metadata_accuracy": statistics.fmean(metadata.values()) if metadata else 1.0,
+        "metadata_by_field": metadata, "reports_scored": matched,
+    }
+
+
+def warehouse_counts(warehouse: Path) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        q = lambda sql: int(con.execute(sql).fetchone()[0])  # noqa: E731
+        return {
+            "loaded": q("SELECT count(*) FROM core.report_inventory WHERE status = 'loaded'"),
+            "quarantined": q("SELECT count(*) FROM core.quarantine"),
+            "metrics": q("SELECT count(*) FROM core.fact_metric"),
+            "sections": q("SELECT count(*) FROM core.fact_section"),
+        }
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------- the benchmark
+def machine_info(settings: Settings) -> dict:
+    import importlib.metadata as md
+
+    def ver(pkg: str) -> str | None:
+        try:
+            return md.version(pkg)
+        except md.PackageNotFoundError:
+            return None
+
+    info = {
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "platform": platform.platform(), "python": platform.python_version(),
+        "dagster": ver("dagster"), "duckdb": ver("duckdb"), "jieba": ver("jieba"), "rjieba": ver("rjieba"),
+        "pandas": ver("pandas"), "pandera": ver("pandera"),
+        "segmenter": settings.segmenter, "workers": settings.workers,
+    }
+    try:
+        import psutil
+
+        info["memory_gb"] = round(psutil.virtual_memory().total / 2**30, 1)
+    except ImportError:
+        pass
+    return info
+
+
+def prepare_workdir(workdir: Path) -> None:
+    if workdir.exists() and any(workdir.iterdir()) and not (workdir / MARKER).exists():
+        raise SystemExit(f"error: {workdir} is not empty and was not made by the benchmark; choose another --workdir")
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    (workdir / MARKER).write_text("gov_pipeline.bench work folder; wiped on every run\n", encoding="utf-8")
+
+
+def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat: int = 3,
+              workers: int | None = None, segmenter: str | None = None, skip_pipeline: bool = False,
+              skip_bare: bool = False, skip_segmenters: bool = False, profile: bool = False) -> dict:
+    workdir = Path(workdir or REPO_ROOT / "bench" / "work").resolve()
+    prepare_workdir(workdir)
+    corpus, home, warehouse = workdir / "corpus", workdir / "dagster_home", workdir / "warehouse" / "gov.duckdb"
+    logs = workdir / "logs"
+
+    env = dict(os.environ)
+    if workers is not None:
+        env["GOV_WORKERS"] = str(workers)
+    if segmenter is not None:
+        env["GOV_SEGMENTER"] = segmenter
+    env.update(GOV_INBOX=str(corpus), GOV_WAREHOUSE=str(warehouse), DAGSTER_HOME=str(home))
+    env.setdefault("PYTHONHASHSEED", "0")
+    settings = Settings.from_env(env)
+
+    results: dict[str, Any] = {"n_reports": n, "seed": seed, "machine": machine_info(settings),
+                               "workdir": str(workdir)}
+    results.update(segmenter=settings.segmenter, workers=settings.workers)
+
+    log(f"generating {n} reports in {corpus}")
+    t0 = time.perf_counter()
+    truths = make_corpus(corpus, n, seed)
+    files = corpus_files(corpus, truths)
+    results["corpus"] = {"seconds": time.perf_counter() - t0, "files": len(files),
+                         "bytes": sum(f.stat().st_size for f in files),
+                         "parts": [{"folder": s or ".", "reports": len(r)} for s, r in truths.items()]}
+    assert len(files) == n, (len(files), n)
+
+    texts: list[str] = []
+    if not skip_bare:
+        log(f"(a) bare library over {n} reports in one process (segmenter={settings.segmenter})")
+        bare, texts = bench_bare(files, settings.segmenter)
+        results.update(bare)
+        log(f"    {bare['bare_reports_per_s']:.1f} reports/s")
+    if not skip_segmenters:
+        if not texts:
+            from gov_pipeline.text.decode import decode_report
+
+            texts = [decode_report(f.read_bytes()).text for f in files]
+        log("(c) jieba and rjieba alone")
+        results.update(bench_segmenters(texts))
+    del texts
+
+    if not skip_pipeline:
+        from gov_pipeline.instance import ensure_dagster_home
+
+        ensure_dagster_home(home)
+        prof_dir = workdir / "profiles"
+        prof_dir.mkdir(exist_ok=True)
+
+        log(f"(b) pipeline: make-demo path over {n} reports (fresh process, DAGSTER_HOME={home})")
+        full = run_child("full", env, logs, profile=str(prof_dir / "full.prof") if profile else None)
+        results["pipeline_seconds"] = full["wall_s"]
+        results["pipeline_reports_per_s"] = n / full["wall_s"]
+        if results.get("bare_reports_per_s"):
+            results["ratio_pipeline_to_bare"] = results["bare_reports_per_s"] / results["pipeline_reports_per_s"]
+        results["peak_rss_mb"] = full["peak_tree_rss_mb"]
+        results["peak_rss_single_process_mb"] = max(full["maxrss_self_mb"], full["maxrss_children_mb"])
+        results["pipeline_processes_at_peak"] = full["peak_tree_procs"]
+        steps, runs = step_seconds(home, [r["run_id"] for r in full["runs"]])
+        results["marts_refresh_s"] = runs.get("refresh_marts")
+        results["step_seconds"] = steps
+        stages: dict[str, float] = defaultdict(float)
+        for key, sec in steps.items():
+            stages[stage_of(key)] += sec
+        stages = dict(stages)
+        stages["process_reports_run"] = runs.get("process_reports")
+        stages["refresh_marts_run"] = runs.get("refresh_marts")
+        stages["run_overhead_outside_steps"] = (sum(runs.values()) - sum(steps.values())) if runs else None
+        stages["process_start_imports"] = full["import_s"]
+        stages["outside_runs_and_imports"] = full["wall_s"] - full["import_s"] - sum(runs.values())
+        results["stage_seconds"] = stages
+        results["pipeline_child"] = {k: full[k] for k in ("import_s", "work_s", "child_s", "wall_s", "workers",
+                                                           "segmenter", "maxrss_self_mb", "maxrss_children_mb")}
+        log(f"    {results['pipeline_reports_per_s']:.1f} reports/s, {full['wall_s']:.1f}s wall")
+
+        log("    scoring the warehouse against truth.jsonl")
+        results["warehouse"] = warehouse_counts(warehouse)
+        results.update(score_warehouse(warehouse, truths))
+
+        log(f"(d) orchestration floor: trivial 3-asset job x{repeat}")
+        floor_module = workdir / "floor_defs.py"
+        floor_module.write_text(FLOOR_DEFS, encoding="utf-8")
+        floors = [run_child("floor", env, logs, floor_module=str(floor_module),
+                            profile=str(prof_dir / f"floor{i}.prof") if profile else None) for i in range(repeat)]
+        results["floor_run_s"] = statistics.median(f["wall_s"] for f in floors)
+        results["floor_runs_s"] = [f["wall_s"] for f in floors]
+        results["floor_import_s"] = statistics.median(f["import_s"] for f in floors)
+        results["floor_in_run_s"] = statistics.median(f["runs"][0]["seconds"] for f in floors)
+
+        log(f"(e) one new report through to refreshed marts x{repeat}")
+        extra = workdir / "extra"
+        extra_truths = make_corpus(extra, repeat, seed + 99_991)
+        singles = []
+        for i, src in enumerate(corpus_files(extra, extra_truths)):
+            shutil.copy(src, corpus / f"zz_bench_new_{i}_{src.name}")
+            singles.append(run_child("single", env, logs,
+                                     profile=str(prof_dir / f"single{i}.prof") if profile else None))
+            if len(singles[-1].get("new_keys") or []) != 1:
+                raise RuntimeError(f"single run {i} saw new keys {singles[-1].get('new_keys')}")
+        results["single_report_run_s"] = statistics.median(s["wall_s"] for s in singles)
+        results["single_report_runs_s"] = [s["wall_s"] for s in singles]
+        mid = sorted(singles, key=lambda s: s["wall_s"])[len(singles) // 2]
+        s_steps, s_runs = step_seconds(home, [r["run_id"] for r in mid["runs"]])
+        results["single_breakdown"] = {
+            "process_start_imports": mid["import_s"], "sync_partitions": mid.get("sync_s"),
+            **{f"{r['job']}_execute_in_process": r["seconds"] for r in mid["runs"]},
+            **{f"{k}_run": v for k, v in s_runs.items()},
+            "steps": s_steps,
+            "rest (interpreter start, instance open, exit)": mid["wall_s"] - mid["child_s"],
+        }
+        results["ratio_single_to_floor"] = results["single_report_run_s"] / results["floor_run_s"]
+        if profile:
+            results["profiles"] = str(prof_dir)
+    return results
+
+
+# --------------------------------------------------------------------------- report
+def check_targets(results: dict) -> list[dict]:
+    rows = []
+    for key, op, threshold, label in TARGETS:
+        value = results.get(key)
+        ok = None if value is None else (value <= threshold if op == "<=" else value >= threshold)
+        rows.append({"key": key, "value": value, "target": f"{op} {threshold:g}", "label": label,
+                     "status": "SKIP" if ok is None else ("PASS" if ok else "FAIL")})
+    return rows
+
+
+def _f(v: Any, digits: int = 2) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.{digits}f}" if abs(v) < 1e6 else f"{v:,.0f}"
+    return str(v)
+
+
+def render(results: dict) -> str:
+    m = results["machine"]
+    out = [f"gov_pipeline bench: {results['n_reports']} reports, seed {results['seed']}, "
+           f"segmenter={results['segmenter']}, workers={results['workers']}",
+           f"machine: {m['cpu_count']} CPUs ({m['cpus_usable']} usable), {m.get('memory_gb', '?')} GB, "
+           f"Python {m['python']}, dagster {m['dagster']}, duckdb {m['duckdb']}", ""]
+    rows = [
+        ("bare library", "bare_reports_per_s", "reports/s"),
+        ("  first report (one-off loads)", "bare_first_report_s", "s"),
+        ("  steady state", "bare_steady_reports_per_s", "reports/s"),
+        ("pipeline files -> marts", "pipeline_reports_per_s", "reports/s"),
+        ("  wall", "pipeline_seconds", "s"),
+        ("ratio bare/pipeline", "ratio_pipeline_to_bare", "x"),
+        ("jieba alone", "jieba_reports_per_s", "reports/s"),
+        ("rjieba alone", "rjieba_reports_per_s", "reports/s"),
+        ("jieba/rjieba token agreement", "segmenter_agreement", ""),
+        ("floor: trivial 3-asset run", "floor_run_s", "s"),
+        ("one new report -> marts", "single_report_run_s", "s"),
+        ("ratio single/floor", "ratio_single_to_floor", "x"),
+        ("peak RSS, process tree", "peak_rss_mb", "MB"),
+        ("peak RSS, largest process", "peak_rss_single_process_mb", "MB"),
+        ("refresh_marts run", "marts_refresh_s", "s"),
+        ("metric F1", "metric_f1", ""),
+        ("metadata accuracy", "metadata_accuracy", ""),
+    ]
+    for label, key, unit in rows:
+        if key in results:
+            out.append(f"{label:<34}{_f(results[key], 3 if unit == '' else 2):>12} {unit}")
+    if results.get("stage_seconds"):
+        out += ["", "pipeline breakdown (seconds):"]
+        for k, v in results["stage_seconds"].items():
+            out.append(f"  {k:<32}{_f(v):>10}")
+        out.append("  steps:")
+        for k, v in sorted(results["step_seconds"].items(), key=lambda kv: -kv[1]):
+            out.append(f"    {k:<38}{_f(v):>8}")
+    if results.get("single_breakdown"):
+        out += ["", "one new report (median run, seconds):"]
+        for k, v in results["single_breakdown"].items():
+            if k == "steps":
+                for sk, sv in sorted(v.items(), key=lambda kv: -kv[1]):
+                    out.append(f"    step {sk:<33}{_f(sv):>8}")
+            else:
+                out.append(f"  {k:<44}{_f(v):>8}")
+        out.append(f"  floor runs: {', '.join(_f(x) for x in results['floor_runs_s'])} s "
+                   f"(imports {_f(results['floor_import_s'])} s, run {_f(results['floor_in_run_s'])} s)")
+    if results.get("warehouse"):
+        w = results["warehouse"]
+        out += ["", f"warehouse: {w['loaded']} loaded, {w['quarantined']} quarantined, {w['metrics']} metrics, "
+                    f"{results.get('reports_scored')} reports scored"]
+    out += ["", f"{'target':<26}{'value':>12}  {'goal':<9} result"]
+    for t in results["targets"]:
+        out.append(f"{t['key']:<26}{_f(t['value'], 3):>12}  {t['target']:<9} {t['status']}")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m gov_pipeline.bench", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=2000, help="number of reports (default 2000)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=REPO_ROOT / "bench", help="folder for results.json (default bench/)")
+    ap.add_argument("--workdir", type=Path, default=REPO_ROOT / "bench" / "work",
+                    help="corpus, instance and warehouse (default bench/work; wiped at start)")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder afterwards")
+    ap.add_argument("--repeat", type=int, default=3, help="floor and single-report runs (median; default 3)")
+    ap.add_argument("--workers", type=int, default=None, help="GOV_WORKERS for the pipeline (default: settings)")
+    ap.add_argument("--segmenter", choices=("jieba", "rjieba"), default=None, help="GOV_SEGMENTER (default: settings)")
+    ap.add_argument("--skip-pipeline", action="store_true", help="only (a) and (c): no Dagster, no DuckDB")
+    ap.add_argument("--skip-bare", action="store_true")
+    ap.add_argument("--skip-segmenters", action="store_true")
+    ap.add_argument("--profile", action="store_true",
+                    help="cProfile every child process into <workdir>/profiles (implies --keep)")
+    args = ap.parse_args(argv)
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
+    results = run_bench(args.n, args.seed, args.workdir, args.repeat, args.workers, args.segmenter,
+                        args.skip_pipeline, args.skip_bare, args.skip_segmenters, args.profile)
+    results["targets"] = check_targets(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / "results.json"
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    print(render(results))
+    print(f"\nwrote {path}")
+    if not (args.keep or args.profile):
+        shutil.rmtree(results["workdir"], ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

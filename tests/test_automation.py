@@ -1,0 +1,30 @@
+"""Declarative automation keeps the rollups fresh even while a report partition is missing or failed."""
+import dagster as dg
+
+from gov_pipeline.demo import QUIET
+
+KEY = "004_17c27c0a9e1aa267"
+
+
+def test_rollups_requested_after_one_partition_updates_while_another_is_missing(harness):
+    harness.copy_seeds([f"{KEY}.txt"])
+    harness.instance.add_dynamic_partitions("reports", [KEY, "never-materialised"])
+    first = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance)
+    harness.defs.resolve_job_def("process_reports").execute_in_process(
+        instance=harness.instance, partition_key=KEY, run_config=QUIET)
+    after = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance, cursor=first.cursor)
+    assert after.get_num_requested(dg.AssetKey(["core", "report_inventory"])) == 1
+    assert after.get_num_requested(dg.AssetKey(["marts", "report_metrics_wide"])) == 1
+    # nothing changed since: nothing requested again
+    harness.defs.resolve_job_def("refresh_marts").execute_in_process(instance=harness.instance, run_config=QUIET)
+    quiet = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance, cursor=after.cursor)
+    assert quiet.get_num_requested(dg.AssetKey(["marts", "report_metrics_wide"])) == 0
+
+
+def test_sensors_and_schedule_are_on_by_default():
+    from gov_pipeline.definitions import defs
+
+    assert defs.resolve_sensor_def("report_inbox_sensor").default_status == dg.DefaultSensorStatus.RUNNING
+    assert defs.resolve_sensor_def("rollup_automation_sensor").default_status == dg.DefaultSensorStatus.RUNNING
+    schedule = defs.resolve_schedule_def("daily_marts_refresh")
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING and schedule.cron_schedule == "15 2 * * *"

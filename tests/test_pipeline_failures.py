@@ -1,0 +1,115 @@
+"""Bad input is quarantined with a reason and the rest of the run lands; duplicates, removals, crashes."""
+import shutil
+
+import dagster as dg
+import pytest
+
+from gov_pipeline.defs.automation import RANGE_END, RANGE_START
+from gov_pipeline.demo import QUIET
+from gov_pipeline.settings import REPO_ROOT
+
+SEED = REPO_ROOT / "seeds" / "004_17c27c0a9e1aa267.txt"
+
+
+def test_undecodable_files_are_quarantined_and_the_rest_lands(harness):
+    harness.copy_seeds(["000_d9a8aa6b43ea3b92.txt", "004_17c27c0a9e1aa267.txt"])
+    (harness.inbox / "empty.txt").write_bytes(b"")
+    (harness.inbox / "binary.txt").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4)
+    harness.materialize_all()
+    quarantine = dict(harness.query("SELECT report_id, reason FROM core.quarantine"))
+    assert set(quarantine) == {"empty", "binary"}
+    assert "empty" in quarantine["empty"] and "PDF" in quarantine["binary"]
+    assert harness.query("SELECT count(*) FROM core.dim_report")[0][0] == 2
+    status = dict(harness.query("SELECT report_id, status FROM marts.report_scorecard"))
+    assert status == {"000_d9a8aa6b43ea3b92": "loaded", "004_17c27c0a9e1aa267": "loaded",
+                      "binary": "quarantined", "empty": "quarantined"}
+
+
+def test_a_report_that_fails_to_parse_is_quarantined(harness, monkeypatch):
+    import gov_pipeline.text.pipeline as pipeline
+
+    harness.copy_seeds(["000_d9a8aa6b43ea3b92.txt", "004_17c27c0a9e1aa267.txt"])
+    real = pipeline.analyse_clean
+
+    def flaky(report_id, cleaned, segmenter="jieba"):
+        if report_id.startswith("000"):
+            raise ValueError("synthetic parser bug")
+        return real(report_id, cleaned, segmenter)
+
+    monkeypatch.setattr(pipeline, "analyse_clean", flaky)
+    harness.materialize_all()
+    assert harness.query("SELECT report_id, stage, reason FROM core.quarantine") == [
+        ("000_d9a8aa6b43ea3b92", "parse", "parsing failed: ValueError: synthetic parser bug")]
+    assert harness.query("SELECT report_id FROM core.dim_report") == [("004_17c27c0a9e1aa267",)]
+
+
+def test_byte_identical_copy_is_a_duplicate_not_counted_twice(harness):
+    harness.copy_seeds(["004_17c27c0a9e1aa267.txt"])
+    harness.materialize_all()
+    shutil.copy(SEED, harness.inbox / "zz copy.txt")
+    harness.materialize_all()
+    rows = harness.query("SELECT report_id, duplicate_of FROM raw.reports ORDER BY 1")
+    dup_key = rows[1][0]
+    assert rows == [("004_17c27c0a9e1aa267", None), (dup_key, "004_17c27c0a9e1aa267")]
+    assert harness.query("SELECT count(*) FROM core.dim_report")[0][0] == 1
+    assert harness.query("SELECT count(*) FROM marts.report_metrics_wide")[0][0] == 1
+    assert harness.query(f"SELECT status, duplicate_of FROM marts.report_scorecard WHERE report_id = '{dup_key}'") == [
+        ("duplicate", "004_17c27c0a9e1aa267")]
+
+
+def test_removed_report_leaves_every_table(harness):
+    harness.copy_seeds(["000_d9a8aa6b43ea3b92.txt", "004_17c27c0a9e1aa267.txt"])
+    harness.materialize_all()
+    (harness.inbox / "000_d9a8aa6b43ea3b92.txt").unlink()
+    harness.materialize_all()
+    for table in ["raw.reports", "staging.clean_reports", "core.dim_report", "core.fact_section", "core.fact_metric",
+                  "core.fact_keyword", "core.quality_issue", "marts.report_metrics_wide", "marts.report_scorecard",
+                  "marts.report_headline_metrics"]:
+        ids = {r[0] for r in harness.query(f"SELECT DISTINCT report_id FROM {table}")}
+        assert "000_d9a8aa6b43ea3b92" not in ids, table
+    assert harness.query("SELECT count(*) FROM core.dim_report")[0][0] == 1
+
+
+def test_crash_between_tables_leaves_old_rows_and_rerun_is_consistent(harness, monkeypatch):
+    import gov_pipeline.warehouse as warehouse
+
+    harness.copy_seeds(["004_17c27c0a9e1aa267.txt"])
+    harness.materialize_all()
+    before = harness.df("SELECT * FROM core.fact_metric ORDER BY metric_id")
+    calls = {"n": 0}
+    real_insert = warehouse._insert
+
+    def crash_on_third(conn, name, df):
+        calls["n"] += 1
+        if name.startswith("core.") and calls["n"] >= 3:
+            raise RuntimeError("killed mid-write")
+        real_insert(conn, name, df)
+
+    monkeypatch.setattr(warehouse, "_insert", crash_on_third)
+    keys = harness.instance.get_dynamic_partitions("reports")
+    job = harness.defs.resolve_job_def("process_reports")
+    with pytest.raises(Exception):
+        job.execute_in_process(instance=harness.instance, run_config=QUIET,
+                               tags={RANGE_START: keys[0], RANGE_END: keys[-1]})
+    after_crash = harness.df("SELECT * FROM core.fact_metric ORDER BY metric_id")
+    assert before.equals(after_crash)  # the transaction rolled back: old rows, not a mix
+    assert harness.query("SELECT count(*) FROM core.dim_report")[0][0] == 1
+    monkeypatch.setattr(warehouse, "_insert", real_insert)
+    harness.materialize_all()
+    assert before.equals(harness.df("SELECT * FROM core.fact_metric ORDER BY metric_id"))
+
+
+def test_every_step_that_opens_the_warehouse_is_in_the_duckdb_pool():
+    from gov_pipeline.definitions import defs
+
+    for assets_def in defs.resolve_asset_graph().assets_defs:
+        if "warehouse" in assets_def.required_resource_keys:
+            assert assets_def.op.pool == "duckdb", assets_def.keys
+
+
+def test_project_instance_limits_the_duckdb_pool_to_one(tmp_path):
+    from gov_pipeline.instance import ensure_dagster_home
+
+    home = ensure_dagster_home(tmp_path / "home")
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
