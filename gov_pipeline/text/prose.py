@@ -50,6 +50,7 @@ CNT = r"(?:件|条|项|个|份)(?![例款目])"
 _SENT_END = re.compile(r"[。!?!?\n]")
 _CLAUSE_END = re.compile(r"[,。;:!?!?\n]")
 _TABLE_LINE = re.compile(r"^[^\n]*\|[^\n]*\|[^\n]*$", re.M)
+_PROSE_LINE = re.compile(r"^[^\n|]{12,}[。!?!?]$", re.M)
 # Bracketed guidance of the statistics table "(不同渠道和方式公开相同信息计1条)".
 _GUIDANCE = re.compile(r"\([^()\n]{0,40}?(?:计1条|计1次|计一条|计一次)\)")
 
@@ -333,7 +334,14 @@ def _mask(text: str, sections: list[Section] | None) -> str:
     if sections:
         for s in sections:
             if s.kind == "statistics_table" or s.topic == "statistics_table":
-                blank(max(0, s.char_start), min(len(text), s.char_end))
+                # the table's rows, not the prose after it (a table section runs on to the next
+                # heading): a full sentence line ending in 。 is never a table row
+                a, e = max(0, s.char_start), min(len(text), s.char_end)
+                keep = [m.span() for m in _PROSE_LINE.finditer(text, a, e)]
+                for k0, k1 in keep:
+                    blank(a, k0)
+                    a = k1
+                blank(a, e)
     if "计" in text:
         for m in _GUIDANCE.finditer(text):
             blank(m.start(), m.end())

@@ -477,12 +477,19 @@ class _Parser:
 
     def _emit(self, cols: tuple[_Col, ...], values: list[_Val], row_unit: str | None,
               start: int, end: int, line: int) -> None:
-        if any(v.kind != "pipe" for v in values):  # lone-pipe lines at the ends are separators
-            while values and values[-1].kind == "pipe":
-                values.pop()
-            while values and values[0].kind == "pipe":
-                values.pop(0)
         n_exp = len(cols)
+        if len(values) != n_exp and any(v.kind != "pipe" for v in values):
+            # lone-pipe lines at the ends are separators, unless they are needed to fill the row:
+            # one cell per line (shape B) prints a blank first cell as a lone '|' line too
+            while values and values[-1].kind == "pipe" and len(values) > n_exp:
+                values.pop()
+            while values and values[0].kind == "pipe" and len(values) > n_exp:
+                values.pop(0)
+            if len(values) < n_exp:
+                while values and values[-1].kind == "pipe":
+                    values.pop()
+                while values and values[0].kind == "pipe":
+                    values.pop(0)
         if len(values) > n_exp:
             values = [v for v in values if v.kind != "pipe"]
         while len(values) > n_exp and values[0].kind in ("blank", "empty"):

@@ -1,0 +1,44 @@
+"""Smoke test of `make bench` (gov_pipeline.bench) on a tiny corpus: every figure is produced and positive."""
+import json
+import math
+
+import pytest
+
+from gov_pipeline import bench
+
+POSITIVE = (
+    "n_reports", "bare_reports_per_s", "pipeline_reports_per_s", "ratio_pipeline_to_bare", "jieba_reports_per_s",
+    "rjieba_reports_per_s", "segmenter_agreement", "floor_run_s", "single_report_run_s", "ratio_single_to_floor",
+    "peak_rss_mb", "marts_refresh_s", "metric_f1", "metadata_accuracy",
+)
+STAGES = ("raw", "staging", "core_tables", "report_inventory", "marts", "process_reports_run", "refresh_marts_run")
+
+
+def test_corpus_plan_splits_above_the_generator_cap():
+    assert bench.corpus_plan(20, 0) == [("", 0, 2, 20)]
+    plan = bench.corpus_plan(10_000, 7)
+    assert sum(p[3] for p in plan) == 10_000
+    assert len({p[1] for p in plan}) == len(plan) > 1  # distinct seeds, one sub-folder each
+    assert all(p[2] <= bench.MAX_AGENCIES and p[2] * bench.PER_AGENCY >= p[3] for p in plan)
+
+
+def test_check_targets_pass_fail_skip():
+    rows = {r["key"]: r["status"] for r in bench.check_targets({"metric_f1": 0.99, "peak_rss_mb": 2000.0})}
+    assert rows["metric_f1"] == "PASS" and rows["peak_rss_mb"] == "FAIL" and rows["marts_refresh_s"] == "SKIP"
+
+
+@pytest.mark.timeout(300) if hasattr(pytest.mark, "timeout") else (lambda f: f)
+def test_bench_end_to_end_on_a_tiny_corpus(tmp_path):
+    out = tmp_path / "out"
+    assert bench.main(["--n", "20", "--repeat", "1", "--workdir", str(tmp_path / "work"), "--out", str(out)]) == 0
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["n_reports"] == 20
+    for key in POSITIVE:
+        value = results[key]
+        assert isinstance(value, (int, float)) and math.isfinite(value) and value > 0, (key, value)
+    for stage in STAGES:
+        assert results["stage_seconds"][stage] > 0, stage
+    assert results["warehouse"]["loaded"] + results["warehouse"]["quarantined"] >= 20
+    assert results["machine"]["cpu_count"] and results["machine"]["dagster"] and results["machine"]["duckdb"]
+    assert {t["status"] for t in results["targets"]} <= {"PASS", "FAIL"}
+    assert not (tmp_path / "work").exists()  # wiped without --keep
