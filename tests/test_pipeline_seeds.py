@@ -73,3 +73,31 @@ def test_rerun_changes_no_row(seeded):
         a = before[t].sort_values(sort).reset_index(drop=True)
         b = after.sort_values(sort).reset_index(drop=True)
         assert a.equals(b), t
+
+
+def test_seed_004_table_figures_land_with_prose_kept_and_flagged(seeded):
+    rows = seeded.query("""SELECT metric_code, value, source_kind FROM core.fact_metric
+                           WHERE report_id = '004_17c27c0a9e1aa267' AND dimension IS NULL""")
+    table = {code: value for code, value, kind in rows if kind == "table"}
+    expected = {"proactive_total": 106, "requests_received": 0, "admin_review_total": 0, "admin_litigation_total": 0,
+                "complaints_total": 0, "staff_total": 0, "staff_fulltime": 0, "staff_parttime": 1,
+                "gid_meetings": 3, "trainings": 2, "trainees": 18}
+    assert {k: table.get(k) for k in expected} == expected
+    assert "fees_collected" in table and table["fees_collected"] is None  # blank cell: NULL, not 0
+    assert ("proactive_total", 105.0, "narrative") in rows
+    rules = {r for (r,) in seeded.query("SELECT rule FROM core.quality_issue WHERE report_id = '004_17c27c0a9e1aa267'")}
+    assert {"prose_table_mismatch", "staff_sum"} <= rules
+    assert seeded.query("SELECT proactive_total, staff_parttime, fees_collected FROM marts.report_metrics_wide "
+                        "WHERE report_id = '004_17c27c0a9e1aa267'") == [(106.0, 1.0, None)]
+
+
+def test_seed_metadata_in_dim_report(seeded):
+    got = {r[0][:3]: r[1:] for r in seeded.query(
+        "SELECT report_id, agency_name, admin_level, province, city, report_year, report_kind, published_on, doc_number "
+        "FROM core.dim_report")}
+    import datetime as dt
+    assert got["000"] == ("鄂尔多斯市环境保护局", "city", "内蒙古自治区", "鄂尔多斯市", 2013, "annual_report", dt.date(2014, 3, 10), None)
+    assert got["003"] == ("鄂温克旗环境保护局", "county", "内蒙古自治区", "呼伦贝尔市", 2017, "annual_report", dt.date(2017, 12, 27), "鄂环字〔2017〕106号")
+    assert got["004"][:5] == ("北京市怀柔区环境保护局", "county", "北京市", "北京市", 2018)
+    assert got["002"][:5] == ("许昌市生态环境局", "city", "河南省", "许昌市", 2020)
+    assert got["001"][1] == "province" and got["001"][4:6] == (2023, "half_year_summary")

@@ -147,8 +147,9 @@ def build_report(ag: Agency, year: int, facts, rnd: random.Random, noise: float)
         lines = cover + lines
         noise_log.append("cover_letter")
 
-    # published_on: the web page's date when there is one, else the full signature date the text states
-    published = sig if sig_full else None
+    # published_on: the web page's date when there is one, else a full signature date the text states
+    # (the report's own signature, or the cover letter's, which is always a full date)
+    published = sig if (sig_full or doc_number) else None
     if chrome:
         published = sig + dt.timedelta(days=rnd.randint(0, 25))
         head = [rnd.choice(("首页 | 机构职能 | 政务公开 | 办事服务 | 互动交流", "无障碍 | 长者版 | 繁體",

@@ -627,7 +627,9 @@ def page_chunk_markers(buf: _Buf, ctx: _Ctx) -> tuple[_Buf, int]:
             prev = text[i - 1] if i > 0 else "\n"
             edits.append((i, mk[1], "" if prev not in d.terminators else "\n"))
         tail = _TRAILING_PAGE_NO.search(text, run[-1][1], last_end)
-        if tail:
+        # a page number stands alone: on its own line or after a finished sentence, never after
+        # a table's label or unit cell ("接受培训人员数 人次 30")
+        if tail and ("\n" in tail.group() or (tail.start() > 0 and text[tail.start() - 1] in d.terminators)):
             edits.append((tail.start(), tail.end(), ""))
     return _apply(buf, edits), len(edits)
 

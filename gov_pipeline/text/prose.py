@@ -81,8 +81,15 @@ _APPROVAL_ITEM = re.compile(
     rf"(?P<lab>[^,。;:!?、\n|]{{1,24}}?)(?:审批|许可|认证|验收|核发|备案)(?:业务|事项)?{NUM}(?:件|项|个)(?!目)"
 )
 _REQUEST_CHANNEL_ITEM = re.compile(
-    rf"(?P<ch>当面|现场|传真|网络|网上|在线|电子邮件|邮件|信函|来信|邮寄){G}{{0,4}}?申请(?:数|的)?(?:有|共|为)?{NUM}(?:件|条|项|个|份)"
+    rf"(?P<ch>当面|现场|传真|网络|网上|在线|电子邮件|邮件|信函|来信|邮寄){G}{{0,4}}?(?:申请|提交|提出|递交)(?:的申请)?(?:数|的)?"
+    rf"(?:有|共|为)?{NUM}(?:件|条|项|个|份)"
 )
+_REQUEST_APPLICANT_ITEM = re.compile(
+    rf"(?P<app>自然人|公民个人|商业企业|科研机构|社会公益组织|法律服务机构)(?:提出|提交|递交|申请)?(?:的申请)?(?:有|共|为)?"
+    rf"{NUM}(?:件|条|项|个|份)"
+)
+_REQUEST_APPLICANTS = {"自然人": "natural_person", "公民个人": "natural_person", "商业企业": "commercial",
+                       "科研机构": "research", "社会公益组织": "public_interest", "法律服务机构": "legal_service"}
 _REQUEST_CHANNELS = {"当面": "in_person", "现场": "in_person", "传真": "fax", "网络": "online", "网上": "online",
                      "在线": "online", "电子邮件": "online", "邮件": "online", "信函": "letter", "来信": "letter",
                      "邮寄": "letter"}
@@ -131,6 +138,9 @@ RULES: tuple[_Rule, ...] = (
     _r("neg_requests", "requests_received",
        rf"(?:未|没有|尚未)(?:收到|接到|受理|接收)(?P<gap>[^,。;:!?\n|]{{0,16}}?)申请(?!人)",
        ("未", "没有"), "件", "negation", exclude=_EXCL_REQUEST),
+    _r("neg_requests_filed", "requests_received",
+       r"(?:没有|未有|无)(?P<gap>[^,。;:!?\n|]{0,30}?)(?:提出|提交|递交)(?:了|过)?(?:任何)?(?:政府信息公开|信息公开|依申请公开)?申请(?!人)",
+       ("提出", "提交", "递交"), "件", "negation", exclude=_EXCL_REQUEST),
     _r("neg_requests_noun", "requests_received",
        r"(?:无|没有|未发生|未有)(?P<gap>任何|政府信息|)(?:依申请公开|政府信息公开申请|信息公开申请)(?![^,。;\n|]{0,10}(?:复议|诉讼))",
        ("无", "没有", "未"), "件", "negation"),
@@ -158,17 +168,23 @@ RULES: tuple[_Rule, ...] = (
     _r("neg_normative_issued", "normative_docs_issued",
        r"(?:未|没有|无)(?:制发|制定|出台|印发)(?P<gap>[^,。;:!?\n|]{0,6}?)规范性文件",
        ("规范性文件",), "件", "negation"),
+    _r("neg_staff_full", "staff_fulltime",
+       r"(?:未|没有|无|尚未)(?:配备|配置|设置|设立|安排|明确)?(?:专职|全职)(?:人员|工作人员)",
+       ("专职", "全职"), "人", "negation"),
+    _r("neg_trainings", "trainings",
+       rf"(?:未|没有|尚未)(?:单独|专门|另行)?(?:举办|组织|开展)(?:过)?(?P<gap>{G}{{0,8}}?)培训",
+       ("培训",), "次", "negation"),
     # --- rates ------------------------------------------------------------------
     _r("rate", "completion_rate",
        rf"(?P<rw>按时办结率|按期办结率|按时答复率|办结率|结案率|办理率|完成率|答复率|回复率|处理率|满意率|满足率)"
        rf"(?:均|都)?(?:为|达|达到|是|保持|保持在)?(?:了)?{NUM}(?:%|%)",
        ("率",), "%", "rate", hook="rate"),
     # --- staff ------------------------------------------------------------------
-    _r("staff_full_pre", "staff_fulltime", rf"{NUM}(?:名|位|个)(?:专职|全职)", ("专职", "全职"), "人"),
+    _r("staff_full_pre", "staff_fulltime", rf"{NUM}(?:名|位|个|人)(?:专职|全职)", ("专职", "全职"), "人"),
     _r("staff_full_post", "staff_fulltime", rf"(?:专职|全职)(?:人员|工作人员)?(?:共|有|为)?{NUM}(?:人|名|位)(?!次)",
        ("专职", "全职"), "人"),
     _r("staff_dedicated", "staff_fulltime", rf"{NUM}(?:名|位)(?:工作人员)?(?:作为)?专人", ("专人",), "人"),
-    _r("staff_part_pre", "staff_parttime", rf"{NUM}(?:名|位|个)兼职", ("兼职",), "人"),
+    _r("staff_part_pre", "staff_parttime", rf"{NUM}(?:名|位|个|人)兼职", ("兼职",), "人"),
     _r("staff_part_post", "staff_parttime", rf"兼职(?:人员|工作人员|信息员|联络员)?(?:共|有|为)?{NUM}(?:人|名|位)(?!次)",
        ("兼职",), "人"),
     _r("staff_total", "staff_total",
@@ -241,7 +257,7 @@ RULES: tuple[_Rule, ...] = (
        rf"(?:结转|转入|转至|转)(?:到|至)?(?:下一?年度?|次年|明年|[0-9]{{4}}年度?)(?:继续)?(?:办理|处理)?(?:的)?(?:申请)?(?:共)?{NUM}{CNT}",
        ("转",), "件"),
     _r("requests_received", "requests_received",
-       rf"(?:收到|受理|接到|接收)(?P<gap>[^,。;:!?\n|]{{0,20}}?)申请(?!人)(?P<gap2>{GN}{{0,8}}?){NUM}{CNT}",
+       rf"(?:收到|受理|接到|接收|新收)(?P<gap>[^,。;:!?\n|]{{0,20}}?)申请(?!人)(?P<gap2>{GN}{{0,8}}?){NUM}{CNT}",
        ("申请",), "件", exclude=_EXCL_REQUEST, hook="request_channels"),
     _r("requests_received_pre", "requests_received",
        rf"(?:收到|受理|接到|接收)(?:了)?(?:共)?{NUM}{CNT}(?P<gap>{G}{{0,12}}?)申请(?!人)",
@@ -287,6 +303,8 @@ RULES: tuple[_Rule, ...] = (
 )
 
 _CUMULATIVE_CODE = {"proactive_total": "proactive_cumulative"}
+# Point-in-time stocks: "目前有兼职人员3名" is the stock itself, not a figure for part of the year.
+_STOCK_CODES = frozenset(("staff_total", "staff_fulltime", "staff_parttime", "dedicated_bodies", "inspection_points"))
 
 
 # ---------------------------------------------------------------------------
@@ -442,7 +460,7 @@ def _value_of(m: re.Match, unit_kind: str) -> tuple[float | None, bool, bool]:
     value = p.value
     if value is not None and unit_kind == "money":
         value = to_wan_yuan(value, gd.get("money") or "万元")
-    return value, False, p.approx
+    return value, False, bool(p.approx or gd.get("pre") or gd.get("post") or gd.get("post2"))
 
 
 # ---------------------------------------------------------------------------
@@ -470,7 +488,7 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None) -> l
             section_id=section_at(sections, a),
         )))
 
-    negations: list[tuple[str, int, int, int]] = []
+    negations: list[tuple[str, str, int, int, int]] = []
     for rule in RULES:
         if not any(n in work for n in rule.needles):
             continue
@@ -484,7 +502,7 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None) -> l
                     continue
             s0, s1 = ctx.sentence(m.start())
             if rule.kind == "negation":
-                negations.append((rule.code, m.start(), m.end(), s0))  # type: ignore[arg-type]
+                negations.append((rule.code, rule.unit, m.start(), m.end(), s0))  # type: ignore[arg-type]
                 continue
             ns = m.start("num")
             if ns in claimed:
@@ -506,6 +524,8 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None) -> l
                 dimension = f"kind={topic}{_RATE_KIND_SUFFIX[m.group('rw')]}"
             value, redacted, _ = _value_of(m, rule.kind)
             qualifier, cumulative = _qualifier(ctx, m, s0, s1, ns)
+            if qualifier == "as_of" and code in _STOCK_CODES:
+                qualifier = None
             if cumulative:
                 code = _CUMULATIVE_CODE.get(code)
                 if code is None:
@@ -528,19 +548,20 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None) -> l
             emit(code, value, rule.unit, m.start(), m.end(), dimension=dimension, qualifier=qualifier,
                  redacted=redacted)
             positive.add((code, s0))
-            # lists after the headline in the same sentence
+            # lists after the headline in the same sentence: they share its period (as_of, cumulative)
+            # but not its rounding ("近130条,其中政府网站公开123条": the split is exact)
+            item_q = None if qualifier == "approx" else qualifier
             if rule.hook == "proactive" and dimension is None and code == "proactive_total":
-                _proactive_items(ctx, m.end(), s1, claimed, emit, qualifier)
+                _proactive_items(ctx, m.end(), s1, claimed, emit, item_q)
             elif rule.hook == "request_channels" and dimension is None:
-                _request_channels(ctx, m.end(), s1, claimed, emit, qualifier)
+                _request_channels(ctx, m.end(), s1, claimed, emit, item_q)
             elif rule.hook == "approval_items":
-                _approval_items(ctx, code, m.end(), s1, claimed, emit, qualifier)
+                _approval_items(ctx, code, m.end(), s1, claimed, emit, item_q)
 
-    for code, a, b, s0 in negations:
+    for code, unit, a, b, s0 in negations:
         if (code, s0) in positive or (code, s0) in negated:
             continue
         negated.add((code, s0))
-        unit = "万元" if code == "fees_collected" else "件"
         emit(code, 0.0, unit, a, b, qualifier="negation")
 
     out.sort(key=lambda t: t[0])
@@ -596,13 +617,15 @@ def _approval_items(ctx: _Ctx, code: str, start: int, s1: int, claimed: set[int]
 
 def _request_channels(ctx: _Ctx, start: int, s1: int, claimed: set[int], emit: Callable,
                       head_q: str | None) -> None:
-    """Channel split of requests (当面/传真/网络/信函) later in the headline's sentence."""
-    for m in _REQUEST_CHANNEL_ITEM.finditer(ctx.work, start, s1):
-        ns = m.start("num")
-        if ns in claimed:
-            continue
-        value, redacted, approx = _value_of(m, "count")
-        claimed.add(ns)
-        emit("requests_received", value, "件", m.start(), m.end(),
-             dimension=f"channel={_REQUEST_CHANNELS[m.group('ch')]}",
-             qualifier="approx" if approx else head_q, redacted=redacted)
+    """Channel (当面/传真/网络/信函) and applicant (自然人/商业企业/...) splits of requests later in the
+    headline's sentence ("共收到申请8件,其中通过网络提交5件" / "其中自然人提出3件")."""
+    for rx, dim_of in ((_REQUEST_CHANNEL_ITEM, lambda m: f"channel={_REQUEST_CHANNELS[m.group('ch')]}"),
+                       (_REQUEST_APPLICANT_ITEM, lambda m: f"applicant={_REQUEST_APPLICANTS[m.group('app')]}")):
+        for m in rx.finditer(ctx.work, start, s1):
+            ns = m.start("num")
+            if ns in claimed:
+                continue
+            value, redacted, approx = _value_of(m, "count")
+            claimed.add(ns)
+            emit("requests_received", value, "件", m.start(), m.end(), dimension=dim_of(m),
+                 qualifier="approx" if approx else head_q, redacted=redacted)

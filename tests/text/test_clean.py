@@ -379,3 +379,15 @@ def test_seed_003_image_and_doc_numbers():
     assert "（" not in c.text
     assert "，" in c.text  # Chinese comma kept
     assert "\n\n\n" not in c.text
+
+
+def test_page_chunk_run_keeps_a_table_value_at_its_end():
+    # the last doc-share chunk runs to the next blank line: a space-separated table row's value
+    # there ("人次 30") is not a trailing page number
+    a, b = "甲" * 200, "乙" * 200
+    raw = (f"1、报告开头{a}通过讲解破除了部分干部\n\n2、对信息公开工作的模糊认识{b}。\n"
+           "(二)举办各类培训班数 次 1\n(三)接受培训人员数 人次 30\n\n某某市环境保护局\n")
+    c = run_rules(raw, ["page_chunk_markers"])
+    assert "(三)接受培训人员数 人次 30\n" in c.text
+    assert "部分干部对信息公开工作" in c.text
+    check_offsets(raw, c)

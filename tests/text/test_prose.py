@@ -340,3 +340,69 @@ def test_speed_under_3ms_per_10kb():
     total_kb = sum(len(t.encode("utf-8")) for t in texts) / 1024
     per_10kb_ms = elapsed / n / total_kb * 10 * 1000
     assert per_10kb_ms < 3.0, per_10kb_ms
+
+
+# --- cases found on the synthetic corpus (gov_pipeline.accuracy) -----------------
+def test_no_fulltime_staff_is_a_zero_and_n_ren_part_time():
+    t = "我局未配备专职人员,由三人兼职工作人员负责信息公开日常工作。"
+    full = one(t, "staff_fulltime")
+    assert full.value == 0 and full.qualifier == "negation" and full.unit == "人"
+    assert one(t, "staff_parttime").value == 3
+
+
+def test_no_training_held_is_a_zero():
+    m = one("全年召开政府信息公开专题会议2次,本年度未单独举办业务培训。", "trainings")
+    assert m.value == 0 and m.qualifier == "negation" and m.unit == "次"
+    assert one("全年召开政府信息公开专题会议2次,本年度未单独举办业务培训。", "gid_meetings").value == 2
+
+
+def test_nobody_filed_a_request_is_a_zero():
+    m = one("全年没有公民、法人或其他组织向我局提出政府信息公开申请。", "requests_received")
+    assert m.value == 0 and m.qualifier == "negation"
+    assert ex("申请人对答复不服的,可以依法提出行政复议申请。") == []
+
+
+def test_newly_received_requests_with_applicant_and_channel_split():
+    t = "本年度新收政府信息公开申请五件,其中自然人提出三件,全部在法定期限内答复。"
+    assert one(t, "requests_received").value == 5
+    assert one(t, "requests_received", "applicant=natural_person").value == 3
+    t = "全年共受理政府信息公开申请8件,其中通过网络提交5件,办结9件。"
+    assert one(t, "requests_received", "channel=online").value == 5
+    assert one(t, "requests_completed").value == 9
+
+
+def test_split_items_keep_their_own_rounding():
+    t = "全年共主动公开政府信息近130条,其中政府网站公开123条、政务微博发布29条。"
+    assert one(t, "proactive_total").qualifier == "approx"
+    assert one(t, "proactive_total", "channel=website").qualifier is None
+    t = "全年共受理政府信息公开申请96件,其中通过网络提交80余件。"
+    m = one(t, "requests_received", "channel=online")
+    assert m.value == 80 and m.qualifier == "approx"
+    t = "截至11月底,主动公开政府信息320条,其中政府网站公开300条。"
+    assert one(t, "proactive_total", "channel=website").qualifier == "as_of"
+
+
+def test_current_staff_is_a_stock_not_a_partial_period():
+    t = "目前从事政府信息公开工作的人员共四名,其中专职1名、兼职3名。"
+    for code, v in (("staff_total", 4), ("staff_fulltime", 1), ("staff_parttime", 3)):
+        m = one(t, code)
+        assert m.value == v and m.qualifier is None, code
+
+
+def test_prose_after_a_table_in_its_section_is_read():
+    from gov_pipeline.text.sections import parse_sections
+
+    t = "\n".join([
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议 | 行政诉讼 |",
+        "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |",
+        "0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "2020年,本局未发生因政府信息公开引起的行政复议和行政诉讼。",
+        "五、存在的主要问题及改进情况",
+        "一是公开内容的深度还不够。",
+    ])
+    secs = parse_sections(t)
+    assert any(s.kind == "statistics_table" for s in secs)
+    ms = extract_prose_metrics(t, secs)
+    got = {(m.metric_code, m.value, m.qualifier) for m in ms}
+    assert got == {("admin_review_total", 0, "negation"), ("admin_litigation_total", 0, "negation")}

@@ -574,3 +574,18 @@ def test_full_2019_report_tables_between_prose():
     assert len(got) == 22 + 78 + 16
     assert [i.rule for i in issues] == ["table_row_ambiguous"]
     _check_spans(text, ms)
+
+
+def test_table_b_one_cell_per_line_blank_first_cell():
+    # shape B prints a blank first applicant cell as a lone '|' line: with exactly 7 cells the
+    # lone pipes are the row's blank cells, not separators
+    cells = ["申请人情况 |", "自然人 |", "商业企业 |", "科研机构 |", "社会公益组织 |", "法律服务机构 |", "其他 |",
+             "总计 |", "一、本年新收政府信息公开申请数量 |", "3 |", "0 |", "0 |", "0 |", "0 |", "0 |", "3 |",
+             "(三)不予公开 |", "1.属于国家秘密 |", "|", "|", "|", "|", "1 |", "|", "1 |",
+             "2.其他法律行政法规禁止公开 |", "|", "|", "|", "|", "|", "|", "0 |",
+             "(七)总计 |", "3 |", "0 |", "0 |", "0 |", "0 |", "0 |", "3 |"]
+    ms, issues = extract_table_metrics("\n".join(cells), era="table_2021")
+    got = _by_key(ms)
+    _b(got, "requests_resolved", "result=refused;reason=state_secret", (None, None, None, None, 1, None, 1))
+    _b(got, "requests_resolved", "result=refused;reason=law_prohibited", (None,) * 6 + (0,))
+    assert issues == []
