@@ -60,7 +60,7 @@ def evaluate_corpus(corpus: str | Path, *, ignore_unknown_codes: bool = False, s
     """Score the library on a corpus; the evaluate.score result plus 'failures' and 'seconds'."""
     truth, frames, raw_df, failures, seconds = analyse_corpus(corpus, segmenter=segmenter)
     result = score(truth, frames["core.dim_report"], frames["core.fact_metric"], raw_df,
-                   ignore_unknown_codes=ignore_unknown_codes)
+                   ignore_unknown_codes=ignore_unknown_codes, issue_df=frames["core.quality_issue"])
     result["failures"] = [{"file": f, "reason": r} for f, r in failures]
     result["seconds"] = seconds
     result["reports_per_second"] = (len(truth) - len(failures)) / seconds if seconds else None
@@ -79,6 +79,8 @@ def category_summary(result: dict, top: int = 25) -> list[tuple[str, int]]:
             cnt[f"extra {e['metric_code']}[{_dim_kind(e['dimension'])}]/{e['source_kind']}"] += 1
         for w in r["meta_wrong"]:
             cnt[f"meta  {w['field']}"] += 1
+        for w in r.get("issues_wrong", []):
+            cnt[f"issue {'missed' if w['expected'] else 'extra '} {w['rule']}"] += 1
     return cnt.most_common(top)
 
 

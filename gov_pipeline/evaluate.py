@@ -41,6 +41,9 @@ KNOWN_CODES = frozenset((
     "other_service_decisions", "procurement_items", "procurement_amount",
 ))
 TOL = 1e-6
+# Consistency rules of gov_pipeline.text.consistency whose findings truth.jsonl labels as expected_issues.
+ISSUE_RULES = ("table_sum", "request_balance", "staff_sum", "prose_table_mismatch", "rate_contradiction",
+               "out_of_bounds")
 _BRACKETS = str.maketrans({"﹝": "〔", "﹞": "〕", "[": "〔", "]": "〕", "【": "〔", "】": "〕",
                            "(": "〔", ")": "〕", "（": "〔", "）": "〕", "［": "〔", "］": "〕"})
 
@@ -116,11 +119,14 @@ def _records(df: pd.DataFrame | None, cols: Iterable[str]) -> list[dict]:
 
 
 def score(truth_records: list[dict], dim_df: pd.DataFrame | None, metric_df: pd.DataFrame | None,
-          raw_df: pd.DataFrame | None, *, ignore_unknown_codes: bool = False) -> dict:
+          raw_df: pd.DataFrame | None, *, ignore_unknown_codes: bool = False,
+          issue_df: pd.DataFrame | None = None) -> dict:
     """Compare labelled reports with a warehouse's tables.
 
     truth_records: parsed lines of truth.jsonl. dim_df: core.dim_report; metric_df: core.fact_metric;
     raw_df: raw.reports (report_id, source_path). Returns a JSON-serialisable dict.
+    issue_df (optional, core.quality_issue): when given, the consistency-rule findings (ISSUE_RULES) of
+    each matched report are compared with its expected_issues ('issues' in the result; not part of F1).
     """
     # file basename -> report_id (first one wins)
     rid_by_file: dict[str, Any] = {}
@@ -140,6 +146,11 @@ def score(truth_records: list[dict], dim_df: pd.DataFrame | None, metric_df: pd.
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # code -> tp fp fn
     by_scope: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # headline/dimension/table/narrative
     qual_ok = qual_total = 0
+    issue_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    issues_by_rid: dict[Any, set] = defaultdict(set)
+    for r in _records(issue_df, ("report_id", "rule")):
+        if r.get("rule") in ISSUE_RULES:
+            issues_by_rid[r["report_id"]].add(r["rule"])
     per_report: list[dict] = []
     missing: list[str] = []
 
@@ -207,8 +218,18 @@ def score(truth_records: list[dict], dim_df: pd.DataFrame | None, metric_df: pd.
             bump(code, dim, src, 1, len(cands))
             extras.extend({"metric_code": code, "dimension": dim, "source_kind": src,
                            "value": norm_value(c.get("value")), "evidence": c.get("evidence")} for c in cands)
+        issue_wrong = []
+        if issue_df is not None and found and "expected_issues" in rec:
+            want_i = {i for i in rec["expected_issues"] if i in ISSUE_RULES}
+            got_i = issues_by_rid.get(rid, set())
+            for rule in want_i | got_i:
+                idx = 0 if rule in want_i and rule in got_i else (2 if rule in want_i else 1)
+                issue_counts[rule][idx] += 1
+                if idx:
+                    issue_wrong.append({"rule": rule, "expected": rule in want_i})
         per_report.append({"file": fname, "found": found, "tp": tp, "fp": fp, "fn": fn,
-                           "meta_wrong": meta_wrong, "misses": misses, "extras": extras})
+                           "meta_wrong": meta_wrong, "misses": misses, "extras": extras,
+                           "issues_wrong": issue_wrong})
 
     metadata = {f: {"correct": meta_ok[f], "total": meta_total[f],
                     "accuracy": meta_ok[f] / meta_total[f] if meta_total[f] else 1.0}
@@ -224,6 +245,8 @@ def score(truth_records: list[dict], dim_df: pd.DataFrame | None, metric_df: pd.
         "metrics": {"overall": prf(*tot), "per_code": per_code,
                     "by_scope": {k: prf(*v) for k, v in sorted(by_scope.items())}},
         "qualifier_accuracy": qual_ok / qual_total if qual_total else None,
+        "issues": ({rule: prf(*issue_counts[rule]) for rule in sorted(issue_counts)}
+                   if issue_df is not None else None),
         "per_report": per_report,
     }
 
@@ -286,6 +309,12 @@ def render(result: dict, worst: int = 5) -> str:
                    f"{_fmt(v['recall']):>7} {_fmt(v['f1']):>7}")
     qa = result["qualifier_accuracy"]
     out.append(f"qualifier agreement on true positives: {'n/a' if qa is None else f'{qa:.3f}'}")
+    if result.get("issues"):
+        out.append("")
+        out.append(f"{'quality issue rule':<24} {'tp':>6} {'fp':>6} {'fn':>6} {'prec':>7} {'recall':>7} {'f1':>7}")
+        for rule, v in result["issues"].items():
+            out.append(f"{rule:<24} {v['tp']:>6} {v['fp']:>6} {v['fn']:>6} {_fmt(v['precision']):>7} "
+                       f"{_fmt(v['recall']):>7} {_fmt(v['f1']):>7}")
     bad = worst_reports(result, worst)
     if bad:
         out.append("")

@@ -9,7 +9,7 @@ from gov_pipeline.defs.common import (
     OWNER, POOL, RETRY, SINGLE_RUN, TABLE, count_rows, reports_partitions, schema_check_result,
     schema_check_spec, schema_issue_rows, spec_metadata, table_metadata,
 )
-from gov_pipeline.frames import cleaned_from_row, core_frames, frame
+from gov_pipeline.frames import cleaned_from_row, core_frames_chunked, frame
 from gov_pipeline.resources import TextSettings, Warehouse
 from gov_pipeline.schemas import validate
 from gov_pipeline.text.pipeline import Failure, analyse_many
@@ -74,10 +74,9 @@ def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse, text_se
         ok = clean[clean["clean_error"].isna()]
         items = [(r.report_id, cleaned_from_row(r)) for r in ok.itertuples()]
         runs = {r.report_id: json.loads(r.offset_runs) for r in ok.itertuples()}
-        results = list(analyse_many(items, workers=text_settings.workers, segmenter=text_settings.segmenter))
-        analyses = [r for r in results if not isinstance(r, Failure)]
-        failures = [r for r in results if isinstance(r, Failure)]
-        frames = core_frames(analyses, runs)
+        failures: list[Failure] = []
+        frames = core_frames_chunked(analyse_many(items, workers=text_settings.workers,
+                                                  segmenter=text_settings.segmenter), runs, failures)
         frames["core.quarantine"] = frame("core.quarantine", quarantine_rows(raw, clean, failures))
         validations, schema_issues = {}, []
         for name in CORE_TABLES:

@@ -95,13 +95,23 @@ def build_report(ag: Agency, year: int, facts, rnd: random.Random, noise: float)
             table_2014(d, facts, shape(("cells", "space")), staff_bad=staff_bad)
             if staff_bad:
                 d.issue("staff_sum")
+                said = d.metrics.get(("staff_total", None, "narrative"))
+                if said is not None and said["value"] is not None:  # the prose states the true total
+                    d.issue("prose_table_mismatch")
     else:
         balance_bad = c.p("balance_bad")
         shapes = {"a": shape(("cells", "space")), "b": shape(("cells", "shrink", "space")),
                   "c": shape(("cells", "vertical"))}
         body_new(c, d, facts, contradict=contradict, shapes=shapes, balance_bad=balance_bad)
-        if balance_bad:
+        if balance_bad:  # Table B's 结转 total is one more than its cells
             d.issue("request_balance")
+            cells = [m for (code, dim, src), m in d.metrics.items()
+                     if code == "requests_carried_out" and src == "table" and dim and m["value"] is not None]
+            if len(cells) >= 2:  # the row's own cells no longer add up to its 总计
+                d.issue("table_sum")
+            said = d.metrics.get(("requests_carried_out", None, "narrative"))
+            if said is not None and said["value"] is not None:  # the prose states the true figure
+                d.issue("prose_table_mismatch")
         noise_log.append("tables:" + ",".join(f"{k}={v}" for k, v in shapes.items()))
     sig = _sig_date(rnd, year)
     sig_full = signature(c, d, sig)

@@ -28,6 +28,10 @@ PARTITION_KEYS = ("channel", "applicant", "result", "reason", "route", "timeline
 # (one item published on several channels counts once in the total).
 AT_LEAST = {("proactive_total", "channel")}
 SKIP_PREVIEW = 6
+# Nested partitions: a value of the outer key is split further by the inner key (result=refused by
+# reason=). The 2019/2021 Table B prints no row of its own for the (三)/(四)/(五) results, only
+# their reason rows: the sum of those rows stands in for the missing result row.
+NESTED = {"result": "reason"}
 
 
 def parse_dimension(dim: str | None) -> tuple[tuple[str, str], ...]:
@@ -90,6 +94,15 @@ def rule_table_sum(metrics: list[Metric], catalog: dict[str, MetricDef]) -> list
                         extra = [kv for kv in dim if kv not in parent]
                         if extra and extra[0][0] == key:
                             kids[extra[0][1]] = v
+                inner = NESTED.get(key)
+                if inner and inner not in pkeys:
+                    sums: dict[str, float] = defaultdict(float)
+                    for dim, v in dims.items():
+                        if len(dim) == len(parent) + 2 and set(parent) <= set(dim):
+                            extra = dict(kv for kv in dim if kv not in parent)
+                            if set(extra) == {key, inner} and extra[key] not in kids:
+                                sums[extra[key]] += v
+                    kids.update(sums)
                 if not kids:
                     continue
                 total = sum(kids.values())

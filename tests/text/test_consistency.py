@@ -150,3 +150,17 @@ def test_explicit_catalog_and_issue_type():
     issues = check_consistency([M("staff_total", -1)], catalog=load_catalog())
     assert all(isinstance(i, Issue) and i.severity in ("error", "warning", "info") for i in issues)
     assert check_consistency([]) == []
+
+
+def test_table_sum_results_without_own_row_use_their_reason_rows():
+    # 2019/2021 Table B: (三)不予公开 has no row of its own, only its reason rows
+    ms = [M("requests_resolved", 6), M("requests_resolved", 3, dim="result=disclosed"),
+          M("requests_resolved", 1, dim="result=partial"),
+          M("requests_resolved", 1, dim="result=refused;reason=state_secret"),
+          M("requests_resolved", 0, dim="result=refused;reason=third_party"),
+          M("requests_resolved", 1, dim="result=unable;reason=not_held"),
+          M("requests_resolved", 0, dim="result=other")]
+    assert check_consistency(ms) == []
+    bad = ms + [M("requests_resolved", 2, dim="result=not_processed;reason=repeated")]
+    issues = check_consistency(bad)
+    assert rules_of(issues) == ["table_sum"] and "is 6" in issues[0].detail and "sum to 8" in issues[0].detail
