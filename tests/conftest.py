@@ -36,19 +36,18 @@ class Harness:
         assert all(r.success for r in results)
         return results
 
-    def query(self, sql: str):
+    def _read(self, sql: str, fetch):
         con = duckdb.connect(str(self.settings.warehouse), read_only=True)
         try:
-            return con.execute(sql).fetchall()
+            return fetch(con.execute(sql))
         finally:
             con.close()
 
+    def query(self, sql: str):
+        return self._read(sql, lambda cur: cur.fetchall())
+
     def df(self, sql: str):
-        con = duckdb.connect(str(self.settings.warehouse), read_only=True)
-        try:
-            return con.execute(sql).df()
-        finally:
-            con.close()
+        return self._read(sql, lambda cur: cur.df())
 
 
 @pytest.fixture
