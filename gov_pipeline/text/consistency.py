@@ -81,28 +81,33 @@ def rule_table_sum(metrics: list[Metric], catalog: dict[str, MetricDef]) -> list
     by_code: dict[str, dict[tuple, float]] = defaultdict(dict)
     for (code, dim), v in vals.items():
         by_code[code][dim] = v
+    partition = set(PARTITION_KEYS)
     issues = []
     for code, dims in sorted(by_code.items()):
+        # children indexed once by (parent as a set, key): linear in the number of cells
+        children: dict[tuple[frozenset, str], dict[str, float]] = defaultdict(dict)
+        nested: dict[tuple[frozenset, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for dim, v in dims.items():
+            full = frozenset(dim)
+            for kv in dim:
+                if kv[0] in partition:
+                    children[(full - {kv}, kv[0])][kv[1]] = v
+                inner = NESTED.get(kv[0])
+                if inner:
+                    for kv2 in dim:
+                        if kv2[0] == inner:
+                            nested[(full - {kv, kv2}, kv[0])][kv[1]] += v
         for parent, pv in dims.items():
+            pset = frozenset(parent)
             pkeys = {k for k, _ in parent}
             for key in PARTITION_KEYS:
                 if key in pkeys:
                     continue
-                kids = {}
-                for dim, v in dims.items():
-                    if len(dim) == len(parent) + 1 and set(parent) <= set(dim):
-                        extra = [kv for kv in dim if kv not in parent]
-                        if extra and extra[0][0] == key:
-                            kids[extra[0][1]] = v
+                kids = dict(children.get((pset, key), {}))
                 inner = NESTED.get(key)
                 if inner and inner not in pkeys:
-                    sums: dict[str, float] = defaultdict(float)
-                    for dim, v in dims.items():
-                        if len(dim) == len(parent) + 2 and set(parent) <= set(dim):
-                            extra = dict(kv for kv in dim if kv not in parent)
-                            if set(extra) == {key, inner} and extra[key] not in kids:
-                                sums[extra[key]] += v
-                    kids.update(sums)
+                    for val, sv in nested.get((pset, key), {}).items():
+                        kids.setdefault(val, sv)
                 if not kids:
                     continue
                 total = sum(kids.values())

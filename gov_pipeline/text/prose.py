@@ -50,6 +50,7 @@ CNT = r"(?:件|条|项|个|份)(?![例款目])"
 _SENT_END = re.compile(r"[。!?!?\n]")
 _CLAUSE_END = re.compile(r"[,。;:!?!?\n]")
 _TABLE_LINE = re.compile(r"^[^\n]*\|[^\n]*\|[^\n]*$", re.M)
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _PROSE_LINE = re.compile(r"^[^\n|]{12,}[。!?!?]$", re.M)
 # Bracketed guidance of the statistics table "(不同渠道和方式公开相同信息计1条)".
 _GUIDANCE = re.compile(r"\([^()\n]{0,40}?(?:计1条|计1次|计一条|计一次)\)")
@@ -335,35 +336,36 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _mask(text: str, sections: list[Section] | None) -> str:
-    """Blank out statistics tables and table guidance, keeping offsets."""
-    chars = None
-
-    def blank(a: int, b: int) -> None:
-        nonlocal chars
-        if chars is None:
-            chars = list(text)
-        for i in range(a, b):
-            if chars[i] != "\n":
-                chars[i] = " "
-
+    """Blank out statistics tables and table guidance, keeping offsets (and line breaks)."""
+    spans: list[tuple[int, int]] = []
     if "|" in text:
-        for m in _TABLE_LINE.finditer(text):
-            blank(m.start(), m.end())
+        spans.extend(m.span() for m in _TABLE_LINE.finditer(text))
     if sections:
         for s in sections:
             if s.kind == "statistics_table" or s.topic == "statistics_table":
                 # the table's rows, not the prose after it (a table section runs on to the next
                 # heading): a full sentence line ending in 。 is never a table row
                 a, e = max(0, s.char_start), min(len(text), s.char_end)
-                keep = [m.span() for m in _PROSE_LINE.finditer(text, a, e)]
-                for k0, k1 in keep:
-                    blank(a, k0)
+                for k0, k1 in (m.span() for m in _PROSE_LINE.finditer(text, a, e)):
+                    spans.append((a, k0))
                     a = k1
-                blank(a, e)
+                spans.append((a, e))
     if "计" in text:
-        for m in _GUIDANCE.finditer(text):
-            blank(m.start(), m.end())
-    return text if chars is None else "".join(chars)
+        spans.extend(m.span() for m in _GUIDANCE.finditer(text))
+    spans = sorted((a, b) for a, b in spans if b > a)
+    if not spans:
+        return text
+    out: list[str] = []
+    pos = 0
+    for a, b in spans:
+        if b <= pos:
+            continue
+        a = max(a, pos)
+        out.append(text[pos:a])
+        out.append(_NOT_NEWLINE.sub(" ", text[a:b]))
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
 
 
 @dataclass
