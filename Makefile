@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_N ?= 2000
 export DAGSTER_HOME := $(CURDIR)/.dagster
+# Dagster writes a step's per-partition events in batches (stored in one transaction by gov_pipeline/event_log.py)
+export DAGSTER_EVENT_BATCH_SIZE := 1000
 
 .PHONY: venv demo test dev bench clean
 

@@ -1,7 +1,12 @@
 """The one Dagster entry point: `gov_pipeline.definitions:defs` (workspace.yaml, dg, tests)."""
 from __future__ import annotations
 
-import dagster as dg
+import os
+
+# Dagster's own switch for writing a step's per-partition events in batches (see gov_pipeline/event_log.py).
+os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "1000")
+
+import dagster as dg  # noqa: E402
 
 from gov_pipeline.defs.automation import (
     daily_marts_refresh, process_reports_job, refresh_marts_job, report_inbox_sensor, rollup_automation_sensor,

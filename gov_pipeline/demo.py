@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from gov_pipeline.defs.automation import RANGE_END, RANGE_START
+from gov_pipeline.defs.automation import PER_REPORT_KEYS, RANGE_END, RANGE_START, ROLLUP_KEYS
 from gov_pipeline.defs.common import reports_partitions
 from gov_pipeline.inbox import scan_inbox
 from gov_pipeline.settings import Settings, get_settings
@@ -34,14 +34,17 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 def materialize_all(defs: dg.Definitions, instance: dg.DagsterInstance, settings: Settings,
                     run_config: dict | None = None) -> list[dg.ExecuteInProcessResult]:
-    """Every asset over the whole inbox: one run for all reports, then one run for the rollups."""
+    """Every asset over the whole inbox in ONE run: all report partitions (a range), then the rollups.
+
+    This is the same run the inbox sensor launches for a batch of new files.
+    """
     keys = sync_partitions(instance, settings)
-    results = []
+    job = defs.resolve_implicit_global_asset_job_def()
     if keys:
-        results.append(defs.resolve_job_def("process_reports").execute_in_process(
-            instance=instance, tags={RANGE_START: keys[0], RANGE_END: keys[-1]}, run_config=run_config))
-    results.append(defs.resolve_job_def("refresh_marts").execute_in_process(instance=instance, run_config=run_config))
-    return results
+        selection, tags = PER_REPORT_KEYS + ROLLUP_KEYS, {RANGE_START: keys[0], RANGE_END: keys[-1]}
+    else:
+        selection, tags = ROLLUP_KEYS, {}
+    return [job.execute_in_process(instance=instance, asset_selection=selection, tags=tags, run_config=run_config)]
 
 
 def summary(warehouse: Path) -> str:

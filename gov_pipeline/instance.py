@@ -9,6 +9,23 @@ from gov_pipeline.settings import REPO_ROOT
 
 DAGSTER_YAML = """\
 # Written by `python -m gov_pipeline.instance` (make demo / make dev). Edit gov_pipeline/instance.py instead.
+# SQLite storage in this folder (Dagster's default layout); the event log writes Dagster's event
+# batches in one transaction (gov_pipeline/event_log.py), enabled by DAGSTER_EVENT_BATCH_SIZE.
+run_storage:
+  module: dagster._core.storage.runs
+  class: SqliteRunStorage
+  config:
+    base_dir: {home}/history/
+event_log_storage:
+  module: gov_pipeline.event_log
+  class: BatchingSqliteEventLogStorage
+  config:
+    base_dir: {home}/history/runs/
+schedule_storage:
+  module: dagster._core.storage.schedules
+  class: SqliteScheduleStorage
+  config:
+    base_dir: {home}/schedules/
 concurrency:
   pools:
     # Every step that opens the DuckDB warehouse is in the `duckdb` pool; DuckDB allows a single
@@ -34,8 +51,9 @@ def ensure_dagster_home(home: Path | None = None) -> Path:
     home = Path(home or os.environ.get("DAGSTER_HOME") or REPO_ROOT / ".dagster").resolve()
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
-    if not target.exists() or target.read_text(encoding="utf-8") != DAGSTER_YAML:
-        target.write_text(DAGSTER_YAML, encoding="utf-8")
+    text = DAGSTER_YAML.format(home=home.as_posix())
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
     return home
 
 

@@ -4,7 +4,8 @@ Environment overrides:
   GOV_INBOX        folder watched for reports (default: <repo>/seeds)
   GOV_WAREHOUSE    DuckDB file (default: <repo>/warehouse/gov.duckdb)
   GOV_WORKERS      processes for the per-report text work (default: CPU count, max 8)
-  GOV_SEGMENTER    jieba (reference, default) | rjieba (faster binding)
+  GOV_SEGMENTER    rjieba (default: the Rust port of jieba, ~20x faster, 99.8% the same tokens on the
+                   benchmark corpus) | jieba (the reference, used by the tests)
   GOV_MAX_BYTES    largest report accepted, in bytes (default 20 MiB)
   GOV_SENSOR_INTERVAL  seconds between inbox sensor ticks (default 15)
 """
@@ -34,7 +35,7 @@ class Settings:
             inbox=Path(env.get("GOV_INBOX") or REPO_ROOT / "seeds").resolve(),
             warehouse=Path(env.get("GOV_WAREHOUSE") or REPO_ROOT / "warehouse" / "gov.duckdb").resolve(),
             workers=max(1, int(env.get("GOV_WORKERS") or min(os.cpu_count() or 1, 8))),
-            segmenter=env.get("GOV_SEGMENTER") or "jieba",
+            segmenter=env.get("GOV_SEGMENTER") or "rjieba",
             max_bytes=int(env.get("GOV_MAX_BYTES") or 20 * 1024 * 1024),
             sensor_interval_s=int(env.get("GOV_SENSOR_INTERVAL") or 15),
             sql_dir=Path(env.get("GOV_SQL_DIR") or REPO_ROOT / "dbt_like_sql").resolve(),

@@ -20,7 +20,9 @@ class Harness:
 
         self.inbox = root / "inbox"
         self.inbox.mkdir(parents=True, exist_ok=True)
-        self.settings = replace(Settings.from_env({}), inbox=self.inbox, warehouse=root / "w.duckdb", workers=workers)
+        # jieba, the reference segmenter, in tests
+        self.settings = replace(Settings.from_env({}), inbox=self.inbox, warehouse=root / "w.duckdb", workers=workers,
+                                segmenter="jieba")
         self.defs = build_defs(self.settings)
         self.instance = instance
 

@@ -1,5 +1,8 @@
-"""marts layer: one asset per SQL file in dbt_like_sql/, lineage read from the SQL."""
+"""marts layer: one asset per SQL file in dbt_like_sql/, lineage read from the SQL.
 
+All models are one multi-asset (subsettable): a refresh builds the selected models in dependency
+order in one step over one connection, instead of paying a step's start-up per table.
+"""
 import dagster as dg
 
 from gov_pipeline.defs.common import OWNER, POOL, markdown_preview
@@ -11,17 +14,11 @@ from gov_pipeline.sql_models import SqlModel, load_models
 from gov_pipeline.warehouse import build_model
 
 
-def _mart_schema(conn, qualified: str) -> dg.TableSchema:
-    rows = conn.execute(f"DESCRIBE {qualified}").fetchall()
-    return dg.TableSchema(columns=[dg.TableColumn(name, str(dtype)) for name, dtype, *_ in rows])
-
-
-def build_mart_asset(model: SqlModel) -> dg.AssetsDefinition:
-    @dg.asset(
-        key=model.key, group_name=model.schema,
-        deps=[dg.AssetKey(d.split(".")) for d in model.deps],
+def _spec(model: SqlModel) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        model.key, group_name=model.schema, deps=[dg.AssetKey(d.split(".")) for d in model.deps],
         description=model.description or f"SQL model {model.path.name}",
-        code_version=model.code_version, pool=POOL, kinds={"sql", "duckdb"}, owners=[OWNER],
+        code_version=model.code_version, kinds={"sql", "duckdb"}, owners=[OWNER],
         automation_condition=MART_AUTOMATION,
         metadata={
             "sql": dg.MetadataValue.md(f"```sql\n{model.sql}\n```"),
@@ -31,20 +28,30 @@ def build_mart_asset(model: SqlModel) -> dg.AssetsDefinition:
                 code_references=[dg.LocalFileCodeReference(file_path=str(model.path), line_number=1)]),
         },
     )
-    def _mart(warehouse: Warehouse) -> dg.MaterializeResult:
+
+
+def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
+    @dg.multi_asset(specs=[_spec(m) for m in models], name="sql_models", can_subset=True, pool=POOL,
+                    description="Every SQL model in dbt_like_sql/, built with CREATE OR REPLACE TABLE in dependency order.")
+    def sql_models(context: dg.AssetExecutionContext, warehouse: Warehouse):
+        selected = context.selected_asset_keys
         with warehouse.get_connection() as conn:
-            n = build_model(conn, model.qualified, model.sql)
-            head = conn.execute(f"SELECT * FROM {model.qualified} LIMIT 10").df()
-            schema = _mart_schema(conn, model.qualified)
-        return dg.MaterializeResult(metadata={
-            "dagster/row_count": int(n), "dagster/column_schema": schema, "preview": markdown_preview(head)})
+            for model in models:  # already in dependency order
+                key = dg.AssetKey(model.key)
+                if key not in selected:
+                    continue
+                n = build_model(conn, model.qualified, model.sql)
+                head = conn.execute(f"SELECT * FROM {model.qualified} LIMIT 10").df()
+                columns = conn.execute(f"DESCRIBE {model.qualified}").fetchall()
+                yield dg.MaterializeResult(asset_key=key, metadata={
+                    "dagster/row_count": n, "preview": markdown_preview(head),
+                    "dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(c[0], str(c[1])) for c in columns]),
+                })
 
-    return _mart
+    return sql_models
 
 
-def build_mart_assets(sql_dir) -> list[dg.AssetsDefinition]:
-    return [build_mart_asset(m) for m in load_models(sql_dir, known_tables=set(TABLES))]
-
-
-mart_assets = build_mart_assets(get_settings().sql_dir)
-MART_KEYS = [key for a in mart_assets for key in a.keys]
+mart_models = load_models(get_settings().sql_dir, known_tables=set(TABLES))
+marts_asset = build_marts(mart_models)
+mart_assets = [marts_asset]
+MART_KEYS = [dg.AssetKey(m.key) for m in mart_models]

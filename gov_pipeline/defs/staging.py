@@ -7,11 +7,16 @@ from gov_pipeline.defs.common import (
     schema_check_result, schema_check_spec, spec_metadata, table_metadata,
 )
 from gov_pipeline.frames import clean_row, frame
-from gov_pipeline.resources import Warehouse
+from gov_pipeline.resources import TextSettings, Warehouse
 from gov_pipeline.schemas import validate
+from gov_pipeline.text.pipeline import parallel_map
 from gov_pipeline.warehouse import read_reports, replace_reports
 
 CLEAN = TABLE["staging.clean_reports"]
+
+
+def _clean_row(item: tuple[str, str]) -> dict:
+    return clean_row(*item)
 
 
 @dg.asset(
@@ -20,12 +25,13 @@ CLEAN = TABLE["staging.clean_reports"]
     partitions_def=reports_partitions, backfill_policy=SINGLE_RUN, retry_policy=RETRY, pool=POOL,
     kinds={"python", "duckdb"}, owners=[OWNER], metadata=spec_metadata(CLEAN), check_specs=[schema_check_spec(CLEAN)],
 )
-def clean_reports(context: dg.AssetExecutionContext, warehouse: Warehouse):
+def clean_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text_settings: TextSettings):
     keys = list(context.partition_keys)
     with warehouse.get_connection() as conn:
         raw = read_reports(conn, "raw.reports", keys, ["report_id", "text"],
                            where="t.text IS NOT NULL AND t.duplicate_of IS NULL")
-        rows = [clean_row(r.report_id, r.text) for r in raw.itertuples()]
+        rows = list(parallel_map(_clean_row, list(zip(raw["report_id"], raw["text"])), text_settings.workers,
+                                 segmenter=text_settings.segmenter))
         validation = require_valid(CLEAN, validate(CLEAN, frame(CLEAN.name, rows)))
         replace_reports(conn, {CLEAN.name: validation.valid}, keys)
         total = count_rows(conn, CLEAN.name)

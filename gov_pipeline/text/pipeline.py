@@ -75,22 +75,31 @@ def _work(args: tuple[str, Cleaned, str]) -> ReportAnalysis | Failure:
         return Failure(report_id, f"{type(exc).__name__}: {exc}")
 
 
+WARM_UP_TEXT = "某市生态环境局2020年政府信息公开工作年度报告\n一、总体情况\n2020年主动公开政府信息10条,未收到政府信息公开申请。\n"
+
+
+def warm_up(segmenter: str = "jieba") -> None:
+    """Load every lazily loaded table (dictionary, IDF, gazetteer, catalogue, patterns) in this process,
+    so forked workers share them instead of each loading its own copy."""
+    analyse_raw("warm-up", WARM_UP_TEXT, segmenter)
+
+
+def parallel_map(func, items: list, workers: int = 1, min_parallel: int = 40, segmenter: str = "jieba") -> Iterator:
+    """map(func, items) in order, over `workers` forked processes when there is enough work."""
+    if workers <= 1 or len(items) < min_parallel or "fork" not in mp.get_all_start_methods():
+        yield from map(func, items)
+        return
+    warm_up(segmenter)
+    chunk = max(1, min(64, len(items) // (workers * 8)))
+    with mp.get_context("fork").Pool(processes=workers) as pool:
+        yield from pool.imap(func, items, chunksize=chunk)
+
+
 def analyse_many(items: Iterable[tuple[str, Cleaned]], workers: int = 1, segmenter: str = "jieba",
                  min_parallel: int = 40) -> Iterator[ReportAnalysis | Failure]:
-    """Analyse reports, in order, over `workers` forked processes.
-
-    The segmenter (and its dictionary) is loaded once in the parent before forking, so each
-    worker shares it instead of loading it again.
-    """
-    items = [(rid, cleaned, segmenter) for rid, cleaned in items]
-    if workers <= 1 or len(items) < min_parallel or "fork" not in mp.get_all_start_methods():
-        yield from map(_work, items)
-        return
-    get_segmenter(segmenter)
-    ctx = mp.get_context("fork")
-    chunk = max(1, min(64, len(items) // (workers * 8)))
-    with ctx.Pool(processes=workers) as pool:
-        yield from pool.imap(_work, items, chunksize=chunk)
+    """Analyse reports, in order, over `workers` forked processes (a failure is returned, not raised)."""
+    work = [(rid, cleaned, segmenter) for rid, cleaned in items]
+    yield from parallel_map(_work, work, workers, min_parallel, segmenter)
 
 
 def default_workers() -> int:
