@@ -196,17 +196,17 @@ if mode == "floor":
         run(mod.defs.resolve_job_def("floor_job"), run_config=QUIET)
 else:
     from gov_pipeline.definitions import defs
-    from gov_pipeline.demo import QUIET, materialize_all, sync_partitions
-    from gov_pipeline.defs.automation import RANGE_END, RANGE_START
+    from gov_pipeline.demo import QUIET, materialize_all, run_reports, sync_partitions
     from gov_pipeline.settings import get_settings
     settings = get_settings()
     out["import_s"] = time.perf_counter() - T0
     out["workers"], out["segmenter"] = settings.workers, settings.segmenter
     with dg.DagsterInstance.get() as instance:
         t = time.perf_counter()
-        if mode == "full":  # exactly what `make demo` does
+        if mode == "full":  # exactly what `make demo` does (one run), then a rollup refresh on the loaded warehouse
             materialize_all(defs, instance, settings, run_config=QUIET)
-            # materialize_all does not return run ids in order of jobs we can rely on; read them back
+            out["pipeline_work_s"] = time.perf_counter() - t
+            run(defs.resolve_job_def("refresh_marts"), run_config=QUIET)
             for rec in instance.get_runs(limit=2)[::-1]:
                 out["runs"].append({"job": rec.job_name, "run_id": rec.run_id,
                                     "success": rec.status == dg.DagsterRunStatus.SUCCESS, "seconds": None})
@@ -217,10 +217,7 @@ else:
             out["sync_s"] = time.perf_counter() - t_sync
             new = [k for k in keys if k not in before]
             out["new_keys"] = new
-            if new:
-                run(defs.resolve_job_def("process_reports"), tags={RANGE_START: new[0], RANGE_END: new[-1]},
-                    run_config=QUIET)
-            run(defs.resolve_job_def("refresh_marts"), run_config=QUIET)
+            run_reports(defs, instance, new, run_config=QUIET)  # the run the inbox sensor launches
         out["work_s"] = time.perf_counter() - t
 if prof is not None:
     prof.disable(); prof.dump_stats(args["profile"])
@@ -373,7 +370,7 @@ def step_seconds(home: Path, run_ids: list[str]) -> tuple[dict[str, float], dict
 
 def stage_of(step_key: str) -> str:
     for prefix, stage in (("raw", "raw"), ("staging", "staging"), ("core_tables", "core_tables"),
-                          ("core__report_inventory", "report_inventory"), ("ref", "ref"), ("marts", "marts")):
+                          ("core__report_inventory", "report_inventory"), ("ref", "ref"), ("sql_models", "marts")):
         if step_key.startswith(prefix):
             return stage
     return "other"
@@ -515,22 +512,23 @@ def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat:
 
         log(f"(b) pipeline: make-demo path over {n} reports (fresh process, DAGSTER_HOME={home})")
         full = run_child("full", env, logs, profile=str(prof_dir / "full.prof") if profile else None)
-        results["pipeline_seconds"] = full["wall_s"]
-        results["pipeline_reports_per_s"] = n / full["wall_s"]
+        steps, runs, book = step_seconds(home, [r["run_id"] for r in full["runs"]])
+        results["marts_refresh_s"] = runs.get("refresh_marts")
+        # files -> marts: the whole process, less the extra rollup refresh measured after it
+        results["pipeline_seconds"] = full["wall_s"] - (full["work_s"] - full["pipeline_work_s"])
+        results["pipeline_reports_per_s"] = n / results["pipeline_seconds"]
         if results.get("bare_reports_per_s"):
             results["ratio_pipeline_to_bare"] = results["bare_reports_per_s"] / results["pipeline_reports_per_s"]
         results["peak_rss_mb"] = full["peak_tree_rss_mb"]
         results["peak_rss_single_process_mb"] = max(full["maxrss_self_mb"], full["maxrss_children_mb"])
         results["pipeline_processes_at_peak"] = full["peak_tree_procs"]
-        steps, runs, book = step_seconds(home, [r["run_id"] for r in full["runs"]])
         results["event_log"] = book
-        results["marts_refresh_s"] = runs.get("refresh_marts")
         results["step_seconds"] = steps
         stages: dict[str, float] = defaultdict(float)
         for key, sec in steps.items():
             stages[stage_of(key)] += sec
         stages = dict(stages)
-        stages["process_reports_run"] = runs.get("process_reports")
+        stages["process_reports_run"] = runs.get("__ASSET_JOB")  # reports + rollups, one run
         stages["refresh_marts_run"] = runs.get("refresh_marts")
         stages["run_overhead_outside_steps"] = (sum(runs.values()) - sum(steps.values())) if runs else None
         stages["process_start_imports"] = full["import_s"]

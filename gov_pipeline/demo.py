@@ -32,19 +32,24 @@ def sync_partitions(instance: dg.DagsterInstance, settings: Settings) -> list[st
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
-def materialize_all(defs: dg.Definitions, instance: dg.DagsterInstance, settings: Settings,
-                    run_config: dict | None = None) -> list[dg.ExecuteInProcessResult]:
-    """Every asset over the whole inbox in ONE run: all report partitions (a range), then the rollups.
+def run_reports(defs: dg.Definitions, instance: dg.DagsterInstance, keys: list[str],
+                run_config: dict | None = None) -> dg.ExecuteInProcessResult:
+    """ONE run: the report partitions first..last (a contiguous range) and then the rollups.
 
-    This is the same run the inbox sensor launches for a batch of new files.
+    This is the run the inbox sensor launches for the files it finds in a tick.
     """
-    keys = sync_partitions(instance, settings)
     job = defs.resolve_implicit_global_asset_job_def()
     if keys:
         selection, tags = PER_REPORT_KEYS + ROLLUP_KEYS, {RANGE_START: keys[0], RANGE_END: keys[-1]}
     else:
         selection, tags = ROLLUP_KEYS, {}
-    return [job.execute_in_process(instance=instance, asset_selection=selection, tags=tags, run_config=run_config)]
+    return job.execute_in_process(instance=instance, asset_selection=selection, tags=tags, run_config=run_config)
+
+
+def materialize_all(defs: dg.Definitions, instance: dg.DagsterInstance, settings: Settings,
+                    run_config: dict | None = None) -> list[dg.ExecuteInProcessResult]:
+    """Every asset over the whole inbox, in one run."""
+    return [run_reports(defs, instance, sync_partitions(instance, settings), run_config)]
 
 
 def summary(warehouse: Path) -> str:

@@ -6,8 +6,8 @@ the stock SQLite event log opens two new database engines and commits twice for 
 (~10 ms an event): the bookkeeping took 90% of a bulk run. Dagster already groups these events
 into batches (DAGSTER_EVENT_BATCH_SIZE > 0) and hands them to `store_event_batch`, which the stock
 SQLite storage implements as a loop over `store_event`. This subclass stores a batch of asset events
-of one run with one transaction on the run shard and one on the index shard, doing exactly what
-`store_event` does for each event. Anything else falls back to the stock path.
+of one run with one transaction on the run shard and one on the index shard, leaving the same rows
+as `store_event` would. Anything else falls back to the stock path.
 """
 from collections.abc import Sequence
 
@@ -52,8 +52,13 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
                 with db_result(conn, statement) as result:
                     event_ids.append(result.inserted_primary_key[0])
             self._store_asset_event_tags(conn, events, event_ids)
-            for event, event_id in zip(events, event_ids):
-                self._store_asset_event(conn, event, event_id)
+            # The asset-key index row keeps only the LAST event of each type per asset (each update
+            # overwrites the previous one), so only those updates are applied, in their original order.
+            last: dict[tuple, int] = {}
+            for i, event in enumerate(events):
+                last[(event.dagster_event.asset_key, event.dagster_event_type)] = i
+            for i in sorted(last.values()):
+                self._store_asset_event(conn, events[i], event_ids[i])
 
     @classmethod
     def from_config_value(cls, inst_data, config_value):  # the base class hard-codes its own class here
