@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from gov_pipeline.defs.automation import PER_REPORT_KEYS, RANGE_END, RANGE_START, ROLLUP_KEYS
+from gov_pipeline.defs.automation import PER_REPORT_KEYS, RANGE_END, RANGE_START, REFRESH_KEYS, ROLLUP_KEYS
 from gov_pipeline.defs.common import reports_partitions
 from gov_pipeline.inbox import scan_inbox
 from gov_pipeline.settings import Settings, get_settings
@@ -33,23 +33,25 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
 def run_reports(defs: dg.Definitions, instance: dg.DagsterInstance, keys: list[str],
-                run_config: dict | None = None) -> dg.ExecuteInProcessResult:
+                run_config: dict | None = None, with_ref: bool = False) -> dg.ExecuteInProcessResult:
     """ONE run: the report partitions first..last (a contiguous range) and then the rollups.
 
-    This is the run the inbox sensor launches for the files it finds in a tick.
+    This is the run the inbox sensor launches for the files it finds in a tick (`with_ref` also
+    reloads the reference tables, as `make demo` does).
     """
     job = defs.resolve_implicit_global_asset_job_def()
+    rollups = ROLLUP_KEYS if with_ref else REFRESH_KEYS
     if keys:
-        selection, tags = PER_REPORT_KEYS + ROLLUP_KEYS, {RANGE_START: keys[0], RANGE_END: keys[-1]}
+        selection, tags = PER_REPORT_KEYS + rollups, {RANGE_START: keys[0], RANGE_END: keys[-1]}
     else:
-        selection, tags = ROLLUP_KEYS, {}
+        selection, tags = rollups, {}
     return job.execute_in_process(instance=instance, asset_selection=selection, tags=tags, run_config=run_config)
 
 
 def materialize_all(defs: dg.Definitions, instance: dg.DagsterInstance, settings: Settings,
                     run_config: dict | None = None) -> list[dg.ExecuteInProcessResult]:
     """Every asset over the whole inbox, in one run."""
-    return [run_reports(defs, instance, sync_partitions(instance, settings), run_config)]
+    return [run_reports(defs, instance, sync_partitions(instance, settings), run_config, with_ref=True)]
 
 
 def summary(warehouse: Path) -> str:

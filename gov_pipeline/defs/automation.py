@@ -16,7 +16,11 @@ from gov_pipeline.settings import get_settings
 
 PER_REPORT_KEYS = [dg.AssetKey(TABLE[n].key) for n in ("raw.reports", "staging.clean_reports", *CORE_TABLES)]
 PER_REPORT = dg.AssetSelection.assets(*PER_REPORT_KEYS)
-ROLLUP_KEYS = [dg.AssetKey(TABLE["core.report_inventory"].key), *(dg.AssetKey(TABLE[n].key) for n in SOURCES), *MART_KEYS]
+# What must follow any change of reports: the inventory (which prunes removed reports) and the SQL models.
+REFRESH_KEYS = [dg.AssetKey(TABLE["core.report_inventory"].key), *MART_KEYS]
+# The reference tables change only with their files in assets/ (code version), not with reports.
+REF_KEYS = [dg.AssetKey(TABLE[n].key) for n in SOURCES]
+ROLLUP_KEYS = [*REFRESH_KEYS, *REF_KEYS]
 ROLLUPS = dg.AssetSelection.assets(*ROLLUP_KEYS)
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
@@ -57,7 +61,7 @@ def _fingerprint(items) -> str:
 
 def _range_request(first: str, last: str, reason: str, fingerprint: str) -> dg.RunRequest:
     return dg.RunRequest(
-        run_key=f"{reason}:{first}..{last}:{fingerprint}", asset_selection=PER_REPORT_KEYS + ROLLUP_KEYS,
+        run_key=f"{reason}:{first}..{last}:{fingerprint}", asset_selection=PER_REPORT_KEYS + REFRESH_KEYS,
         tags={RANGE_START: first, RANGE_END: last, "gov/reason": reason})
 
 
@@ -85,7 +89,7 @@ def report_inbox_sensor(context: dg.SensorEvaluationContext, inbox: Inbox):
         requests.append(_range_request(first, last, "changed", fingerprint(plan.changed_keys)))
     if plan.removed_keys and not requests:
         requests.append(dg.RunRequest(run_key=f"removed:{_fingerprint(plan.removed_keys)}",
-                                      asset_selection=ROLLUP_KEYS, tags={"gov/reason": "removed"}))
+                                      asset_selection=REFRESH_KEYS, tags={"gov/reason": "removed"}))
     dyn = []
     if plan.new_keys:
         dyn.append(reports_partitions.build_add_request(plan.new_keys))

@@ -42,7 +42,9 @@ def build_ref_asset(table_name: str) -> dg.AssetsDefinition:
               description=f"{t.schema.description} Source: assets/{SOURCES[table_name]}.",
               code_version=_file_version(table_name), pool=POOL, kinds={"csv", "duckdb"}, owners=[OWNER],
               metadata={**spec_metadata(t), "source_file": dg.MetadataValue.path(str(asset_path(SOURCES[table_name])))},
-              check_specs=[schema_check_spec(t)])
+              check_specs=[schema_check_spec(t)],
+              # reloaded when missing or when its file (the code version) changes
+              automation_condition=dg.AutomationCondition.on_missing() | dg.AutomationCondition.code_version_changed())
     def _ref(warehouse: Warehouse):
         validation = require_valid(t, validate(t, frame(t.name, _rows(table_name))))
         with warehouse.get_connection() as conn:
