@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gov_pipeline.evaluate import load_truth, render, score
+from gov_pipeline.evaluate import load_truth, render, report_thresholds, score
 from gov_pipeline.frames import core_frames
 from gov_pipeline.text.decode import decode_report
 from gov_pipeline.text.model import QuarantineError
@@ -125,18 +125,7 @@ def main(argv: list[str] | None = None) -> int:
           f"mean={result['metadata_mean']:.4f}")
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    failed = []
-    if args.min_f1 is not None and overall["f1"] < args.min_f1:
-        failed.append(f"overall F1 {overall['f1']:.4f} < {args.min_f1}")
-    if args.min_meta is not None:
-        low = {k: v["accuracy"] for k, v in result["metadata"].items() if v["accuracy"] < args.min_meta}
-        if low:
-            failed.append("metadata below " + str(args.min_meta) + ": "
-                          + ", ".join(f"{k}={v:.4f}" for k, v in sorted(low.items())))
-    if failed:
-        print("FAIL: " + "; ".join(failed), file=sys.stderr)
-        return 1
-    return 0
+    return report_thresholds(result, args.min_f1, args.min_meta, per_field=True)
 
 
 if __name__ == "__main__":

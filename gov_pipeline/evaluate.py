@@ -353,12 +353,22 @@ def main(argv: list[str] | None = None) -> int:
     print(render(result, args.worst))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return report_thresholds(result, args.min_f1, args.min_meta)
+
+
+def report_thresholds(result: dict, min_f1: float | None, min_meta: float | None, per_field: bool = False) -> int:
+    """Exit code for --min-f1 / --min-meta: 1 (with the reasons on stderr) when a score is below its threshold.
+    `per_field` applies --min-meta to every metadata field instead of their mean."""
     f1 = result["metrics"]["overall"]["f1"]
     failed = []
-    if args.min_f1 is not None and f1 < args.min_f1:
-        failed.append(f"overall F1 {f1:.3f} < {args.min_f1}")
-    if args.min_meta is not None and result["metadata_mean"] < args.min_meta:
-        failed.append(f"metadata accuracy {result['metadata_mean']:.3f} < {args.min_meta}")
+    if min_f1 is not None and f1 < min_f1:
+        failed.append(f"overall F1 {f1:.4f} < {min_f1}")
+    if min_meta is not None and per_field:
+        low = {k: v["accuracy"] for k, v in result["metadata"].items() if v["accuracy"] < min_meta}
+        if low:
+            failed.append(f"metadata below {min_meta}: " + ", ".join(f"{k}={v:.4f}" for k, v in sorted(low.items())))
+    elif min_meta is not None and result["metadata_mean"] < min_meta:
+        failed.append(f"metadata accuracy {result['metadata_mean']:.4f} < {min_meta}")
     if failed:
         print("FAIL: " + "; ".join(failed), file=sys.stderr)
         return 1
