@@ -132,25 +132,3 @@ def core_frames(analyses: Iterable[ReportAnalysis], runs_by_report: dict[str, li
         "core.quality_issue": frame("core.quality_issue", issues),
     }
 
-
-def core_frames_chunked(results: Iterable, runs_by_report: dict[str, list[list[int]]], failures: list,
-                        chunk: int = 500) -> dict[str, pd.DataFrame]:
-    """core_frames over a stream of analyses, a chunk at a time, so the Python objects of only one
-    chunk are alive at once (memory stays flat for large runs). Failures are appended to `failures`."""
-    parts: dict[str, list[pd.DataFrame]] = {}
-    batch: list[ReportAnalysis] = []
-
-    def flush() -> None:
-        for name, df in core_frames(batch, runs_by_report).items():
-            parts.setdefault(name, []).append(df)
-        batch.clear()
-
-    for result in results:
-        if isinstance(result, ReportAnalysis):
-            batch.append(result)
-            if len(batch) >= chunk:
-                flush()
-        else:
-            failures.append(result)
-    flush()
-    return {name: pd.concat(dfs, ignore_index=True) if len(dfs) > 1 else dfs[0] for name, dfs in parts.items()}

@@ -8,6 +8,7 @@ spliced into an `IN (...)` list.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 
 import duckdb
 import pandas as pd
@@ -37,23 +38,34 @@ def _insert(conn: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> Non
             conn.unregister("_gov_rows")
 
 
-def replace_reports(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame],
-                    report_ids: Iterable[str]) -> None:
-    """Replace the rows of `report_ids` in every table of `frames`, atomically."""
-    ensure_tables(conn, [TABLES[name] for name in frames])
-    conn.register("_gov_ids", _ids_frame(report_ids))
+@contextmanager
+def replacing_reports(conn: duckdb.DuckDBPyConnection, names: Iterable[str], report_ids: Iterable[str]):
+    """One transaction: delete the reports' rows from every table in `names`, then yield
+    `insert(name, df)` to add new rows (in as many chunks as the caller likes); commit at the end,
+    roll back on any error so the old rows stay."""
+    names = list(names)
+    ensure_tables(conn, [TABLES[name] for name in names])
+    conn.register("_gov_replace_ids", _ids_frame(report_ids))
     try:
         conn.execute("BEGIN TRANSACTION")
         try:
-            for name, df in frames.items():
-                conn.execute(f"DELETE FROM {name} WHERE report_id IN (SELECT report_id FROM _gov_ids)")
-                _insert(conn, name, df)
+            for name in names:
+                conn.execute(f"DELETE FROM {name} WHERE report_id IN (SELECT report_id FROM _gov_replace_ids)")
+            yield lambda name, df: _insert(conn, name, df)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
     finally:
-        conn.unregister("_gov_ids")
+        conn.unregister("_gov_replace_ids")
+
+
+def replace_reports(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame],
+                    report_ids: Iterable[str]) -> None:
+    """Replace the rows of `report_ids` in every table of `frames`, atomically."""
+    with replacing_reports(conn, frames, report_ids) as insert:
+        for name, df in frames.items():
+            insert(name, df)
 
 
 def replace_table(conn: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:

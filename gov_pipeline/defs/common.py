@@ -67,15 +67,37 @@ def schema_check_spec(table: TableDef) -> dg.AssetCheckSpec:
                                          "kept out of the table and logged to core.quality_issue.")
 
 
-def schema_check_result(table: TableDef, validation: Validation) -> dg.AssetCheckResult:
-    failures = validation.failures
-    meta = {"num_failing_rows": len(validation.dropped), "num_failure_cases": len(failures)}
+def schema_check_result(table: TableDef, dropped: int, failures: pd.DataFrame) -> dg.AssetCheckResult:
+    """The `schema` check of a write: how many rows pandera kept out, with up to 50 failure cases."""
+    meta = {"num_failing_rows": int(dropped), "num_failure_cases": len(failures)}
     if len(failures):
         meta["failure_cases"] = dg.MetadataValue.md(
             failures[["column", "check", "failure_case", "index"]].head(50).astype(str).to_markdown(index=False))
-    return dg.AssetCheckResult(asset_key=dg.AssetKey(table.key), check_name="schema",
-                               passed=len(validation.dropped) == 0,
+    return dg.AssetCheckResult(asset_key=dg.AssetKey(table.key), check_name="schema", passed=dropped == 0,
                                severity=dg.AssetCheckSeverity.WARN, metadata=meta)
+
+
+class Tally:
+    """What a chunked write of one table did: rows written, a preview head, rows kept out, failure samples."""
+
+    def __init__(self, table: TableDef):
+        self.table = table
+        self.rows = 0
+        self.dropped = 0
+        self.head = table.empty()
+        self.failures: list[pd.DataFrame] = []
+
+    def add(self, validation: Validation) -> None:
+        self.rows += len(validation.valid)
+        self.dropped += len(validation.dropped)
+        if len(self.head) < PREVIEW_ROWS and len(validation.valid):
+            self.head = pd.concat([self.head, validation.valid.head(PREVIEW_ROWS)], ignore_index=True).head(PREVIEW_ROWS)
+        if len(validation.failures) and sum(map(len, self.failures)) < 50:
+            self.failures.append(validation.failures.head(50))
+
+    def check_result(self) -> dg.AssetCheckResult:
+        failures = pd.concat(self.failures, ignore_index=True) if self.failures else pd.DataFrame()
+        return schema_check_result(self.table, self.dropped, failures)
 
 
 def require_valid(table: TableDef, validation: Validation) -> Validation:

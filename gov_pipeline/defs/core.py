@@ -1,19 +1,20 @@
 """core layer: reports parsed into dimensions and facts, validated before they are written."""
 
 import json
+from collections import Counter
 
 import dagster as dg
 import pandas as pd
 
 from gov_pipeline.defs.common import (
-    OWNER, POOL, RETRY, SINGLE_RUN, TABLE, count_rows, reports_partitions, schema_check_result,
+    OWNER, POOL, RETRY, SINGLE_RUN, TABLE, Tally, count_rows, reports_partitions, schema_check_result,
     schema_check_spec, schema_issue_rows, spec_metadata, table_metadata,
 )
-from gov_pipeline.frames import cleaned_from_row, core_frames_chunked, frame
+from gov_pipeline.frames import cleaned_from_row, core_frames, frame
 from gov_pipeline.resources import TextSettings, Warehouse
 from gov_pipeline.schemas import validate
-from gov_pipeline.text.pipeline import Failure, analyse_many
-from gov_pipeline.warehouse import prune_reports, read_reports, replace_reports, replace_table
+from gov_pipeline.text.pipeline import Failure, analyse_item, worker_pool
+from gov_pipeline.warehouse import prune_reports, read_reports, replacing_reports, replace_table
 
 CORE_TABLES = ["core.dim_report", "core.fact_section", "core.fact_metric", "core.fact_keyword",
                "core.quality_issue", "core.quarantine"]
@@ -25,6 +26,8 @@ INTERNAL_DEPS = {
     "core.quarantine": [],
     "core.dim_report": [],
 }
+CHUNK = 500  # reports analysed and written per chunk of the run's transaction
+MIN_PARALLEL = 40  # below this many reports, forking workers costs more than it saves
 MART_AUTOMATION = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
 
 
@@ -36,7 +39,7 @@ def _spec(name: str) -> dg.AssetSpec:
                         metadata=spec_metadata(t), partitions_def=reports_partitions)
 
 
-def quarantine_rows(raw: pd.DataFrame, clean: pd.DataFrame, failures: list[Failure]) -> list[dict]:
+def quarantine_rows(raw: pd.DataFrame, status: pd.DataFrame, failures: list[Failure]) -> list[dict]:
     by_id = raw.set_index("report_id")
     rows = []
 
@@ -47,7 +50,7 @@ def quarantine_rows(raw: pd.DataFrame, clean: pd.DataFrame, failures: list[Failu
 
     for r in raw[raw["decode_error"].notna() & raw["duplicate_of"].isna()].itertuples():
         add(r.report_id, "decode", r.decode_error)
-    for r in clean[clean["clean_error"].notna()].itertuples():
+    for r in status[status["clean_error"].notna()].itertuples():
         add(r.report_id, "parse", f"cleaning failed: {r.clean_error}")
     for f in failures:
         add(f.report_id, "parse", f"parsing failed: {f.reason}")
@@ -66,45 +69,59 @@ def quarantine_rows(raw: pd.DataFrame, clean: pd.DataFrame, failures: list[Failu
 )
 def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse, text_settings: TextSettings):
     keys = list(context.partition_keys)
-    with warehouse.get_connection() as conn:
+    tallies = {name: Tally(TABLE[name]) for name in CORE_TABLES}
+    by_rule: Counter = Counter()
+    by_source: Counter = Counter()
+    failures: list[Failure] = []
+    seg = text_settings.segmenter
+
+    def write(insert, name: str, df: pd.DataFrame) -> list[dict]:
+        validation = validate(TABLE[name], df)
+        insert(name, validation.valid)
+        tallies[name].add(validation)
+        return schema_issue_rows(TABLE[name], validation)
+
+    with worker_pool(text_settings.workers, seg, parallel=len(keys) >= MIN_PARALLEL) as pmap, \
+            warehouse.get_connection() as conn:
         raw = read_reports(conn, "raw.reports", keys, ["report_id", "source_path", "content_sha256",
                                                        "decode_error", "duplicate_of", "ingested_at"])
-        clean = read_reports(conn, "staging.clean_reports", keys,
-                             ["report_id", "clean_text", "clean_error", "offset_runs", "page_published_on", "page_source"])
-        ok = clean[clean["clean_error"].isna()]
-        items = [(r.report_id, cleaned_from_row(r)) for r in ok.itertuples()]
-        runs = {r.report_id: json.loads(r.offset_runs) for r in ok.itertuples()}
-        failures: list[Failure] = []
-        frames = core_frames_chunked(analyse_many(items, workers=text_settings.workers,
-                                                  segmenter=text_settings.segmenter), runs, failures)
-        frames["core.quarantine"] = frame("core.quarantine", quarantine_rows(raw, clean, failures))
-        validations, schema_issues = {}, []
-        for name in CORE_TABLES:
-            if name == "core.quality_issue":
-                continue
-            validations[name] = validate(TABLE[name], frames[name])
-            schema_issues += schema_issue_rows(TABLE[name], validations[name])
-        issues = pd.concat([frames["core.quality_issue"], frame("core.quality_issue", schema_issues)], ignore_index=True)
-        validations["core.quality_issue"] = validate(TABLE["core.quality_issue"], issues)
-        replace_reports(conn, {n: validations[n].valid for n in CORE_TABLES}, keys)
+        status = read_reports(conn, "staging.clean_reports", keys, ["report_id", "clean_error"])
+        ok_ids = list(status.loc[status["clean_error"].isna(), "report_id"])
+        # One transaction for the whole run, filled a chunk of reports at a time (memory stays flat).
+        with replacing_reports(conn, CORE_TABLES, keys) as insert:
+            for start in range(0, len(ok_ids), CHUNK):
+                clean = read_reports(conn, "staging.clean_reports", ok_ids[start:start + CHUNK],
+                                     ["report_id", "clean_text", "offset_runs", "page_published_on", "page_source"])
+                runs = {r.report_id: json.loads(r.offset_runs) for r in clean.itertuples()}
+                results = list(pmap(analyse_item, [(r.report_id, cleaned_from_row(r), seg) for r in clean.itertuples()]))
+                failures += [r for r in results if isinstance(r, Failure)]
+                frames = core_frames([r for r in results if not isinstance(r, Failure)], runs)
+                issues = [frames.pop("core.quality_issue")]
+                for name, df in frames.items():
+                    issues.append(frame("core.quality_issue", write(insert, name, df)))
+                issue_df = pd.concat(issues, ignore_index=True)
+                write(insert, "core.quality_issue", issue_df)
+                by_rule.update(issue_df["rule"])
+                by_source.update(frames["core.fact_metric"]["source_kind"])
+            write(insert, "core.quarantine", frame("core.quarantine", quarantine_rows(raw, status, failures)))
         totals = {n: count_rows(conn, n) for n in CORE_TABLES}
     for name in CORE_TABLES:
-        t, df = TABLE[name], validations[name].valid
-        extra = {}
-        if name == "core.fact_metric" and len(df):
-            extra = {"metrics_by_source": dg.MetadataValue.json(df["source_kind"].value_counts().to_dict()),
-                     "redacted": int(df["is_redacted"].sum())}
+        t, tally = TABLE[name], tallies[name]
+        extra = {"rows_written_this_run": tally.rows}
+        if name == "core.fact_metric":
+            extra["metrics_by_source"] = dg.MetadataValue.json(dict(by_source))
         if name == "core.quarantine":
-            extra = {"quarantined_this_run": len(df)}
-        yield dg.MaterializeResult(asset_key=t.key, metadata=table_metadata(t, df, total_rows=totals[name], **extra))
-        yield schema_check_result(t, validations[name])
-    issues_df = validations["core.quality_issue"].valid
-    by_rule = issues_df["rule"].value_counts().to_dict() if len(issues_df) else {}
+            extra["quarantined_this_run"] = tally.rows
+        meta = table_metadata(t, tally.head, total_rows=totals[name])
+        meta.update(extra)
+        yield dg.MaterializeResult(asset_key=t.key, metadata=meta)
+        yield tally.check_result()
     yield dg.AssetCheckResult(
         asset_key=TABLE["core.quality_issue"].key, check_name="consistency_rules", passed=not by_rule,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"issues_by_rule": dg.MetadataValue.json(by_rule), "reports_with_issues": int(issues_df["report_id"].nunique()) if len(issues_df) else 0,
-                  "sample": dg.MetadataValue.md(issues_df.head(20).to_markdown(index=False) if len(issues_df) else "_none_")})
+        metadata={"issues_by_rule": dg.MetadataValue.json(dict(by_rule.most_common())),
+                  "sample": dg.MetadataValue.md(tallies["core.quality_issue"].head.to_markdown(index=False)
+                                                if tallies["core.quality_issue"].rows else "_none_")})
 
 
 INVENTORY = TABLE["core.report_inventory"]
@@ -140,4 +157,4 @@ def report_inventory(context: dg.AssetExecutionContext, warehouse: Warehouse):
     yield dg.MaterializeResult(metadata=table_metadata(
         INVENTORY, df, pruned_rows=dg.MetadataValue.json({k: v for k, v in pruned.items() if v}),
         by_status=dg.MetadataValue.json(df["status"].value_counts().to_dict() if len(df) else {})))
-    yield schema_check_result(INVENTORY, validation)
+    yield schema_check_result(INVENTORY, len(validation.dropped), validation.failures)

@@ -45,4 +45,4 @@ def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Ware
         RAW, df.drop(columns=["text"]), total_rows=total,
         decode_failures=int(df["decode_error"].notna().sum()), duplicates=int(df["duplicate_of"].notna().sum()),
         missing_files=len(missing), bytes_read=int(df["byte_size"].sum()) if len(df) else 0))
-    yield schema_check_result(RAW, validation)
+    yield schema_check_result(RAW, len(validation.dropped), validation.failures)

@@ -9,7 +9,8 @@ from gov_pipeline.defs.common import (
 from gov_pipeline.frames import clean_row, frame
 from gov_pipeline.resources import TextSettings, Warehouse
 from gov_pipeline.schemas import validate
-from gov_pipeline.text.pipeline import parallel_map
+from gov_pipeline.defs.core import MIN_PARALLEL
+from gov_pipeline.text.pipeline import worker_pool
 from gov_pipeline.warehouse import read_reports, replace_reports
 
 CLEAN = TABLE["staging.clean_reports"]
@@ -27,11 +28,11 @@ def _clean_row(item: tuple[str, str]) -> dict:
 )
 def clean_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text_settings: TextSettings):
     keys = list(context.partition_keys)
-    with warehouse.get_connection() as conn:
+    with worker_pool(text_settings.workers, text_settings.segmenter, parallel=len(keys) >= MIN_PARALLEL) as pmap, \
+            warehouse.get_connection() as conn:
         raw = read_reports(conn, "raw.reports", keys, ["report_id", "text"],
                            where="t.text IS NOT NULL AND t.duplicate_of IS NULL")
-        rows = list(parallel_map(_clean_row, list(zip(raw["report_id"], raw["text"])), text_settings.workers,
-                                 segmenter=text_settings.segmenter))
+        rows = list(pmap(_clean_row, list(zip(raw["report_id"], raw["text"]))))
         validation = require_valid(CLEAN, validate(CLEAN, frame(CLEAN.name, rows)))
         replace_reports(conn, {CLEAN.name: validation.valid}, keys)
         total = count_rows(conn, CLEAN.name)
@@ -40,4 +41,4 @@ def clean_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text_
         CLEAN, df.drop(columns=["offset_runs"]), total_rows=total,
         cleaning_failures=int(df["clean_error"].notna().sum()) if len(df) else 0,
         chars_removed=int((df["raw_char_count"] - df["char_count"]).sum()) if len(df) else 0))
-    yield schema_check_result(CLEAN, validation)
+    yield schema_check_result(CLEAN, len(validation.dropped), validation.failures)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -67,7 +67,8 @@ class Failure:
     reason: str
 
 
-def _work(args: tuple[str, Cleaned, str]) -> ReportAnalysis | Failure:
+def analyse_item(args: tuple[str, Cleaned, str]) -> ReportAnalysis | Failure:
+    """analyse_clean for one (report_id, cleaned, segmenter); a failure is returned (and quarantined), never raised."""
     report_id, cleaned, segmenter = args
     try:
         return analyse_clean(report_id, cleaned, segmenter)
@@ -84,23 +85,16 @@ def warm_up(segmenter: str = "jieba") -> None:
     analyse_raw("warm-up", WARM_UP_TEXT, segmenter)
 
 
-def parallel_map(func, items: list, workers: int = 1, min_parallel: int = 40, segmenter: str = "jieba") -> Iterator:
-    """map(func, items) in order, over `workers` forked processes when there is enough work."""
-    if workers <= 1 or len(items) < min_parallel or "fork" not in mp.get_all_start_methods():
-        yield from map(func, items)
+@contextmanager
+def worker_pool(workers: int = 1, segmenter: str = "jieba", parallel: bool = True):
+    """Yield `pmap(func, items)` (ordered, lazy) running over `workers` forked processes.
+
+    Fork it before opening databases or loading data: the workers then start small. The reference
+    tables are loaded in the parent first (warm_up) so the workers share them.
+    """
+    if workers <= 1 or not parallel or "fork" not in mp.get_all_start_methods():
+        yield lambda func, items: map(func, items)
         return
     warm_up(segmenter)
-    chunk = max(1, min(64, len(items) // (workers * 8)))
     with mp.get_context("fork").Pool(processes=workers) as pool:
-        yield from pool.imap(func, items, chunksize=chunk)
-
-
-def analyse_many(items: Iterable[tuple[str, Cleaned]], workers: int = 1, segmenter: str = "jieba",
-                 min_parallel: int = 40) -> Iterator[ReportAnalysis | Failure]:
-    """Analyse reports, in order, over `workers` forked processes (a failure is returned, not raised)."""
-    work = [(rid, cleaned, segmenter) for rid, cleaned in items]
-    yield from parallel_map(_work, work, workers, min_parallel, segmenter)
-
-
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
+        yield lambda func, items: pool.imap(func, items, chunksize=max(1, min(64, len(items) // (workers * 8))))
