@@ -113,3 +113,16 @@ def test_project_instance_limits_the_duckdb_pool_to_one(tmp_path):
     home = ensure_dagster_home(tmp_path / "home")
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
+
+
+def test_chunked_run_matches_one_chunk_and_marks_duplicates_across_chunks(harness, monkeypatch):
+    import gov_pipeline.defs.common as common
+
+    harness.copy_seeds()
+    shutil.copy(SEED, harness.inbox / "zzz_copy.txt")  # same bytes as 004, in a later chunk
+    monkeypatch.setattr(common, "CHUNK", 2)  # 6 reports -> 3 chunks in each step's one transaction
+    harness.materialize_all()
+    assert harness.query("SELECT count(*) FROM core.dim_report")[0][0] == 5
+    assert harness.query("SELECT duplicate_of FROM raw.reports WHERE report_id = 'zzz_copy'") == [("004_17c27c0a9e1aa267",)]
+    assert harness.query("SELECT proactive_total FROM marts.report_metrics_wide WHERE report_id LIKE '000%'") == [(475.0,)]
+    assert harness.query("SELECT count(DISTINCT report_id) FROM core.fact_section")[0][0] == 5

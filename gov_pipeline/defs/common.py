@@ -16,6 +16,14 @@ reports_partitions = dg.DynamicPartitionsDefinition(name="reports")
 SINGLE_RUN = dg.BackfillPolicy.single_run()
 RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)
 PREVIEW_ROWS = 10
+CHUNK = 500  # reports read, parsed and written per chunk of a run's one transaction (memory stays flat)
+MIN_PARALLEL = 40  # below this many reports, forking text workers costs more than it saves
+
+
+def chunks(items: list, size: int | None = None):
+    size = size or CHUNK
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 PREVIEW_CHARS = 60
 
 

@@ -7,7 +7,7 @@ import dagster as dg
 import pandas as pd
 
 from gov_pipeline.defs.common import (
-    OWNER, POOL, RETRY, SINGLE_RUN, TABLE, Tally, count_rows, reports_partitions, schema_check_result,
+    MIN_PARALLEL, OWNER, POOL, RETRY, SINGLE_RUN, TABLE, Tally, chunks, count_rows, reports_partitions, schema_check_result,
     schema_check_spec, schema_issue_rows, spec_metadata, table_metadata,
 )
 from gov_pipeline.frames import cleaned_from_row, core_frames, frame
@@ -26,8 +26,6 @@ INTERNAL_DEPS = {
     "core.quarantine": [],
     "core.dim_report": [],
 }
-CHUNK = 500  # reports analysed and written per chunk of the run's transaction
-MIN_PARALLEL = 40  # below this many reports, forking workers costs more than it saves
 MART_AUTOMATION = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
 
 
@@ -89,8 +87,8 @@ def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse, text_se
         ok_ids = list(status.loc[status["clean_error"].isna(), "report_id"])
         # One transaction for the whole run, filled a chunk of reports at a time (memory stays flat).
         with replacing_reports(conn, CORE_TABLES, keys) as insert:
-            for start in range(0, len(ok_ids), CHUNK):
-                clean = read_reports(conn, "staging.clean_reports", ok_ids[start:start + CHUNK],
+            for chunk in chunks(ok_ids):
+                clean = read_reports(conn, "staging.clean_reports", chunk,
                                      ["report_id", "clean_text", "offset_runs", "page_published_on", "page_source"])
                 runs = {r.report_id: json.loads(r.offset_runs) for r in clean.itertuples()}
                 results = list(pmap(analyse_item, [(r.report_id, cleaned_from_row(r), seg) for r in clean.itertuples()]))

@@ -1,12 +1,13 @@
 """raw layer: report files as they arrived."""
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 import dagster as dg
 
 from gov_pipeline.defs.common import (
-    OWNER, POOL, RETRY, SINGLE_RUN, TABLE, reports_partitions, schema_check_result, schema_check_spec,
+    OWNER, POOL, RETRY, SINGLE_RUN, TABLE, Tally, chunks, reports_partitions, schema_check_spec,
     require_valid, spec_metadata, table_metadata, count_rows,
 )
 from gov_pipeline.frames import frame
@@ -14,7 +15,7 @@ from gov_pipeline.inbox import scan_inbox
 from gov_pipeline.ingest import Previous, ingest
 from gov_pipeline.resources import Inbox, Warehouse
 from gov_pipeline.schemas import validate
-from gov_pipeline.warehouse import ensure_tables, first_copies, read_reports, replace_reports
+from gov_pipeline.warehouse import ensure_tables, first_copies, read_reports, replacing_reports
 
 RAW = TABLE["raw.reports"]
 
@@ -26,23 +27,30 @@ RAW = TABLE["raw.reports"]
     kinds={"python", "duckdb"}, owners=[OWNER], metadata=spec_metadata(RAW), check_specs=[schema_check_spec(RAW)],
 )
 def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Warehouse):
-    keys = list(context.partition_keys)
+    keys = sorted(context.partition_keys)
     files = {f.key: f for f in scan_inbox(Path(inbox.path))[0]}
+    tally, missing, counts = Tally(RAW), [], Counter()
     with warehouse.get_connection() as conn:
         ensure_tables(conn)
         prev = read_reports(conn, RAW.name, keys, ["report_id", "content_sha256", "ingested_at"])
         previous = {r.report_id: Previous(r.content_sha256, r.ingested_at) for r in prev.itertuples()}
         canonical = first_copies(conn, exclude=keys)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-        rows, missing = ingest(keys, files, previous, canonical, inbox.max_bytes, now)
-        if missing:
-            context.log.warning(f"{len(missing)} report file(s) no longer in the inbox: {missing[:10]}")
-        validation = require_valid(RAW, validate(RAW, frame(RAW.name, rows)))
-        replace_reports(conn, {RAW.name: validation.valid}, keys)
+        with replacing_reports(conn, [RAW.name], keys) as insert:
+            for chunk in chunks(keys):  # in key order, so the first copy of duplicate bytes is the smallest key
+                rows, gone = ingest(chunk, files, previous, canonical, inbox.max_bytes, now)
+                canonical.update({r["content_sha256"]: r["report_id"] for r in rows
+                                  if r["duplicate_of"] is None and r["content_sha256"] not in canonical})
+                validation = require_valid(RAW, validate(RAW, frame(RAW.name, rows)))
+                insert(RAW.name, validation.valid)
+                tally.add(validation)
+                missing += gone
+                df = validation.valid
+                counts.update(decode_failures=int(df["decode_error"].notna().sum()),
+                              duplicates=int(df["duplicate_of"].notna().sum()), bytes_read=int(df["byte_size"].sum()))
         total = count_rows(conn, RAW.name)
-    df = validation.valid
+    if missing:
+        context.log.warning(f"{len(missing)} report file(s) no longer in the inbox: {missing[:10]}")
     yield dg.MaterializeResult(asset_key=RAW.key, metadata=table_metadata(
-        RAW, df.drop(columns=["text"]), total_rows=total,
-        decode_failures=int(df["decode_error"].notna().sum()), duplicates=int(df["duplicate_of"].notna().sum()),
-        missing_files=len(missing), bytes_read=int(df["byte_size"].sum()) if len(df) else 0))
-    yield schema_check_result(RAW, len(validation.dropped), validation.failures)
+        RAW, tally.head.drop(columns=["text"]), total_rows=total, missing_files=len(missing), **counts))
+    yield tally.check_result()

@@ -1,17 +1,18 @@
 """staging layer: cleaned text."""
 
+from collections import Counter
+
 import dagster as dg
 
 from gov_pipeline.defs.common import (
-    OWNER, POOL, RETRY, SINGLE_RUN, TABLE, count_rows, reports_partitions, require_valid,
-    schema_check_result, schema_check_spec, spec_metadata, table_metadata,
+    MIN_PARALLEL, OWNER, POOL, RETRY, SINGLE_RUN, TABLE, Tally, chunks, count_rows, reports_partitions,
+    require_valid, schema_check_spec, spec_metadata, table_metadata,
 )
 from gov_pipeline.frames import clean_row, frame
 from gov_pipeline.resources import TextSettings, Warehouse
 from gov_pipeline.schemas import validate
-from gov_pipeline.defs.core import MIN_PARALLEL
 from gov_pipeline.text.pipeline import worker_pool
-from gov_pipeline.warehouse import read_reports, replace_reports
+from gov_pipeline.warehouse import read_reports, replacing_reports
 
 CLEAN = TABLE["staging.clean_reports"]
 
@@ -28,17 +29,22 @@ def _clean_row(item: tuple[str, str]) -> dict:
 )
 def clean_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text_settings: TextSettings):
     keys = list(context.partition_keys)
+    tally, counts = Tally(CLEAN), Counter()
     with worker_pool(text_settings.workers, text_settings.segmenter, parallel=len(keys) >= MIN_PARALLEL) as pmap, \
             warehouse.get_connection() as conn:
-        raw = read_reports(conn, "raw.reports", keys, ["report_id", "text"],
-                           where="t.text IS NOT NULL AND t.duplicate_of IS NULL")
-        rows = list(pmap(_clean_row, list(zip(raw["report_id"], raw["text"]))))
-        validation = require_valid(CLEAN, validate(CLEAN, frame(CLEAN.name, rows)))
-        replace_reports(conn, {CLEAN.name: validation.valid}, keys)
+        todo = list(read_reports(conn, "raw.reports", keys, ["report_id"],
+                                 where="t.text IS NOT NULL AND t.duplicate_of IS NULL")["report_id"])
+        with replacing_reports(conn, [CLEAN.name], keys) as insert:
+            for chunk in chunks(todo):
+                raw = read_reports(conn, "raw.reports", chunk, ["report_id", "text"])
+                rows = list(pmap(_clean_row, list(zip(raw["report_id"], raw["text"]))))
+                validation = require_valid(CLEAN, validate(CLEAN, frame(CLEAN.name, rows)))
+                insert(CLEAN.name, validation.valid)
+                tally.add(validation)
+                df = validation.valid
+                counts.update(cleaning_failures=int(df["clean_error"].notna().sum()),
+                              chars_removed=int((df["raw_char_count"] - df["char_count"]).sum()))
         total = count_rows(conn, CLEAN.name)
-    df = validation.valid
     yield dg.MaterializeResult(asset_key=CLEAN.key, metadata=table_metadata(
-        CLEAN, df.drop(columns=["offset_runs"]), total_rows=total,
-        cleaning_failures=int(df["clean_error"].notna().sum()) if len(df) else 0,
-        chars_removed=int((df["raw_char_count"] - df["char_count"]).sum()) if len(df) else 0))
-    yield schema_check_result(CLEAN, len(validation.dropped), validation.failures)
+        CLEAN, tally.head.drop(columns=["offset_runs"]), total_rows=total, **counts))
+    yield tally.check_result()
