@@ -24,6 +24,7 @@ demo: venv
 	$(BIN)/python -m gov_pipeline.demo
 
 test: venv
+	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/python -m pytest -q
 
 dev: venv

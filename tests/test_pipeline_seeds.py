@@ -1,4 +1,5 @@
 """The whole asset graph, materialised in-process over the seeds into a temporary warehouse."""
+import os
 import subprocess
 import sys
 
@@ -6,7 +7,7 @@ from gov_pipeline.schemas import TABLES
 from gov_pipeline.settings import REPO_ROOT
 
 
-def test_definitions_load_and_validate():
+def test_definitions_load_and_validate(tmp_path):
     from gov_pipeline.definitions import defs
 
     keys = {"/".join(k.path) for k in defs.resolve_all_asset_keys()}
@@ -15,8 +16,11 @@ def test_definitions_load_and_validate():
     graph = defs.resolve_asset_graph()
     wide = graph.get(next(k for k in defs.resolve_all_asset_keys() if k.path == ["marts", "report_metrics_wide"]))
     assert {"/".join(p.path) for p in wide.parent_keys} == {"core/dim_report", "core/report_inventory", "marts/report_headline_metrics"}
+    from gov_pipeline.instance import ensure_dagster_home
+
+    env = {**os.environ, "DAGSTER_HOME": str(ensure_dagster_home(tmp_path / "home"))}
     out = subprocess.run([sys.executable, "-m", "dagster", "definitions", "validate", "-w", "workspace.yaml"],
-                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
 
 
