@@ -6,9 +6,9 @@ import random
 
 from . import pools
 from .agencies import Agency
-from .doc import Doc, cn_number
+from .doc import Doc
 from .facts import Facts
-from .tables import table_2014, table_a, table_b, table_c
+from .tables import table_a, table_b, table_c
 
 BASE_RATES = {  # probability at --noise 1.0; each is multiplied by the noise level
     "docshare": 0.25,  # document-sharing wrapper (page markers, chunk numbers, redactions)

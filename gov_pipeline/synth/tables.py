@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .doc import Doc
-from .facts import APPLICANTS, SUBREASONS, Facts
+from .facts import APPLICANTS, Facts
 
 NULL_MARKS = ("-", "—", "/", "无")
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from contextlib import contextmanager
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from gov_pipeline.text.clean import clean_report

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import pytest
 
 from gov_pipeline.text.sections import cn_ordinal, parse_sections
 from tests.text._seed_text import seed_text
