@@ -28,3 +28,13 @@ def test_sensors_and_schedule_are_on_by_default():
     assert defs.resolve_sensor_def("rollup_automation_sensor").default_status == dg.DefaultSensorStatus.RUNNING
     schedule = defs.resolve_schedule_def("daily_marts_refresh")
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING and schedule.cron_schedule == "15 2 * * *"
+
+
+def test_reference_tables_load_when_missing_and_then_rest(harness):
+    key = dg.AssetKey(["ref", "metric_catalog"])
+    first = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance)
+    assert first.get_num_requested(key) == 1
+    harness.defs.resolve_job_def("refresh_marts").execute_in_process(instance=harness.instance, run_config=QUIET)
+    after = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance, cursor=first.cursor)
+    assert after.get_num_requested(key) == 0
+    assert harness.query("SELECT count(*) FROM ref.metric_catalog")[0][0] >= 16

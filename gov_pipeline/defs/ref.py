@@ -12,6 +12,8 @@ from gov_pipeline.text.refdata import asset_path, read_csv_rows
 from gov_pipeline.warehouse import replace_table
 
 SOURCES = {"ref.metric_catalog": "metric_catalog.csv", "ref.topic": "topic_taxonomy.csv"}
+REF_AUTOMATION = (dg.AutomationCondition.missing() | dg.AutomationCondition.code_version_changed()) \
+    & ~dg.AutomationCondition.in_progress()
 _BOOL = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False, "": False}
 
 
@@ -43,8 +45,8 @@ def build_ref_asset(table_name: str) -> dg.AssetsDefinition:
               code_version=_file_version(table_name), pool=POOL, kinds={"csv", "duckdb"}, owners=[OWNER],
               metadata={**spec_metadata(t), "source_file": dg.MetadataValue.path(str(asset_path(SOURCES[table_name])))},
               check_specs=[schema_check_spec(t)],
-              # reloaded when missing or when its file (the code version) changes
-              automation_condition=dg.AutomationCondition.on_missing() | dg.AutomationCondition.code_version_changed())
+              # loaded when missing (and not already loading) or when its file, hence its code version, changes
+              automation_condition=REF_AUTOMATION)
     def _ref(warehouse: Warehouse):
         validation = require_valid(t, validate(t, frame(t.name, _rows(table_name))))
         with warehouse.get_connection() as conn:
