@@ -16,6 +16,7 @@ reports_partitions = dg.DynamicPartitionsDefinition(name="reports")
 SINGLE_RUN = dg.BackfillPolicy.single_run()
 RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)
 PREVIEW_ROWS = 10
+PREVIEW_CHARS = 60
 CHUNK = 500  # reports read, parsed and written per chunk of a run's one transaction (memory stays flat)
 MIN_PARALLEL = 40  # below this many reports, forking text workers costs more than it saves
 
@@ -24,7 +25,6 @@ def chunks(items: list, size: int | None = None):
     size = size or CHUNK
     for start in range(0, len(items), size):
         yield items[start:start + size]
-PREVIEW_CHARS = 60
 
 
 def column_schema(table: TableDef) -> dg.TableSchema:
@@ -135,4 +135,4 @@ def count_rows(conn, table: str) -> int:
     return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
-TABLE = TABLES  # re-export for the layer modules
+TABLE = TABLES  # the layer modules say TABLE["core.dim_report"]
