@@ -1,7 +1,6 @@
 """Turn the library's dataclasses into warehouse-shaped DataFrames (pure pandas)."""
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Iterable
 
@@ -12,7 +11,7 @@ import pandas as pd
 from gov_pipeline.schemas import TABLES
 from gov_pipeline.text.clean import clean_report
 from gov_pipeline.text.model import Cleaned, ReportAnalysis
-from gov_pipeline.text.pipeline import compress_offsets
+from gov_pipeline.text.pipeline import compress_offsets, expand_runs
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -72,27 +71,6 @@ def cleaned_from_row(row) -> Cleaned:
     return Cleaned(text=row.clean_text, offsets=[], page_meta=page_meta)
 
 
-class RawSpanMapper:
-    """Map clean-text spans to raw-text spans from [clean_start, raw_start, length] runs."""
-
-    def __init__(self, runs: list[list[int]]):
-        self.runs = runs
-        self.starts = [r[0] for r in runs]
-
-    def _raw(self, i: int) -> int:
-        if not self.runs:
-            return 0
-        k = max(0, bisect.bisect_right(self.starts, i) - 1)
-        clean_start, raw_start, length = self.runs[k]
-        return raw_start + min(i - clean_start, length - 1)
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        if end <= start:
-            pos = self._raw(start)
-            return pos, pos
-        return self._raw(start), self._raw(end - 1) + 1
-
-
 def core_frames(analyses: Iterable[ReportAnalysis], runs_by_report: dict[str, list[list[int]]]) -> dict[str, pd.DataFrame]:
     dims, sections, metrics, keywords, issues = [], [], [], [], []
     for a in analyses:
@@ -110,9 +88,10 @@ def core_frames(analyses: Iterable[ReportAnalysis], runs_by_report: dict[str, li
                 "depth": s.depth, "ordinal": s.ordinal, "heading": s.heading, "topic": s.topic,
                 "body": s.body, "kind": s.kind, "char_start": s.char_start, "char_end": s.char_end,
             })
-        mapper = RawSpanMapper(runs_by_report.get(rid, []))
+        # the offset map back to the raw text, rebuilt from its stored runs (model.Cleaned does the mapping)
+        raw_map = Cleaned(a.cleaned.text, expand_runs(runs_by_report.get(rid, [])))
         for i, x in enumerate(a.metrics, start=1):
-            raw_start, raw_end = mapper.span(x.char_start, x.char_end)
+            raw_start, raw_end = raw_map.raw_span(x.char_start, x.char_end)
             metrics.append({
                 "report_id": rid, "metric_id": i, "metric_code": x.metric_code, "dimension": x.dimension,
                 "value": x.value, "unit": x.unit, "source_kind": x.source_kind, "qualifier": x.qualifier,

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from gov_pipeline.inbox import InboxFile
+from gov_pipeline.inbox import InboxFile, file_sha256
 from gov_pipeline.text.decode import decode_report
 from gov_pipeline.text.model import QuarantineError
 
@@ -20,11 +20,7 @@ class Previous:
 def read_report(file: InboxFile, max_bytes: int) -> dict:
     """One raw.reports row (without duplicate_of/ingested_at) for a file; never raises on bad content."""
     if file.size > max_bytes:
-        h = hashlib.sha256()
-        with open(file.path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        return {"report_id": file.key, "source_path": file.rel_path, "content_sha256": h.hexdigest(),
+        return {"report_id": file.key, "source_path": file.rel_path, "content_sha256": file_sha256(file.path),
                 "byte_size": file.size, "encoding": None, "text": None,
                 "decode_error": f"file is {file.size:,} bytes, over the {max_bytes:,}-byte limit (GOV_MAX_BYTES)"}
     data = file.path.read_bytes()
