@@ -12,12 +12,19 @@ ascending, so equal inputs always give equal outputs.
 """
 from __future__ import annotations
 
+import importlib.util
 import re
+import struct
 import threading
+from array import array
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
+from gov_pipeline.text.cache import file_key, load_or_build, source_key
 from gov_pipeline.text.refdata import read_lines
 from gov_pipeline.text.segment import Segmenter, get_segmenter
 
@@ -32,25 +39,99 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.lower() for w in read_lines(STOPWORDS_FILE))
 
 
-@lru_cache(maxsize=None)
-def _idf_table() -> tuple[dict[str, float], float]:
-    # jieba's bundled IDF file, read the way jieba.analyse.TFIDF reads it (word idf per line; the
-    # median is the middle of the sorted values) without importing jieba.analyse, which also loads
-    # the part-of-speech model (~0.4 s) that keywords do not need.
-    import importlib.util
-    from pathlib import Path
+def _idf_path() -> Path:
+    return Path(importlib.util.find_spec("jieba").submodule_search_locations[0]) / "analyse" / "idf.txt"
 
-    path = Path(importlib.util.find_spec("jieba").submodule_search_locations[0]) / "analyse" / "idf.txt"
+
+class IdfTable(Mapping):
+    """Read-only word -> idf mapping over sorted parallel arrays (cheap to load from the cache: no
+    270k-entry dict to hash), with a memo of the words looked up so far."""
+
+    __slots__ = ("_words", "_values", "_memo")
+
+    def __init__(self, words: list[str], values: array):
+        self._words = words  # sorted, unique
+        self._values = values
+        self._memo: dict[str, float | None] = {}
+
+    def _find(self, word: str) -> float | None:
+        v = self._memo.get(word, _MISSING)
+        if v is _MISSING:
+            i = bisect_left(self._words, word)
+            v = self._values[i] if i < len(self._words) and self._words[i] == word else None
+            self._memo[word] = v
+        return v  # type: ignore[return-value]
+
+    def get(self, word, default=None):
+        v = self._find(word) if isinstance(word, str) else None
+        return default if v is None else v
+
+    def __getitem__(self, word: str) -> float:
+        v = self._find(word) if isinstance(word, str) else None
+        if v is None:
+            raise KeyError(word)
+        return v
+
+    def __contains__(self, word) -> bool:
+        return isinstance(word, str) and self._find(word) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
+_MISSING = object()
+
+
+def _build_idf() -> tuple[IdfTable, float]:
+    # jieba's bundled IDF file, read the way jieba.analyse.TFIDF reads it (word idf per line, a later
+    # line wins; the median is the middle of the sorted values) without importing jieba.analyse, which
+    # also loads the part-of-speech model (~0.4 s) that keywords do not need.
     idf: dict[str, float] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _idf_path().read_text(encoding="utf-8").splitlines():
         word, _, value = line.strip().partition(" ")
         if value:
             idf[word] = float(value)
-    return idf, sorted(idf.values())[len(idf) // 2]
+    median = sorted(idf.values())[len(idf) // 2]
+    words = sorted(idf)
+    return IdfTable(words, array("d", (idf[w] for w in words))), median
 
 
-def idf_table() -> tuple[dict[str, float], float]:
-    """(idf by word, median idf) of jieba's bundled IDF file, loaded once."""
+_IDF_HEAD = struct.Struct("<dQQ")  # median, number of words, bytes of the joined words
+
+
+def _encode_idf(table: tuple[IdfTable, float]) -> bytes:
+    # the sorted words joined by newlines (a word never holds one: it comes from a line) + float64 values
+    idf, median = table
+    words = "\n".join(idf._words).encode("utf-8")
+    return _IDF_HEAD.pack(median, len(idf), len(words)) + words + idf._values.tobytes()
+
+
+def _decode_idf(payload: bytes) -> tuple[IdfTable, float]:
+    median, n, nbytes = _IDF_HEAD.unpack_from(payload)
+    start = _IDF_HEAD.size
+    words = payload[start:start + nbytes].decode("utf-8").split("\n") if n else []
+    values = array("d")
+    values.frombytes(payload[start + nbytes:])
+    if len(words) != n or len(values) != n:
+        raise ValueError("truncated IDF table")
+    return IdfTable(words, values), median
+
+
+@lru_cache(maxsize=None)
+def _idf_table() -> tuple[IdfTable, float]:
+    try:
+        key = ["jieba-idf", file_key(_idf_path()), source_key(__file__)]
+    except (OSError, AttributeError, TypeError):  # jieba missing or unusual: build (and fail) as before
+        return _build_idf()
+    return load_or_build("jieba-idf", key, _build_idf, _encode_idf, _decode_idf)
+
+
+def idf_table() -> tuple[IdfTable, float]:
+    """(idf by word, median idf) of jieba's bundled IDF file, loaded once (from the on-disk cache when
+    one matches the file)."""
     with _LOCK:
         return _idf_table()
 
@@ -69,7 +150,12 @@ def _candidate(token: str) -> bool:
 
 def top_keywords_from_tokens(tokens: Iterable[str], k: int = 20) -> list[tuple[str, float]]:
     """Top ``k`` (term, weight) pairs of already segmented text."""
-    freq = Counter(t.strip() for t in tokens if _candidate(t))
+    # count each distinct token once, then keep the candidates (a report repeats most of its tokens)
+    freq: dict[str, int] = {}
+    for tok, n in Counter(tokens).items():
+        if _candidate(tok):
+            term = tok.strip()
+            freq[term] = freq.get(term, 0) + n
     total = sum(freq.values())
     if not total:
         return []

@@ -17,11 +17,16 @@ the same jionlp gazetteer (full names and aliases), loaded once per process.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
+import json
 import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+
+from .cache import file_key, load_or_build, source_key
 
 __all__ = ["Region", "MUNICIPALITIES", "resolve_region", "strip_agency_words", "place_name_start"]
 
@@ -61,7 +66,8 @@ class Region:
 
 
 _EMPTY = Region()
-_lock = threading.Lock()
+_lock = threading.Lock()  # jionlp import
+_gaz_lock = threading.Lock()  # gazetteer build (which may import jionlp under _lock)
 _jio = None
 _gazetteer: tuple[frozenset[str], dict[str, frozenset[str]]] | None = None
 
@@ -79,38 +85,75 @@ def _jionlp():
     return _jio
 
 
-def _load_gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+def _build_gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     """(all place names and aliases, full name -> its names) from jionlp's data."""
+    jio = _jionlp()
+    with contextlib.redirect_stdout(io.StringIO()):
+        data = jio.china_location_loader(detail=False)
+    names: set[str] = set()
+    forms: dict[str, set[str]] = {}
+
+    def add(full: str, alias) -> None:
+        aliases = alias if isinstance(alias, (list, tuple)) else [alias]
+        group = forms.setdefault(full, {full})
+        group.update(a for a in aliases if a)
+        names.update(group)
+
+    for prov, pdata in data.items():
+        if prov.startswith("_"):
+            continue
+        add(prov, pdata.get("_alias"))
+        for city, cdata in pdata.items():
+            if city.startswith("_"):
+                continue
+            add(city, cdata.get("_alias"))
+            for county, kdata in cdata.items():
+                if county.startswith("_"):
+                    continue
+                add(county, kdata.get("_alias"))
+    names = {n for n in names if len(n) >= 2 and n not in _GENERIC_PLACE_NAMES}
+    return frozenset(names), {k: frozenset(v) for k, v in forms.items()}
+
+
+def _encode_gazetteer(gaz: tuple[frozenset[str], dict[str, frozenset[str]]]) -> bytes:
+    names, forms = gaz
+    doc = {"names": sorted(names), "forms": {k: sorted(v) for k, v in forms.items()}}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _decode_gazetteer(payload: bytes) -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    doc = json.loads(payload.decode("utf-8"))
+    names, forms = doc["names"], doc["forms"]
+    if not (isinstance(names, list) and isinstance(forms, dict)):
+        raise ValueError("not a gazetteer")
+    return frozenset(names), {k: frozenset(v) for k, v in forms.items()}
+
+
+def _gazetteer_key() -> list[str] | None:
+    """What the gazetteer depends on: jionlp's location file (found without importing jionlp) and this module."""
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    data_file = Path(spec.submodule_search_locations[0]) / "dictionary" / "china_location.txt"
+    try:
+        return ["gazetteer", file_key(data_file), source_key(__file__)]
+    except OSError:
+        return None
+
+
+def _load_gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """The gazetteer, built once per process; read from the on-disk cache (text/cache.py) when one
+    matches jionlp's data file and this module, so a fresh process need not import jionlp for it."""
     global _gazetteer
     if _gazetteer is None:
-        jio = _jionlp()
-        with _lock:
+        with _gaz_lock:
             if _gazetteer is None:
-                with contextlib.redirect_stdout(io.StringIO()):
-                    data = jio.china_location_loader(detail=False)
-                names: set[str] = set()
-                forms: dict[str, set[str]] = {}
-
-                def add(full: str, alias) -> None:
-                    aliases = alias if isinstance(alias, (list, tuple)) else [alias]
-                    group = forms.setdefault(full, {full})
-                    group.update(a for a in aliases if a)
-                    names.update(group)
-
-                for prov, pdata in data.items():
-                    if prov.startswith("_"):
-                        continue
-                    add(prov, pdata.get("_alias"))
-                    for city, cdata in pdata.items():
-                        if city.startswith("_"):
-                            continue
-                        add(city, cdata.get("_alias"))
-                        for county, kdata in cdata.items():
-                            if county.startswith("_"):
-                                continue
-                            add(county, kdata.get("_alias"))
-                names = {n for n in names if len(n) >= 2 and n not in _GENERIC_PLACE_NAMES}
-                _gazetteer = (frozenset(names), {k: frozenset(v) for k, v in forms.items()})
+                key = _gazetteer_key()
+                if key is None:
+                    _gazetteer = _build_gazetteer()
+                else:
+                    _gazetteer = load_or_build("gazetteer", key, _build_gazetteer, _encode_gazetteer,
+                                               _decode_gazetteer)
     return _gazetteer
 
 

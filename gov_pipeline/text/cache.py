@@ -1,0 +1,143 @@
+"""A small on-disk cache for reference structures that are slow to build (gazetteer, IDF table).
+
+``load_or_build(name, key, build, encode, decode)`` returns ``decode(bytes)`` of a cache file when
+one exists for exactly this ``key`` and is intact, else ``build()`` (and stores ``encode`` of the
+result for the next process). The cache is an optimisation only, never a source of truth:
+
+* the file name carries a digest of ``key`` (callers put in it everything the structure depends on:
+  the source file's path, size and mtime, the version of the code that builds it), so a changed
+  input or builder never reads an old file;
+* each file holds a magic tag, the payload length and its CRC-32; a short, corrupt or foreign file,
+  or a payload ``decode`` rejects, is ignored and the structure is rebuilt;
+* files are written to a temporary name and renamed into place (atomic on POSIX and Windows), so a
+  reader never sees half a file; concurrent writers race harmlessly;
+* any OS error (read-only or missing home, full disk) means "no cache": the structure is built as if
+  the cache did not exist. Payloads are plain bytes (no pickle), so a planted file cannot run code.
+
+Location: ``$GOV_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/gov_pipeline``, else
+``~/.cache/gov_pipeline``. ``GOV_NO_CACHE=1`` turns the cache off.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import sys
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Callable, Iterable, TypeVar
+
+__all__ = ["cache_dir", "load_or_build", "file_key", "source_key"]
+
+T = TypeVar("T")
+
+FORMAT = 1
+_MAGIC = b"GOVC\x00\x01\r\n"
+_HEADER = struct.Struct("<8sQI")  # magic, payload length, crc32
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when caching is turned off or no folder can be named."""
+    if os.environ.get("GOV_NO_CACHE"):
+        return None
+    explicit = os.environ.get("GOV_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "gov_pipeline"
+    try:
+        return Path.home() / ".cache" / "gov_pipeline"
+    except (RuntimeError, KeyError, OSError):  # no home directory
+        return None
+
+
+def file_key(path: str | os.PathLike) -> str:
+    """Identity of a data file for a cache key: path, size and modification time."""
+    st = os.stat(path)
+    return f"{os.fspath(path)}|{st.st_size}|{st.st_mtime_ns}"
+
+
+def source_key(module_file: str | os.PathLike) -> str:
+    """Digest of a module's source, so an edit of the builder invalidates its cache files."""
+    try:
+        return hashlib.sha256(Path(module_file).read_bytes()).hexdigest()[:16]
+    except OSError:
+        return "unknown"
+
+
+def _path(name: str, key: Iterable[str]) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    h = hashlib.sha256()
+    for part in (f"format={FORMAT}", f"python={sys.version_info[0]}.{sys.version_info[1]}", *key):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return folder / f"{name}-{h.hexdigest()[:24]}.bin"
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if len(data) < _HEADER.size:
+        return None
+    magic, length, crc = _HEADER.unpack_from(data)
+    payload = data[_HEADER.size:]
+    if magic != _MAGIC or length != len(payload) or zlib.crc32(payload) != crc:
+        return None
+    return payload
+
+
+def _write(path: Path, payload: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_HEADER.pack(_MAGIC, len(payload), zlib.crc32(payload)))
+            fh.write(payload)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return
+    # older files of the same structure (another key) are dead weight: remove them, best effort
+    prefix = path.name.rsplit("-", 1)[0] + "-"
+    try:
+        for other in path.parent.glob(f"{prefix}*.bin"):
+            if other.name != path.name and other.name.rsplit("-", 1)[0] + "-" == prefix:
+                try:
+                    other.unlink()
+                except OSError:
+                    pass
+    except OSError:
+        pass
+
+
+def load_or_build(name: str, key: Iterable[str], build: Callable[[], T],
+                  encode: Callable[[T], bytes], decode: Callable[[bytes], T]) -> T:
+    """The structure `name` for `key`: from the cache when intact, else built (and cached)."""
+    path = _path(name, list(key))
+    if path is not None:
+        payload = _read(path)
+        if payload is not None:
+            try:
+                return decode(payload)
+            except Exception:  # a payload the decoder rejects is as good as absent
+                pass
+    value = build()
+    if path is not None:
+        try:
+            payload = encode(value)
+        except Exception:
+            return value
+        _write(path, payload)
+    return value

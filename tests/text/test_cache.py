@@ -1,0 +1,213 @@
+"""The on-disk cache of slow reference structures (text/cache.py) and its two users: the gazetteer and the IDF table."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gov_pipeline.text import cache, keywords, regions
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GOV_CACHE_DIR", str(folder))
+    monkeypatch.delenv("GOV_NO_CACHE", raising=False)
+    return folder
+
+
+class Counter:
+    def __init__(self, value):
+        self.value, self.calls = value, 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.value
+
+
+def _enc(v):
+    return json.dumps(v).encode()
+
+
+def _dec(b):
+    return json.loads(b.decode())
+
+
+def _files(folder: Path, name: str) -> list[Path]:
+    return sorted(p for p in folder.glob(f"{name}-*.bin") if p.name.rsplit("-", 1)[0] == name)
+
+
+def test_built_once_then_read(cache_home):
+    build = Counter({"a": [1, 2]})
+    assert cache.load_or_build("thing", ["k1"], build, _enc, _dec) == {"a": [1, 2]}
+    assert cache.load_or_build("thing", ["k1"], build, _enc, _dec) == {"a": [1, 2]}
+    assert build.calls == 1
+    assert len(_files(cache_home, "thing")) == 1
+
+
+def test_a_new_key_rebuilds_and_replaces_the_old_file(cache_home):
+    cache.load_or_build("thing", ["k1"], Counter(1), _enc, _dec)
+    old = _files(cache_home, "thing")
+    build = Counter(2)
+    assert cache.load_or_build("thing", ["k2"], build, _enc, _dec) == 2
+    assert build.calls == 1
+    new = _files(cache_home, "thing")
+    assert len(new) == 1 and new != old
+    # a structure whose name shares a prefix is not touched
+    cache.load_or_build("thing-else", ["k"], Counter(3), _enc, _dec)
+    assert _files(cache_home, "thing") == new
+    assert len(_files(cache_home, "thing-else")) == 1
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_a_corrupt_file_falls_back_to_building(cache_home, damage):
+    cache.load_or_build("thing", ["k"], Counter([1, 2, 3]), _enc, _dec)
+    (path,) = _files(cache_home, "thing")
+    data = bytearray(path.read_bytes())
+    if damage == "truncate":
+        data = data[:-2]
+    elif damage == "flip":
+        data[-1] ^= 0xFF
+    elif damage == "garbage":
+        data = bytearray(b"not a cache file at all, definitely" * 3)
+    else:
+        data = bytearray()
+    path.write_bytes(bytes(data))
+    build = Counter([1, 2, 3])
+    assert cache.load_or_build("thing", ["k"], build, _enc, _dec) == [1, 2, 3]
+    assert build.calls == 1
+    # ...and the file is repaired
+    again = Counter([1, 2, 3])
+    assert cache.load_or_build("thing", ["k"], again, _enc, _dec) == [1, 2, 3]
+    assert again.calls == 0
+
+
+def test_a_payload_the_decoder_rejects_falls_back(cache_home):
+    cache.load_or_build("thing", ["k"], Counter([1]), _enc, _dec)
+
+    def picky(b):
+        raise ValueError("no")
+
+    build = Counter([1])
+    assert cache.load_or_build("thing", ["k"], build, _enc, picky) == [1]
+    assert build.calls == 1
+
+
+def test_unwritable_location_still_builds(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("GOV_CACHE_DIR", str(blocker / "cache"))  # a folder below a file: cannot exist
+    build = Counter(7)
+    assert cache.load_or_build("thing", ["k"], build, _enc, _dec) == 7
+    assert cache.load_or_build("thing", ["k"], build, _enc, _dec) == 7
+    assert build.calls == 2
+
+
+def test_cache_can_be_turned_off(cache_home, monkeypatch):
+    monkeypatch.setenv("GOV_NO_CACHE", "1")
+    assert cache.cache_dir() is None
+    build = Counter(1)
+    cache.load_or_build("thing", ["k"], build, _enc, _dec)
+    cache.load_or_build("thing", ["k"], build, _enc, _dec)
+    assert build.calls == 2
+    assert not cache_home.exists()
+
+
+def test_default_location_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("GOV_CACHE_DIR", raising=False)
+    monkeypatch.delenv("GOV_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.cache_dir() == tmp_path / "gov_pipeline"
+
+
+# --------------------------------------------------------------------------- gazetteer
+@pytest.fixture
+def fresh_gazetteer(monkeypatch):
+    monkeypatch.setattr(regions, "_gazetteer", None)
+
+
+def test_gazetteer_cache_round_trip(cache_home, fresh_gazetteer, monkeypatch):
+    built = regions._build_gazetteer()
+    first = regions._load_gazetteer()  # builds and writes the cache
+    assert first == built
+    assert len(_files(cache_home, "gazetteer")) == 1
+
+    monkeypatch.setattr(regions, "_gazetteer", None)
+    monkeypatch.setattr(regions, "_build_gazetteer", lambda: pytest.fail("rebuilt despite the cache"))
+    again = regions._load_gazetteer()
+    assert again == built
+    for run in ["利用怀柔区", "益阳市安化", "我局", "鄂尔多斯市", "x"]:
+        monkeypatch.setattr(regions, "_gazetteer", built)
+        want = regions.place_name_start(run)
+        monkeypatch.setattr(regions, "_gazetteer", again)
+        assert regions.place_name_start(run) == want
+
+
+def test_corrupt_gazetteer_cache_falls_back(cache_home, fresh_gazetteer, monkeypatch):
+    built = regions._load_gazetteer()
+    (path,) = _files(cache_home, "gazetteer")
+    path.write_bytes(path.read_bytes()[:100])
+    monkeypatch.setattr(regions, "_gazetteer", None)
+    assert regions._load_gazetteer() == built
+
+
+def test_gazetteer_payload_of_the_wrong_shape_is_rejected():
+    with pytest.raises(Exception):
+        regions._decode_gazetteer(b'{"names": 3, "forms": []}')
+
+
+def test_warm_cache_spares_the_jionlp_import(cache_home):
+    code = (
+        "import sys\n"
+        "import gov_pipeline.text.regions as r\n"
+        "i = r.place_name_start('利用怀柔区')\n"
+        "sys.stderr.write(f'{i} {\"jionlp\" in sys.modules}')\n"
+    )
+    env_run = dict(os.environ, GOV_CACHE_DIR=str(cache_home))
+    outs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                           check=True, env=env_run).stderr.strip().splitlines()[-1] for _ in range(2)]
+    assert outs == ["2 True", "2 False"]  # first process builds (imports jionlp), the second reads the cache
+
+
+# --------------------------------------------------------------------------- IDF table
+def test_idf_cache_round_trip(cache_home, monkeypatch):
+    built, median = keywords._build_idf()
+    encoded = keywords._encode_idf((built, median))
+    table, med2 = keywords._decode_idf(encoded)
+    assert med2 == median
+    assert len(table) == len(built) > 100_000
+    assert dict(table.items()) == dict(built.items())
+    with pytest.raises(ValueError):
+        keywords._decode_idf(encoded[:-8])
+
+    keywords._idf_table.cache_clear()
+    try:
+        first = keywords.idf_table()
+        assert len(_files(cache_home, "jieba-idf")) == 1
+        keywords._idf_table.cache_clear()
+        monkeypatch.setattr(keywords, "_build_idf", lambda: pytest.fail("rebuilt despite the cache"))
+        second = keywords.idf_table()
+        assert second[1] == first[1] == median
+        assert dict(second[0].items()) == dict(built.items())
+    finally:
+        keywords._idf_table.cache_clear()
+
+
+def test_idf_table_is_a_mapping():
+    table, median = keywords.idf_table()
+    word = next(iter(table))
+    assert word in table and table[word] == table.get(word) == table.get(word, -1.0)
+    assert "不是一个词zz" not in table
+    assert table.get("不是一个词zz", median) == median
+    assert table.get("不是一个词zz") is None
+    with pytest.raises(KeyError):
+        table["不是一个词zz"]
+    assert table.get(3) is None and 3 not in table
+    words = list(table)
+    assert words == sorted(words) and len(words) == len(set(words)) == len(table)
