@@ -15,8 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import cn2an
-
 __all__ = ["ParsedNumber", "parse_number", "CN_DIGITS", "is_redacted_token"]
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -65,6 +63,8 @@ def is_redacted_token(s: str) -> bool:
 
 
 def _cn_to_float(s: str) -> float | None:
+    import cn2an  # lazy: its import takes ~0.1 s and most figures are Arabic
+
     try:
         v = cn2an.cn2an(s, "smart")
     except Exception:  # cn2an raises ValueError on malformed numerals

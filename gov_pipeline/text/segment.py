@@ -68,7 +68,12 @@ class RjiebaSegmenter:
     def __init__(self) -> None:
         import rjieba
 
-        self._jb = rjieba.Jieba()
+        # Importing rjieba already builds a default Jieba (the instance behind the public rjieba.cut /
+        # rjieba.add_word); a second Jieba() would load the same dictionary again (~0.1 s). The
+        # process-wide rjieba segmenter adopts that instance (so rjieba.cut elsewhere in this process
+        # also sees the user words: nothing else in the project calls it).
+        default = getattr(getattr(rjieba, "cut", None), "__self__", None)
+        self._jb = default if isinstance(default, rjieba.Jieba) else rjieba.Jieba()
         for word, freq, pos in userdict_entries():
             self._jb.add_word(word, freq, pos)
 
