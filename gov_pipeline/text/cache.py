@@ -14,21 +14,27 @@ result for the next process). The cache is an optimisation only, never a source 
 * any OS error (read-only or missing home, full disk) means "no cache": the structure is built as if
   the cache did not exist. Payloads are plain bytes (no pickle), so a planted file cannot run code.
 
+``MemoLog`` is the same idea for a pure function of a string (regions.resolve_region): an append-only
+file of (argument, result) lines, each with its own CRC, so a fresh process can skip the work (and the
+imports) for arguments seen before.
+
 Location: ``$GOV_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/gov_pipeline``, else
 ``~/.cache/gov_pipeline``. ``GOV_NO_CACHE=1`` turns the cache off.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import threading
 import struct
 import sys
 import tempfile
 import zlib
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
-__all__ = ["cache_dir", "load_or_build", "file_key", "source_key"]
+__all__ = ["cache_dir", "load_or_build", "file_key", "source_key", "MemoLog"]
 
 T = TypeVar("T")
 
@@ -67,7 +73,7 @@ def source_key(module_file: str | os.PathLike) -> str:
         return "unknown"
 
 
-def _path(name: str, key: Iterable[str]) -> Path | None:
+def _path(name: str, key: Iterable[str], suffix: str = ".bin") -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
@@ -75,7 +81,7 @@ def _path(name: str, key: Iterable[str]) -> Path | None:
     for part in (f"format={FORMAT}", f"python={sys.version_info[0]}.{sys.version_info[1]}", *key):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
-    return folder / f"{name}-{h.hexdigest()[:24]}.bin"
+    return folder / f"{name}-{h.hexdigest()[:24]}{suffix}"
 
 
 def _read(path: Path) -> bytes | None:
@@ -90,6 +96,20 @@ def _read(path: Path) -> bytes | None:
     if magic != _MAGIC or length != len(payload) or zlib.crc32(payload) != crc:
         return None
     return payload
+
+
+def _prune_siblings(path: Path) -> None:
+    """Remove the files of the same structure under another key (dead weight), best effort."""
+    stem = path.name.rsplit("-", 1)[0]
+    try:
+        for other in path.parent.glob(f"{stem}-*{path.suffix}"):
+            if other.name != path.name and other.name.rsplit("-", 1)[0] == stem:
+                try:
+                    other.unlink()
+                except OSError:
+                    pass
+    except OSError:
+        pass
 
 
 def _write(path: Path, payload: bytes) -> None:
@@ -109,17 +129,7 @@ def _write(path: Path, payload: bytes) -> None:
         except OSError:
             pass
         return
-    # older files of the same structure (another key) are dead weight: remove them, best effort
-    prefix = path.name.rsplit("-", 1)[0] + "-"
-    try:
-        for other in path.parent.glob(f"{prefix}*.bin"):
-            if other.name != path.name and other.name.rsplit("-", 1)[0] + "-" == prefix:
-                try:
-                    other.unlink()
-                except OSError:
-                    pass
-    except OSError:
-        pass
+    _prune_siblings(path)
 
 
 def load_or_build(name: str, key: Iterable[str], build: Callable[[], T],
@@ -141,3 +151,77 @@ def load_or_build(name: str, key: Iterable[str], build: Callable[[], T],
             return value
         _write(path, payload)
     return value
+
+
+class MemoLog:
+    """An append-only on-disk memo of a pure function of a string: ``load()`` gives every entry recorded
+    under this key by earlier processes, ``add(arg, result)`` records one more.
+
+    One line per entry: CRC-32 of the JSON, a tab, ``[arg, result]`` as JSON. Lines are appended with a
+    single O_APPEND write, so concurrent processes interleave whole lines; a torn, corrupt or foreign
+    line is skipped on reading (the result is then simply computed again). Results must be JSON values.
+    Like ``load_or_build``, any OS error means "no memo", and the key names everything the function
+    depends on.
+    """
+
+    MAX_BYTES = 8 << 20  # stop appending beyond this (a memo, not a log)
+
+    def __init__(self, name: str, key: Iterable[str]):
+        self._name, self._key = name, list(key)
+        self._path: Path | None | bool = False  # False: not resolved yet
+        self._lock = threading.Lock()
+
+    def path(self) -> Path | None:
+        if self._path is False:
+            self._path = _path(self._name, self._key, ".log")
+        return self._path  # type: ignore[return-value]
+
+    def load(self) -> dict[str, Any]:
+        path = self.path()
+        out: dict[str, Any] = {}
+        if path is None:
+            return out
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return out
+        for line in data.split(b"\n"):
+            crc, sep, body = line.partition(b"\t")
+            if not sep:
+                continue
+            try:
+                if int(crc, 16) != zlib.crc32(body):
+                    continue
+                arg, result = json.loads(body.decode("utf-8"))
+            except (ValueError, TypeError):
+                continue
+            if isinstance(arg, str):
+                out[arg] = result
+        return out
+
+    def add(self, arg: str, result: Any) -> None:
+        path = self.path()
+        if path is None:
+            return
+        try:
+            body = json.dumps([arg, result], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        except (TypeError, ValueError):
+            return
+        line = b"%08x\t%s\n" % (zlib.crc32(body), body)
+        with self._lock:
+            try:
+                new = not path.exists()
+                if new:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                elif path.stat().st_size > self.MAX_BYTES:
+                    return
+                fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                try:
+                    os.write(fd, line)
+                finally:
+                    os.close(fd)
+            except OSError:
+                self._path = None  # unwritable: stop trying in this process
+                return
+            if new:
+                _prune_siblings(path)

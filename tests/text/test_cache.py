@@ -126,6 +126,69 @@ def test_default_location_follows_xdg(monkeypatch, tmp_path):
     assert cache.cache_dir() == tmp_path / "gov_pipeline"
 
 
+# --------------------------------------------------------------------------- MemoLog
+def test_memo_log_round_trip(cache_home):
+    log = cache.MemoLog("memo", ["k"])
+    assert log.load() == {}
+    log.add("a", [1, None])
+    log.add("名\t字\n", {"x": "y"})
+    log.add("a", [2, None])  # a later line wins
+    assert cache.MemoLog("memo", ["k"]).load() == {"a": [2, None], "名\t字\n": {"x": "y"}}
+    assert cache.MemoLog("memo", ["other"]).load() == {}
+
+
+def test_memo_log_skips_damaged_lines(cache_home):
+    log = cache.MemoLog("memo", ["k"])
+    log.add("a", 1)
+    log.add("b", 2)
+    path = log.path()
+    data = path.read_bytes()
+    first, second = data.split(b"\n")[:2]
+    damaged = first[:-3] + b"\n" + b"0000zzzz\tgarbage\n" + b"no tab at all\n" + second.replace(b"2]", b"3]") + b"\n"
+    path.write_bytes(damaged + data[len(first) + 1:] + b'["half a line')
+    assert cache.MemoLog("memo", ["k"]).load() == {"b": 2}
+
+
+def test_memo_log_new_key_replaces_old_file_and_survives_unwritable(cache_home, tmp_path, monkeypatch):
+    cache.MemoLog("memo", ["k1"]).add("a", 1)
+    old = cache.MemoLog("memo", ["k1"]).path()
+    cache.MemoLog("memo", ["k2"]).add("a", 2)
+    assert not old.exists()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("GOV_CACHE_DIR", str(blocker / "cache"))
+    log = cache.MemoLog("memo", ["k"])
+    log.add("a", 1)  # no error
+    assert log.load() == {}
+
+
+def test_region_memo_round_trip(cache_home, monkeypatch):
+    names = ["益阳市生态环境局安化分局", "长沙市环保局", "鄂温克旗环境保护局", "北京市怀柔区", "我局", "利用", "上海市环保局"]
+    monkeypatch.setattr(regions, "_memo", None)
+    regions.resolve_region.cache_clear()
+    try:
+        want = [regions.resolve_region(n) for n in names]  # computed (and recorded)
+        monkeypatch.setattr(regions, "_memo", None)
+        regions.resolve_region.cache_clear()
+        monkeypatch.setattr(regions, "_resolve_place", lambda place: pytest.fail(f"{place} resolved again"))
+        assert [regions.resolve_region(n) for n in names] == want
+    finally:
+        regions.resolve_region.cache_clear()
+
+
+def test_region_memo_spares_jionlp_in_a_fresh_process(cache_home):
+    code = (
+        "import sys\n"
+        "import gov_pipeline.text.regions as r\n"
+        "reg = r.resolve_region('鄂尔多斯市环境保护局')\n"
+        "sys.stderr.write(f'{reg.city} {\"jionlp\" in sys.modules}')\n"
+    )
+    env_run = dict(os.environ, GOV_CACHE_DIR=str(cache_home))
+    outs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                           check=True, env=env_run).stderr.strip().splitlines()[-1] for _ in range(2)]
+    assert outs == ["鄂尔多斯市 True", "鄂尔多斯市 False"]
+
+
 # --------------------------------------------------------------------------- gazetteer
 @pytest.fixture
 def fresh_gazetteer(monkeypatch):

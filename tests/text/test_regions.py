@@ -1,6 +1,7 @@
 """Tests for gov_pipeline.text.regions (jionlp wrapper)."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -91,8 +92,10 @@ def test_parts_and_frozen():
 
 
 def _run(code: str) -> subprocess.CompletedProcess:
+    # without the on-disk cache: a warm region memo would (rightly) spare the jionlp import
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
+        env=dict(os.environ, GOV_NO_CACHE="1"),
     )
 
 
