@@ -369,7 +369,7 @@ def step_seconds(home: Path, run_ids: list[str]) -> tuple[dict[str, float], dict
 
 
 def stage_of(step_key: str) -> str:
-    for prefix, stage in (("raw", "raw"), ("staging", "staging"), ("core_tables", "core_tables"),
+    for prefix, stage in (("raw", "raw"), ("derive_reports", "derive_reports"),
                           ("core__report_inventory", "report_inventory"), ("ref", "ref"), ("sql_models", "marts")):
         if step_key.startswith(prefix):
             return stage

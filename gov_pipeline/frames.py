@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
 from gov_pipeline.schemas import TABLES
 from gov_pipeline.text.clean import clean_report
 from gov_pipeline.text.model import Cleaned, ReportAnalysis
-from gov_pipeline.text.pipeline import compress_offsets, expand_runs
+from gov_pipeline.text.pipeline import Failure, analyse_item, compress_offsets, expand_runs
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -35,14 +35,14 @@ def frame(table: str, rows: list[dict]) -> pd.DataFrame:
     return df
 
 
-def clean_row(report_id: str, raw_text: str) -> dict:
-    """A staging.clean_reports row; a cleaning failure is recorded, never raised."""
+def _clean(report_id: str, raw_text: str) -> tuple[dict, Cleaned | None]:
+    """A staging.clean_reports row and the library's Cleaned; a cleaning failure is recorded, never raised."""
     try:
         cleaned = clean_report(raw_text)
     except Exception as exc:  # quarantined downstream with this reason
         return {"report_id": report_id, "clean_text": None, "clean_error": f"{type(exc).__name__}: {exc}",
                 "char_count": 0, "raw_char_count": len(raw_text), "converted_from_traditional": False,
-                "rules_applied": "{}", "offset_runs": "[]", "page_published_on": None, "page_source": None}
+                "rules_applied": "{}", "offset_runs": "[]", "page_published_on": None, "page_source": None}, None
     published = cleaned.page_meta.get("published_on")
     return {
         "report_id": report_id, "clean_text": cleaned.text, "clean_error": None,
@@ -51,7 +51,37 @@ def clean_row(report_id: str, raw_text: str) -> dict:
         "rules_applied": json.dumps(dict(sorted(cleaned.rule_counts.items())), ensure_ascii=False),
         "offset_runs": json.dumps(compress_offsets(cleaned.offsets)),
         "page_published_on": _parse_date(published), "page_source": cleaned.page_meta.get("source"),
-    }
+    }, cleaned
+
+
+def clean_row(report_id: str, raw_text: str) -> dict:
+    """A staging.clean_reports row; a cleaning failure is recorded, never raised."""
+    return _clean(report_id, raw_text)[0]
+
+
+@dataclass
+class Derived:
+    """Everything one report turns into: rows per staging/core table, or why it is quarantined."""
+    report_id: str
+    rows: dict[str, list[dict]]
+    failure: str | None = None  # the quarantine reason (stage parse)
+
+
+def derive_report(item: tuple[str, str, str]) -> Derived:
+    """(report_id, raw_text, segmenter) -> its clean row and core rows, in one pass (runs in a worker)."""
+    report_id, raw_text, segmenter = item
+    row, cleaned = _clean(report_id, raw_text)
+    rows: dict[str, list[dict]] = {"staging.clean_reports": [row]}
+    if cleaned is None:
+        return Derived(report_id, rows, f"cleaning failed: {row['clean_error']}")
+    # the page metadata as staging stores it (a date that does not parse is dropped)
+    page_meta = {k: v for k, v in (("published_on", row["page_published_on"] and row["page_published_on"].isoformat()),
+                                   ("source", row["page_source"])) if isinstance(v, str)}
+    analysis = analyse_item((report_id, Cleaned(cleaned.text, [], page_meta), segmenter))
+    if isinstance(analysis, Failure):
+        return Derived(report_id, rows, f"parsing failed: {analysis.reason}")
+    rows.update(core_rows(analysis, cleaned))
+    return Derived(report_id, rows)
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -61,53 +91,47 @@ def _parse_date(value: str | None) -> dt.date | None:
         return None
 
 
-def cleaned_from_row(row) -> Cleaned:
-    """Rebuild the library's Cleaned object from a staging row (offsets are not needed downstream)."""
-    page_meta = {}
-    if row.page_published_on is not None and not pd.isna(row.page_published_on):
-        page_meta["published_on"] = pd.Timestamp(row.page_published_on).date().isoformat()
-    if isinstance(row.page_source, str):
-        page_meta["source"] = row.page_source
-    return Cleaned(text=row.clean_text, offsets=[], page_meta=page_meta)
+def core_rows(a: ReportAnalysis, raw_map: Cleaned) -> dict[str, list[dict]]:
+    """The core rows of one analysed report; raw_map maps clean offsets back to the raw text."""
+    rid, m = a.report_id, a.meta
+    dims = [{
+        "report_id": rid, "title": m.title, "agency_name": m.agency_name, "agency_key": m.agency_key,
+        "admin_level": m.admin_level, "province": m.province, "city": m.city, "county": m.county,
+        "report_year": m.report_year, "report_kind": m.report_kind, "format_era": m.format_era,
+        "published_on": m.published_on if isinstance(m.published_on, dt.date) else None,
+        "doc_number": m.doc_number, "char_count": m.char_count,
+    }]
+    sections = [{
+        "report_id": rid, "section_id": s.section_id, "parent_section_id": s.parent_section_id,
+        "depth": s.depth, "ordinal": s.ordinal, "heading": s.heading, "topic": s.topic,
+        "body": s.body, "kind": s.kind, "char_start": s.char_start, "char_end": s.char_end,
+    } for s in a.sections]
+    metrics = []
+    for i, x in enumerate(a.metrics, start=1):
+        raw_start, raw_end = raw_map.raw_span(x.char_start, x.char_end)
+        metrics.append({
+            "report_id": rid, "metric_id": i, "metric_code": x.metric_code, "dimension": x.dimension,
+            "value": x.value, "unit": x.unit, "source_kind": x.source_kind, "qualifier": x.qualifier,
+            "is_redacted": bool(x.is_redacted), "section_id": x.section_id, "evidence": x.evidence,
+            "char_start": x.char_start, "char_end": x.char_end,
+            "raw_char_start": raw_start, "raw_char_end": raw_end,
+        })
+    keywords = [{"report_id": rid, "term": term, "weight": float(weight), "rank": rank}
+                for rank, (term, weight) in enumerate(a.keywords, start=1)]
+    issues = [{"report_id": rid, "rule": i.rule, "severity": i.severity, "detail": i.detail} for i in a.issues]
+    return {"core.dim_report": dims, "core.fact_section": sections, "core.fact_metric": metrics,
+            "core.fact_keyword": keywords, "core.quality_issue": issues}
 
 
 def core_frames(analyses: Iterable[ReportAnalysis], runs_by_report: dict[str, list[list[int]]]) -> dict[str, pd.DataFrame]:
-    dims, sections, metrics, keywords, issues = [], [], [], [], []
+    """Warehouse-shaped frames of many analysed reports (offset maps given as stored runs)."""
+    rows: dict[str, list[dict]] = {name: [] for name in CORE_ROW_TABLES}
     for a in analyses:
-        rid, m = a.report_id, a.meta
-        dims.append({
-            "report_id": rid, "title": m.title, "agency_name": m.agency_name, "agency_key": m.agency_key,
-            "admin_level": m.admin_level, "province": m.province, "city": m.city, "county": m.county,
-            "report_year": m.report_year, "report_kind": m.report_kind, "format_era": m.format_era,
-            "published_on": m.published_on if isinstance(m.published_on, dt.date) else None,
-            "doc_number": m.doc_number, "char_count": m.char_count,
-        })
-        for s in a.sections:
-            sections.append({
-                "report_id": rid, "section_id": s.section_id, "parent_section_id": s.parent_section_id,
-                "depth": s.depth, "ordinal": s.ordinal, "heading": s.heading, "topic": s.topic,
-                "body": s.body, "kind": s.kind, "char_start": s.char_start, "char_end": s.char_end,
-            })
         # the offset map back to the raw text, rebuilt from its stored runs (model.Cleaned does the mapping)
-        raw_map = Cleaned(a.cleaned.text, expand_runs(runs_by_report.get(rid, [])))
-        for i, x in enumerate(a.metrics, start=1):
-            raw_start, raw_end = raw_map.raw_span(x.char_start, x.char_end)
-            metrics.append({
-                "report_id": rid, "metric_id": i, "metric_code": x.metric_code, "dimension": x.dimension,
-                "value": x.value, "unit": x.unit, "source_kind": x.source_kind, "qualifier": x.qualifier,
-                "is_redacted": bool(x.is_redacted), "section_id": x.section_id, "evidence": x.evidence,
-                "char_start": x.char_start, "char_end": x.char_end,
-                "raw_char_start": raw_start, "raw_char_end": raw_end,
-            })
-        for rank, (term, weight) in enumerate(a.keywords, start=1):
-            keywords.append({"report_id": rid, "term": term, "weight": float(weight), "rank": rank})
-        for issue in a.issues:
-            issues.append({"report_id": rid, "rule": issue.rule, "severity": issue.severity, "detail": issue.detail})
-    return {
-        "core.dim_report": frame("core.dim_report", dims),
-        "core.fact_section": frame("core.fact_section", sections),
-        "core.fact_metric": frame("core.fact_metric", metrics),
-        "core.fact_keyword": frame("core.fact_keyword", keywords),
-        "core.quality_issue": frame("core.quality_issue", issues),
-    }
+        raw_map = Cleaned(a.cleaned.text, expand_runs(runs_by_report.get(a.report_id, [])))
+        for name, table_rows in core_rows(a, raw_map).items():
+            rows[name] += table_rows
+    return {name: frame(name, table_rows) for name, table_rows in rows.items()}
 
+
+CORE_ROW_TABLES = ("core.dim_report", "core.fact_section", "core.fact_metric", "core.fact_keyword", "core.quality_issue")

@@ -71,12 +71,18 @@ def _table(name, description, columns, *, unique=None, partitioned=True, checks=
 
 _report_id = lambda: col("VARCHAR", "Partition key of the report (stable, derived from the file name).")  # noqa: E731
 _nonneg = pa.Check.ge(0)
+_SHA = pa.Check.str_matches(r"^[0-9a-f]{64}$")
+_source_sha = lambda: col("VARCHAR", "SHA-256 of the raw.reports bytes this row was derived from; the row is derived "  # noqa: E731
+                          "again when the file's bytes change.", checks=_SHA)
+_text_version = lambda: col("VARCHAR", "Version (12 hex digits) of the text library and reference data that derived "  # noqa: E731
+                            "this row (gov_pipeline/version.py); every report is derived again when it changes.",
+                            checks=pa.Check.str_matches(r"^[0-9a-f]{12}$"))
 
 TABLES: dict[str, TableDef] = {t.name: t for t in [
     _table("raw.reports", "One row per report file as it arrived: bytes' hash and the decoded text.", {
         "report_id": _report_id(),
         "source_path": col("VARCHAR", "Path of the file relative to the inbox."),
-        "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes.", checks=pa.Check.str_matches(r"^[0-9a-f]{64}$")),
+        "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes.", checks=_SHA),
         "byte_size": col("BIGINT", "Size of the file in bytes.", checks=_nonneg),
         "encoding": col("VARCHAR", "Detected text encoding (utf-8, utf-8-sig, utf-16-le, gb18030, ...); NULL if undecodable.", nullable=True),
         "text": col("VARCHAR", "Decoded text, unchanged; NULL if undecodable.", nullable=True),
@@ -95,6 +101,8 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
         "offset_runs": col("VARCHAR", "JSON list of [clean_start, raw_start, length] runs mapping clean_text offsets back to raw.reports.text."),
         "page_published_on": col("DATE", "Publication date captured from the web page's 发布日期/发布时间 line before it was removed.", nullable=True),
         "page_source": col("VARCHAR", "Publisher captured from the page's 来源 line.", nullable=True),
+        "content_sha256": _source_sha(),
+        "text_version": _text_version(),
     }, unique=["report_id"]),
     _table("core.dim_report", "One row per successfully parsed report: who wrote it, for which year, in which format.", {
         "report_id": _report_id(),
@@ -111,6 +119,8 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
         "published_on": col("DATE", "Publication date from the web page or the signature; NULL when no full date is stated.", nullable=True),
         "doc_number": col("VARCHAR", "Normalised document number of the report or its cover letter, e.g. 鄂环字〔2017〕106号.", nullable=True),
         "char_count": col("BIGINT", "Characters in the clean text.", checks=_nonneg),
+        "content_sha256": _source_sha(),
+        "text_version": _text_version(),
     }, unique=["report_id"]),
     _table("core.fact_section", "The section tree of each report, with topics and spans in the clean text.", {
         "report_id": _report_id(),
@@ -161,6 +171,7 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
         "stage": col("VARCHAR", "decode | parse.", checks=one_of(("decode", "parse"))),
         "reason": col("VARCHAR", "Human-readable reason."),
         "detected_at": col("TIMESTAMP", "UTC time the bytes were first ingested."),
+        "text_version": _text_version(),
     }, unique=["report_id"]),
     _table("core.report_inventory", "Every report file currently in the inbox and its status; the step that prunes removed reports.", {
         "report_id": _report_id(),

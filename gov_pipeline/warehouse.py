@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -19,10 +20,21 @@ SCHEMAS = ("raw", "staging", "core", "ref", "marts")
 
 
 def ensure_tables(conn: duckdb.DuckDBPyConnection, tables: Iterable[TableDef] | None = None) -> None:
+    """Create missing schemas and tables; add columns a newer contract has to an older warehouse's tables."""
+    tables = list(tables if tables is not None else TABLES.values())
     for schema in SCHEMAS:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    for table in tables if tables is not None else TABLES.values():
+    for table in tables:
         conn.execute(table.ddl())
+    have: dict[str, set[str]] = {}
+    for schema, name, column in conn.execute(
+            "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+            "WHERE table_catalog = current_database()").fetchall():
+        have.setdefault(f"{schema}.{name}", set()).add(column)
+    for table in tables:
+        for name, column in table.schema.columns.items():
+            if name not in have.get(table.name, set()):
+                conn.execute(f'ALTER TABLE {table.name} ADD COLUMN "{name}" {column.metadata["duckdb"]}')
 
 
 def _ids_frame(report_ids: Iterable[str]) -> pd.DataFrame:
@@ -137,3 +149,57 @@ def build_model(conn: duckdb.DuckDBPyConnection, qualified: str, sql: str) -> in
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {qualified.split('.')[0]}")
     conn.execute(f"CREATE OR REPLACE TABLE {qualified} AS\n{sql}")
     return int(conn.execute(f"SELECT count(*) FROM {qualified}").fetchone()[0])
+
+
+# --------------------------------------------------------------------------- incremental derivation
+# staging and core are derived from raw.reports report by report. A report is derived again when
+# its bytes change (content_sha256) or when the text version changes; rows of a report that no
+# longer belongs in the table (file removed, now a duplicate, now undecodable) are deleted.
+@dataclass(frozen=True)
+class Increment:
+    todo: list[str]  # reports to derive (again)
+    stale: list[str]  # reports whose rows must go and not come back
+    unchanged: int  # reports already derived from the same bytes by the same version
+
+    @property
+    def replace(self) -> list[str]:
+        return sorted(set(self.todo) | set(self.stale))
+
+
+@dataclass(frozen=True)
+class IncrementPlan:
+    belongs: str  # SQL: report_id of every report that should have rows
+    held: str  # SQL: report_id of every report that has rows
+    ready: str  # SQL: report_id, content_sha256 of the reports that can be derived now
+    done: str  # SQL: report_id, content_sha256, text_version of the reports derived already
+
+
+# staging.clean_reports and the core tables, written together: a report is done when core holds it (parsed or
+# quarantined) and, if it decoded, staging holds its cleaned text, all from the same bytes by the same version
+DERIVE_PLAN = IncrementPlan(
+    belongs="SELECT report_id FROM raw.reports WHERE duplicate_of IS NULL",
+    held="""SELECT report_id FROM core.dim_report UNION SELECT report_id FROM core.quarantine
+            UNION SELECT report_id FROM staging.clean_reports""",
+    ready="SELECT report_id, content_sha256 FROM raw.reports WHERE duplicate_of IS NULL",
+    done="""SELECT d.report_id, d.content_sha256, d.text_version
+            FROM (SELECT report_id, content_sha256, text_version FROM core.dim_report
+                  UNION ALL SELECT report_id, content_sha256, text_version FROM core.quarantine) d
+            JOIN raw.reports r ON r.report_id = d.report_id
+            WHERE r.text IS NULL OR EXISTS (
+                SELECT 1 FROM staging.clean_reports s WHERE s.report_id = d.report_id
+                AND s.content_sha256 = d.content_sha256 AND s.text_version = d.text_version)""",
+)
+
+
+def plan_increment(conn: duckdb.DuckDBPyConnection, plan: IncrementPlan, version: str) -> Increment:
+    ensure_tables(conn)
+    params = {"version": version}
+    todo = [r[0] for r in conn.execute(f"""
+        SELECT t.report_id FROM ({plan.ready}) t
+        WHERE NOT EXISTS (SELECT 1 FROM ({plan.done}) d WHERE d.report_id = t.report_id
+                          AND d.content_sha256 = t.content_sha256 AND d.text_version = $version)
+        ORDER BY 1""", params).fetchall()]
+    stale = [r[0] for r in conn.execute(
+        f"SELECT DISTINCT report_id FROM ({plan.held}) WHERE report_id NOT IN ({plan.belongs}) ORDER BY 1").fetchall()]
+    ready = conn.execute(f"SELECT count(*) FROM ({plan.ready})").fetchone()[0]
+    return Increment(todo, stale, int(ready) - len(todo))

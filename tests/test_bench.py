@@ -9,7 +9,7 @@ POSITIVE = (
     "rjieba_reports_per_s", "segmenter_agreement", "floor_run_s", "single_report_run_s", "ratio_single_to_floor",
     "peak_rss_mb", "marts_refresh_s", "metric_f1", "metadata_accuracy",
 )
-STAGES = ("raw", "staging", "core_tables", "report_inventory", "marts", "process_reports_run", "refresh_marts_run")
+STAGES = ("raw", "derive_reports", "report_inventory", "marts", "process_reports_run", "refresh_marts_run")
 
 
 def test_corpus_plan_splits_above_the_generator_cap():

@@ -1,7 +1,9 @@
 """Bad input is quarantined with a reason and the rest of the run lands; duplicates, removals, crashes."""
+import hashlib
 import shutil
 
 import dagster as dg
+import duckdb
 import pytest
 
 from gov_pipeline.defs.automation import RANGE_END, RANGE_START
@@ -70,12 +72,22 @@ def test_removed_report_leaves_every_table(harness):
     assert harness.query("SELECT count(*) FROM core.dim_report")[0][0] == 1
 
 
+def new_text_version(monkeypatch, version: str = "feedfacecafe") -> None:
+    """As if the text library or the reference data had been edited."""
+    import gov_pipeline.defs.core as core
+    import gov_pipeline.defs.staging as staging
+
+    for module in (core, staging):
+        monkeypatch.setattr(module, "text_version", lambda: version)
+
+
 def test_crash_between_tables_leaves_old_rows_and_rerun_is_consistent(harness, monkeypatch):
     import gov_pipeline.warehouse as warehouse
 
     harness.copy_seeds(["004_17c27c0a9e1aa267.txt"])
     harness.materialize_all()
     before = harness.df("SELECT * FROM core.fact_metric ORDER BY metric_id")
+    new_text_version(monkeypatch)  # so the unchanged report is parsed (and written) again
     calls = {"n": 0}
     real_insert = warehouse._insert
 
@@ -94,9 +106,74 @@ def test_crash_between_tables_leaves_old_rows_and_rerun_is_consistent(harness, m
     after_crash = harness.df("SELECT * FROM core.fact_metric ORDER BY metric_id")
     assert before.equals(after_crash)  # the transaction rolled back: old rows, not a mix
     assert harness.query("SELECT count(*) FROM core.dim_report")[0][0] == 1
+    assert harness.query("SELECT text_version FROM core.dim_report") != [("feedfacecafe",)]
     monkeypatch.setattr(warehouse, "_insert", real_insert)
     harness.materialize_all()
     assert before.equals(harness.df("SELECT * FROM core.fact_metric ORDER BY metric_id"))
+    assert harness.query("SELECT text_version FROM core.dim_report") == [("feedfacecafe",)]
+
+
+def _derived(result, table: str) -> int:
+    mats = [m for m in result.get_asset_materialization_events() if m.asset_key == dg.AssetKey(table.split("."))]
+    return mats[-1].materialization.metadata["reports_derived"].value
+
+
+def test_only_new_or_changed_reports_are_derived_again(harness, monkeypatch):
+    harness.copy_seeds(["000_d9a8aa6b43ea3b92.txt", "004_17c27c0a9e1aa267.txt"])
+    first = harness.materialize_all()[0]
+    assert _derived(first, "staging.clean_reports") == 2 and _derived(first, "core.dim_report") == 2
+    stamp = harness.query("SELECT report_id, ingested_at FROM raw.reports ORDER BY 1")
+    again = harness.materialize_all()[0]  # nothing changed: nothing is cleaned or parsed again
+    assert _derived(again, "staging.clean_reports") == 0 and _derived(again, "core.dim_report") == 0
+    assert harness.query("SELECT report_id, ingested_at FROM raw.reports ORDER BY 1") == stamp
+
+    path = harness.inbox / "000_d9a8aa6b43ea3b92.txt"  # one report's bytes change
+    path.write_text(path.read_text(encoding="utf-8").replace("475", "476"), encoding="utf-8")
+    changed = harness.materialize_all()[0]
+    assert _derived(changed, "staging.clean_reports") == 1 and _derived(changed, "core.dim_report") == 1
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert harness.query("SELECT content_sha256 FROM core.dim_report WHERE report_id LIKE '000%'") == [(sha,)]
+    assert harness.query("SELECT content_sha256 FROM staging.clean_reports WHERE report_id LIKE '000%'") == [(sha,)]
+    assert (476.0,) in harness.query("SELECT value FROM core.fact_metric WHERE report_id LIKE '000%'")
+
+    new_text_version(monkeypatch, "0123456789ab")  # a parser or catalogue edit: every report again
+    bumped = harness.materialize_all()[0]
+    assert _derived(bumped, "staging.clean_reports") == 2 and _derived(bumped, "core.dim_report") == 2
+    assert harness.query("SELECT DISTINCT text_version FROM core.dim_report") == [("0123456789ab",)]
+    assert harness.query("SELECT DISTINCT text_version FROM staging.clean_reports") == [("0123456789ab",)]
+
+
+def test_text_version_follows_the_library_and_reference_files(tmp_path, monkeypatch):
+    import gov_pipeline.version as version
+
+    for rel in ["gov_pipeline/text/a.py", "gov_pipeline/frames.py", "assets/metric_catalog.csv", "gov_pipeline/defs/x.py"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("v1", encoding="utf-8")
+    monkeypatch.setattr(version, "REPO_ROOT", tmp_path)
+
+    def current() -> str:
+        version.text_version.cache_clear()
+        return version.text_version()
+
+    base = current()
+    assert len(base) == 12 and int(base, 16) >= 0
+    (tmp_path / "gov_pipeline/defs/x.py").write_text("v2", encoding="utf-8")  # not text work: same version
+    assert current() == base
+    (tmp_path / "assets/metric_catalog.csv").write_text("v2", encoding="utf-8")
+    assert current() != base
+    version.text_version.cache_clear()
+
+
+def test_an_older_warehouse_gains_new_columns_and_is_derived_again(harness):
+    harness.copy_seeds(["004_17c27c0a9e1aa267.txt"])
+    harness.materialize_all()
+    con = duckdb.connect(str(harness.settings.warehouse))
+    con.execute("ALTER TABLE core.dim_report DROP COLUMN text_version")  # as written by an older release
+    con.execute("ALTER TABLE staging.clean_reports DROP COLUMN content_sha256")
+    con.close()
+    harness.materialize_all()
+    assert harness.query("SELECT count(*) FROM core.dim_report WHERE text_version IS NOT NULL")[0][0] == 1
+    assert harness.query("SELECT count(*) FROM staging.clean_reports WHERE content_sha256 IS NOT NULL")[0][0] == 1
 
 
 def test_every_step_that_opens_the_warehouse_is_in_the_duckdb_pool():

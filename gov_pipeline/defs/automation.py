@@ -14,22 +14,30 @@ from gov_pipeline.inbox import plan_tick
 from gov_pipeline.resources import Inbox
 from gov_pipeline.settings import get_settings
 
-PER_REPORT_KEYS = [dg.AssetKey(TABLE[n].key) for n in ("raw.reports", "staging.clean_reports", *CORE_TABLES)]
-PER_REPORT = dg.AssetSelection.assets(*PER_REPORT_KEYS)
+# The one partitioned asset: a report file per partition.
+RAW_KEY = dg.AssetKey(TABLE["raw.reports"].key)
+# Derived report by report, incrementally (only new or changed reports), unpartitioned.
+DERIVED_KEYS = [dg.AssetKey(TABLE[n].key) for n in ("staging.clean_reports", *CORE_TABLES)]
+# What a run over some report partitions materialises: the partitions, then everything derived from them.
+PER_REPORT_KEYS = [RAW_KEY, *DERIVED_KEYS]
 # What must follow any change of reports: the inventory (which prunes removed reports) and the SQL models.
 REFRESH_KEYS = [dg.AssetKey(TABLE["core.report_inventory"].key), *MART_KEYS]
 # The reference tables change only with their files in assets/ (code version), not with reports.
 REF_KEYS = [dg.AssetKey(TABLE[n].key) for n in SOURCES]
 ROLLUP_KEYS = [*REFRESH_KEYS, *REF_KEYS]
 ROLLUPS = dg.AssetSelection.assets(*ROLLUP_KEYS)
+# Kept fresh by declarative automation: everything but the partitions themselves.
+AUTOMATED = dg.AssetSelection.assets(*DERIVED_KEYS, *ROLLUP_KEYS)
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 process_reports_job = dg.define_asset_job(
-    "process_reports", selection=PER_REPORT, partitions_def=reports_partitions,
-    description="Decode, clean and parse a range of reports (single run for any number of partitions).")
+    "process_reports", selection=dg.AssetSelection.assets(*PER_REPORT_KEYS), partitions_def=reports_partitions,
+    description="Read a range of report partitions, then clean and parse every new or changed report "
+                "(single run for any number of partitions).")
 refresh_marts_job = dg.define_asset_job(
-    "refresh_marts", selection=ROLLUPS,
-    description="Prune removed reports, reload reference tables and rebuild every SQL rollup.")
+    "refresh_marts", selection=dg.AssetSelection.assets(*DERIVED_KEYS, *ROLLUP_KEYS),
+    description="Derive any report not yet derived by the current text version, prune removed reports, "
+                "reload reference tables and rebuild every SQL rollup.")
 
 daily_marts_refresh = dg.ScheduleDefinition(
     name="daily_marts_refresh", job=refresh_marts_job, cron_schedule="15 2 * * *",
@@ -37,10 +45,11 @@ daily_marts_refresh = dg.ScheduleDefinition(
     description="Backstop: rebuild the rollups every night at 02:15 (Beijing time) even if no report changed.")
 
 rollup_automation_sensor = dg.AutomationConditionSensorDefinition(
-    "rollup_automation_sensor", target=ROLLUPS, default_status=dg.DefaultSensorStatus.RUNNING,
+    "rollup_automation_sensor", target=AUTOMATED, default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=15,
-    description="Refreshes core.report_inventory and the marts as soon as any report partition is updated "
-                "(eager, not blocked by missing or failed report partitions).")
+    description="Derives staging and core, then refreshes core.report_inventory and the marts, as soon as any "
+                "report partition is updated (eager, not blocked by missing or failed report partitions); "
+                "reloads a reference table when its file changes.")
 
 
 def contiguous_ranges(keys: list[str], order: list[str]) -> list[tuple[str, str]]:
@@ -69,7 +78,7 @@ def _range_request(first: str, last: str, reason: str, fingerprint: str) -> dg.R
 
 @dg.sensor(
     name="report_inbox_sensor", minimum_interval_seconds=get_settings().sensor_interval_s,
-    asset_selection=PER_REPORT | ROLLUPS, default_status=dg.DefaultSensorStatus.RUNNING,
+    asset_selection=AUTOMATED | dg.AssetSelection.assets(RAW_KEY), default_status=dg.DefaultSensorStatus.RUNNING,
     description="Watches GOV_INBOX (recursive) for new, changed and removed reports. New files become "
                 "partitions and are processed in ONE run per tick; files are read only once stable across two ticks.",
 )

@@ -19,6 +19,9 @@ PREVIEW_ROWS = 10
 PREVIEW_CHARS = 60
 CHUNK = 500  # reports read, parsed and written per chunk of a run's one transaction (memory stays flat)
 MIN_PARALLEL = 40  # below this many reports, forking text workers costs more than it saves
+# staging, core, the inventory and the marts follow their inputs: eager, but not held back while
+# some report partition is missing or failed (that would block them forever)
+DERIVED_AUTOMATION = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
 
 
 def chunks(items: list, size: int | None = None):
@@ -49,24 +52,32 @@ def markdown_preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS) -> dg.MetadataV
     return dg.MetadataValue.md(head.to_markdown(index=False) if len(head) else "_no rows_")
 
 
-def table_metadata(table: TableDef, df: pd.DataFrame, *, total_rows: int | None = None, **extra) -> dict:
+def table_metadata(table: TableDef, df: pd.DataFrame, *, total_rows: int | None = None,
+                   per_partition: bool = False, **extra) -> dict:
     """Metadata put on every materialisation: row counts, column schema and a Markdown preview.
 
-    Per-report (partitioned) tables carry their column schema on the asset definition (the UI's
-    Columns tab) rather than in each event: a run over N reports writes N events per asset with this
-    metadata copied into each, and the schema is 90% of its size.
+    A partitioned asset (raw.reports) carries its column schema on the asset definition (the UI's
+    Columns tab) rather than in each event: a run over N reports writes N events with this metadata
+    copied into each, and the schema is 90% of its size.
     """
     meta = {
         "dagster/row_count": int(total_rows if total_rows is not None else len(df)),
         "dagster/table_name": f"gov.{table.name}",
-        "preview": markdown_preview(df),
+        "preview": markdown_preview(df, rows=3 if per_partition else PREVIEW_ROWS),
     }
-    if not table.partitioned:
+    if not per_partition:
         meta["dagster/column_schema"] = column_schema(table)
     if total_rows is not None:
         meta["rows_written_this_run"] = len(df)
     meta.update(extra)
     return meta
+
+
+def increment_metadata(increment) -> dict:
+    """What an incremental step did: reports derived, rows removed, reports left as they were."""
+    return {"reports_derived": len(increment.todo), "reports_removed": len(increment.stale),
+            "reports_unchanged": increment.unchanged,
+            "derived_sample": dg.MetadataValue.json(increment.todo[:20])}
 
 
 def schema_check_spec(table: TableDef) -> dg.AssetCheckSpec:

@@ -1,23 +1,26 @@
-"""core layer: reports parsed into dimensions and facts, validated before they are written."""
+"""core layer: reports derived into cleaned text, dimensions and facts, validated before they are written."""
 
-import json
-from collections import Counter
+from collections import Counter, deque
 
 import dagster as dg
 import pandas as pd
 
 from gov_pipeline.defs.common import (
-    MIN_PARALLEL, OWNER, POOL, RETRY, SINGLE_RUN, TABLE, Tally, chunks, count_rows, reports_partitions, schema_check_result,
-    schema_check_spec, schema_issue_rows, spec_metadata, table_metadata,
+    DERIVED_AUTOMATION, MIN_PARALLEL, OWNER, POOL, RETRY, TABLE, Tally, chunks, count_rows, increment_metadata,
+    reports_partitions, require_valid, schema_check_result, schema_check_spec, schema_issue_rows, spec_metadata,
+    table_metadata,
 )
-from gov_pipeline.frames import cleaned_from_row, core_frames, frame
+from gov_pipeline.defs.staging import CLEAN, clean_spec
+from gov_pipeline.frames import Derived, derive_report, frame
 from gov_pipeline.resources import TextSettings, Warehouse
 from gov_pipeline.schemas import validate
-from gov_pipeline.text.pipeline import Failure, analyse_item, worker_pool
-from gov_pipeline.warehouse import prune_reports, read_reports, replacing_reports, replace_table
+from gov_pipeline.text.pipeline import worker_pool
+from gov_pipeline.version import text_version
+from gov_pipeline.warehouse import DERIVE_PLAN, plan_increment, prune_reports, read_reports, replacing_reports, replace_table
 
 CORE_TABLES = ["core.dim_report", "core.fact_section", "core.fact_metric", "core.fact_keyword",
                "core.quality_issue", "core.quarantine"]
+DERIVED_TABLES = [CLEAN.name, *CORE_TABLES]
 INTERNAL_DEPS = {
     "core.fact_section": ["core.dim_report"],
     "core.fact_metric": ["core.dim_report", "core.fact_section"],
@@ -26,100 +29,123 @@ INTERNAL_DEPS = {
     "core.quarantine": [],
     "core.dim_report": [],
 }
-MART_AUTOMATION = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+RAW_COLUMNS = ["report_id", "source_path", "content_sha256", "decode_error", "ingested_at"]
 
 
 def _spec(name: str) -> dg.AssetSpec:
     t = TABLE[name]
-    upstream = ["raw.reports", "staging.clean_reports", *INTERNAL_DEPS[name]]
+    upstream = ["raw.reports", CLEAN.name, *INTERNAL_DEPS[name]]
     return dg.AssetSpec(t.key, deps=[TABLE[u].key for u in upstream], description=t.schema.description,
                         group_name="core", kinds={"python", "duckdb", "pandas"}, owners=[OWNER],
-                        metadata=spec_metadata(t), partitions_def=reports_partitions)
+                        metadata=spec_metadata(t), code_version=text_version(),
+                        automation_condition=DERIVED_AUTOMATION)
 
 
-def quarantine_rows(raw: pd.DataFrame, status: pd.DataFrame, failures: list[Failure]) -> list[dict]:
-    by_id = raw.set_index("report_id")
-    rows = []
+def quarantine_row(raw: pd.Series, stage: str, reason: str, version: str) -> dict:
+    return {"report_id": raw.name, "source_path": raw.source_path, "content_sha256": raw.content_sha256,
+            "stage": stage, "reason": reason, "detected_at": raw.ingested_at, "text_version": version}
 
-    def add(rid: str, stage: str, reason: str) -> None:
-        r = by_id.loc[rid]
-        rows.append({"report_id": rid, "source_path": r.source_path, "content_sha256": r.content_sha256,
-                     "stage": stage, "reason": reason, "detected_at": r.ingested_at})
 
-    for r in raw[raw["decode_error"].notna() & raw["duplicate_of"].isna()].itertuples():
-        add(r.report_id, "decode", r.decode_error)
-    for r in status[status["clean_error"].notna()].itertuples():
-        add(r.report_id, "parse", f"cleaning failed: {r.clean_error}")
-    for f in failures:
-        add(f.report_id, "parse", f"parsing failed: {f.reason}")
-    return rows
+class Derivation:
+    """Writes the derived rows of a run chunk by chunk into the run's one transaction, and tallies them."""
+
+    def __init__(self, insert, version: str):
+        self.insert, self.version = insert, version
+        self.tallies = {name: Tally(TABLE[name]) for name in DERIVED_TABLES}
+        self.by_rule: Counter = Counter()
+        self.by_source: Counter = Counter()
+        self.counts: Counter = Counter()
+
+    def _write(self, name: str, df: pd.DataFrame) -> list[dict]:
+        validation = validate(TABLE[name], df)
+        if name == CLEAN.name:  # staging rows that fail their schema fail the run, with the cases shown
+            require_valid(CLEAN, validation)
+        self.insert(name, validation.valid)
+        self.tallies[name].add(validation)
+        return schema_issue_rows(TABLE[name], validation)
+
+    def chunk(self, raw: pd.DataFrame, results) -> None:
+        """raw: the chunk's raw.reports rows (indexed by report_id); results: its Derived, in any order."""
+        rows: dict[str, list[dict]] = {name: [] for name in DERIVED_TABLES}
+        for r in raw[raw["decode_error"].notna()].itertuples():
+            rows["core.quarantine"].append(quarantine_row(raw.loc[r.Index], "decode", r.decode_error, self.version))
+        for derived in results:
+            derived: Derived
+            for name, table_rows in derived.rows.items():
+                rows[name] += table_rows
+            if derived.failure:
+                rows["core.quarantine"].append(
+                    quarantine_row(raw.loc[derived.report_id], "parse", derived.failure, self.version))
+        stamp = {"content_sha256": raw["content_sha256"], "text_version": self.version}
+        frames = {name: frame(name, table_rows) for name, table_rows in rows.items()}
+        for name in (CLEAN.name, "core.dim_report"):  # what each report was derived from, and by which version
+            df = frames[name]
+            frames[name] = df.assign(content_sha256=df["report_id"].map(stamp["content_sha256"]),
+                                     text_version=self.version)
+        issues = [frames.pop("core.quality_issue")]
+        for name, df in frames.items():
+            issues.append(frame("core.quality_issue", self._write(name, df)))
+        issue_df = pd.concat(issues, ignore_index=True)
+        self._write("core.quality_issue", issue_df)
+        self.by_rule.update(issue_df["rule"])
+        self.by_source.update(frames["core.fact_metric"]["source_kind"])
+        clean = frames[CLEAN.name]
+        self.counts.update(cleaning_failures=int(clean["clean_error"].notna().sum()),
+                           chars_removed=int((clean["raw_char_count"] - clean["char_count"]).sum()))
 
 
 @dg.multi_asset(
-    specs=[_spec(n) for n in CORE_TABLES], name="core_tables",
-    description="Parse every cleaned report (sections, topics, metadata, metrics, consistency, keywords) in "
-                "parallel and write the core tables in one transaction.",
-    partitions_def=reports_partitions, backfill_policy=SINGLE_RUN, retry_policy=RETRY, pool=POOL,
-    check_specs=[schema_check_spec(TABLE[n]) for n in CORE_TABLES] + [dg.AssetCheckSpec(
+    specs=[clean_spec(), *(_spec(n) for n in CORE_TABLES)], name="derive_reports",
+    description="Clean and parse every new or changed report (cleaning, sections, topics, metadata, metrics, "
+                "consistency, keywords) in parallel worker processes, and write staging.clean_reports and the core "
+                "tables in one transaction. Incremental: a report is derived again only when its bytes or the "
+                "text version change; reports that left raw.reports (or became duplicates) leave these tables.",
+    retry_policy=RETRY, pool=POOL,
+    check_specs=[schema_check_spec(TABLE[n]) for n in DERIVED_TABLES] + [dg.AssetCheckSpec(
         "consistency_rules", asset=TABLE["core.quality_issue"].key,
         description="Consistency rules (table sums, request balance, staff sum, prose vs table, rates, bounds) "
                     "over this run's reports; warns when any report breaks one.")],
 )
-def core_tables(context: dg.AssetExecutionContext, warehouse: Warehouse, text_settings: TextSettings):
-    keys = list(context.partition_keys)
-    tallies = {name: Tally(TABLE[name]) for name in CORE_TABLES}
-    by_rule: Counter = Counter()
-    by_source: Counter = Counter()
-    failures: list[Failure] = []
-    seg = text_settings.segmenter
-
-    def write(insert, name: str, df: pd.DataFrame) -> list[dict]:
-        validation = validate(TABLE[name], df)
-        insert(name, validation.valid)
-        tallies[name].add(validation)
-        return schema_issue_rows(TABLE[name], validation)
-
-    with worker_pool(text_settings.workers, seg, parallel=len(keys) >= MIN_PARALLEL) as pmap, \
+def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text_settings: TextSettings):
+    version, seg = text_version(), text_settings.segmenter
+    with warehouse.get_connection() as conn:
+        increment = plan_increment(conn, DERIVE_PLAN, version)
+    # the workers fork before the warehouse is opened again
+    with worker_pool(text_settings.workers, seg, parallel=len(increment.todo) >= MIN_PARALLEL) as pmap, \
             warehouse.get_connection() as conn:
-        raw = read_reports(conn, "raw.reports", keys, ["report_id", "source_path", "content_sha256",
-                                                       "decode_error", "duplicate_of", "ingested_at"])
-        status = read_reports(conn, "staging.clean_reports", keys, ["report_id", "clean_error"])
-        ok_ids = list(status.loc[status["clean_error"].isna(), "report_id"])
-        # One transaction for the whole run, filled a chunk of reports at a time (memory stays flat).
-        with replacing_reports(conn, CORE_TABLES, keys) as insert:
-            for chunk in chunks(ok_ids):
-                clean = read_reports(conn, "staging.clean_reports", chunk,
-                                     ["report_id", "clean_text", "offset_runs", "page_published_on", "page_source"])
-                runs = {r.report_id: json.loads(r.offset_runs) for r in clean.itertuples()}
-                results = list(pmap(analyse_item, [(r.report_id, cleaned_from_row(r), seg) for r in clean.itertuples()]))
-                failures += [r for r in results if isinstance(r, Failure)]
-                frames = core_frames([r for r in results if not isinstance(r, Failure)], runs)
-                issues = [frames.pop("core.quality_issue")]
-                for name, df in frames.items():
-                    issues.append(frame("core.quality_issue", write(insert, name, df)))
-                issue_df = pd.concat(issues, ignore_index=True)
-                write(insert, "core.quality_issue", issue_df)
-                by_rule.update(issue_df["rule"])
-                by_source.update(frames["core.fact_metric"]["source_kind"])
-            write(insert, "core.quarantine", frame("core.quarantine", quarantine_rows(raw, status, failures)))
-        totals = {n: count_rows(conn, n) for n in CORE_TABLES}
-    for name in CORE_TABLES:
-        t, tally = TABLE[name], tallies[name]
-        extra = {"rows_written_this_run": tally.rows}
+        with replacing_reports(conn, DERIVED_TABLES, increment.replace) as insert:
+            derivation = Derivation(insert, version)
+            in_flight: deque = deque()  # two chunks at most: the workers parse one while this process writes the other
+            for ids in chunks(increment.todo):
+                raw = read_reports(conn, "raw.reports", ids, [*RAW_COLUMNS, "text"]).set_index("report_id", drop=False)
+                todo = raw[raw["text"].notna()]
+                results = pmap(derive_report, [(rid, text, seg) for rid, text in zip(todo["report_id"], todo["text"])])
+                in_flight.append((raw.drop(columns=["text"]), results))
+                if len(in_flight) > 1:
+                    derivation.chunk(*in_flight.popleft())
+            while in_flight:
+                derivation.chunk(*in_flight.popleft())
+        totals = {n: count_rows(conn, n) for n in DERIVED_TABLES}
+    for name in DERIVED_TABLES:
+        t, tally = TABLE[name], derivation.tallies[name]
+        extra = {"rows_written_this_run": tally.rows, **increment_metadata(increment)}
         if name == "core.fact_metric":
-            extra["metrics_by_source"] = dg.MetadataValue.json(dict(by_source))
+            extra["metrics_by_source"] = dg.MetadataValue.json(dict(derivation.by_source))
         if name == "core.quarantine":
             extra["quarantined_this_run"] = tally.rows
-        meta = table_metadata(t, tally.head, total_rows=totals[name])
+        if name == CLEAN.name:
+            extra.update(derivation.counts)
+        head = tally.head.drop(columns=["offset_runs"]) if name == CLEAN.name else tally.head
+        meta = table_metadata(t, head, total_rows=totals[name])
         meta.update(extra)
         yield dg.MaterializeResult(asset_key=t.key, metadata=meta)
         yield tally.check_result()
     yield dg.AssetCheckResult(
-        asset_key=TABLE["core.quality_issue"].key, check_name="consistency_rules", passed=not by_rule,
+        asset_key=TABLE["core.quality_issue"].key, check_name="consistency_rules", passed=not derivation.by_rule,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"issues_by_rule": dg.MetadataValue.json(dict(by_rule.most_common())),
-                  "sample": dg.MetadataValue.md(tallies["core.quality_issue"].head.to_markdown(index=False)
-                                                if tallies["core.quality_issue"].rows else "_none_")})
+        metadata={"issues_by_rule": dg.MetadataValue.json(dict(derivation.by_rule.most_common())),
+                  "sample": dg.MetadataValue.md(derivation.tallies["core.quality_issue"].head.to_markdown(index=False)
+                                                if derivation.tallies["core.quality_issue"].rows else "_none_")})
 
 
 INVENTORY = TABLE["core.report_inventory"]
@@ -143,7 +169,7 @@ ORDER BY r.report_id
     description=INVENTORY.schema.description + " Removal policy: a report whose file left the inbox loses its "
                 "partition (sensor) and, here, every row in raw/staging/core, so the marts built after it drop it too.",
     pool=POOL, kinds={"python", "duckdb"}, owners=[OWNER], metadata=spec_metadata(INVENTORY),
-    automation_condition=MART_AUTOMATION, check_specs=[schema_check_spec(INVENTORY)],
+    automation_condition=DERIVED_AUTOMATION, check_specs=[schema_check_spec(INVENTORY)],
 )
 def report_inventory(context: dg.AssetExecutionContext, warehouse: Warehouse):
     active = context.instance.get_dynamic_partitions(reports_partitions.name)

@@ -5,8 +5,7 @@ order in one step over one connection, instead of paying a step's start-up per t
 """
 import dagster as dg
 
-from gov_pipeline.defs.common import OWNER, POOL, markdown_preview
-from gov_pipeline.defs.core import MART_AUTOMATION
+from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, markdown_preview
 from gov_pipeline.resources import Warehouse
 from gov_pipeline.schemas import TABLES
 from gov_pipeline.settings import get_settings
@@ -19,7 +18,7 @@ def _spec(model: SqlModel) -> dg.AssetSpec:
         model.key, group_name=model.schema, deps=[dg.AssetKey(d.split(".")) for d in model.deps],
         description=model.description or f"SQL model {model.path.name}",
         code_version=model.code_version, kinds={"sql", "duckdb"}, owners=[OWNER],
-        automation_condition=MART_AUTOMATION,
+        automation_condition=DERIVED_AUTOMATION,
         metadata={
             "sql": dg.MetadataValue.md(f"```sql\n{model.sql}\n```"),
             "sql_file": dg.MetadataValue.path(str(model.path)),

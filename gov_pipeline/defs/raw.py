@@ -21,8 +21,9 @@ RAW = TABLE["raw.reports"]
 
 
 @dg.asset(
-    key=RAW.key, group_name="raw", description=RAW.schema.description + " Decoding failures are kept "
-    "with their reason (decode_error) and quarantined downstream; byte-identical copies are marked duplicate_of.",
+    key=RAW.key, group_name="raw", description=RAW.schema.description + " One partition per report file (the "
+    "inbox sensor adds and deletes them). Decoding failures are kept with their reason (decode_error) and "
+    "quarantined downstream; byte-identical copies are marked duplicate_of.",
     partitions_def=reports_partitions, backfill_policy=SINGLE_RUN, retry_policy=RETRY, pool=POOL,
     kinds={"python", "duckdb"}, owners=[OWNER], metadata=spec_metadata(RAW), check_specs=[schema_check_spec(RAW)],
 )
@@ -51,6 +52,8 @@ def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Ware
         total = count_rows(conn, RAW.name)
     if missing:
         context.log.warning(f"{len(missing)} report file(s) no longer in the inbox: {missing[:10]}")
+    # one event per report partition carries this metadata: keep it small
     yield dg.MaterializeResult(asset_key=RAW.key, metadata=table_metadata(
-        RAW, tally.head.drop(columns=["text"]), total_rows=total, missing_files=len(missing), **counts))
+        RAW, tally.head[["report_id", "source_path", "byte_size", "encoding", "duplicate_of"]], total_rows=total,
+        per_partition=True, missing_files=len(missing), **counts))
     yield tally.check_result()
