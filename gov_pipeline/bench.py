@@ -217,7 +217,10 @@ else:
             out["sync_s"] = time.perf_counter() - t_sync
             new = [k for k in keys if k not in before]
             out["new_keys"] = new
-            run_reports(defs, instance, new, run_config=QUIET)  # the run the inbox sensor launches
+            t_run = time.perf_counter()
+            res = run_reports(defs, instance, new, run_config=QUIET)  # the run the inbox sensor launches
+            out["runs"].append({"job": res.job_def.name, "run_id": res.run_id, "success": res.success,
+                                "seconds": time.perf_counter() - t_run})
         out["work_s"] = time.perf_counter() - t
 if prof is not None:
     prof.disable(); prof.dump_stats(args["profile"])

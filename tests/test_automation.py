@@ -38,3 +38,20 @@ def test_reference_tables_load_when_missing_and_then_rest(harness):
     after = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance, cursor=first.cursor)
     assert after.get_num_requested(key) == 0
     assert harness.query("SELECT count(*) FROM ref.metric_catalog")[0][0] >= 16
+
+
+def test_reading_one_partition_alone_makes_automation_derive_it(harness):
+    """A raw partition materialised by hand in the UI: automation cleans and parses it, then rolls up."""
+    harness.copy_seeds([f"{KEY}.txt"])
+    harness.instance.add_dynamic_partitions("reports", [KEY])
+    first = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance)
+    raw_only = harness.defs.resolve_implicit_global_asset_job_def()
+    raw_only.execute_in_process(instance=harness.instance, partition_key=KEY, run_config=QUIET,
+                                asset_selection=[dg.AssetKey(["raw", "reports"])])
+    after = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance, cursor=first.cursor)
+    for key in (["staging", "clean_reports"], ["core", "dim_report"], ["core", "fact_metric"]):
+        assert after.get_num_requested(dg.AssetKey(key)) == 1, key
+    # what automation asks for, run: the report lands
+    harness.defs.resolve_job_def("refresh_marts").execute_in_process(instance=harness.instance, run_config=QUIET)
+    assert harness.query("SELECT report_id, report_year FROM core.dim_report") == [(KEY, 2018)]
+    assert harness.query("SELECT status FROM core.report_inventory") == [("loaded",)]
