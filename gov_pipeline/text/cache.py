@@ -6,7 +6,9 @@ result for the next process). The cache is an optimisation only, never a source 
 
 * the file name carries a digest of ``key`` (callers put in it everything the structure depends on:
   the source file's path, size and mtime, the version of the code that builds it), so a changed
-  input or builder never reads an old file;
+  input or builder never reads an old file; it also carries a tag of the installation (interpreter
+  prefix and library folder), and writing a file removes only the same installation's files of that
+  structure under other keys, so checkouts sharing a cache folder never delete each other's files;
 * each file holds a magic tag, the payload length and its CRC-32; a short, corrupt or foreign file,
   or a payload ``decode`` rejects, is ignored and the structure is rebuilt;
 * files are written to a temporary name and renamed into place (atomic on POSIX and Windows), so a
@@ -73,7 +75,15 @@ def source_key(module_file: str | os.PathLike) -> str:
         return "unknown"
 
 
+def _installation() -> str:
+    """A short tag of this installation (interpreter prefix + library folder): several checkouts or
+    virtualenvs may share one cache folder, and each replaces only its own outdated files."""
+    where = f"{sys.prefix}|{Path(__file__).resolve().parent}"
+    return hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
 def _path(name: str, key: Iterable[str], suffix: str = ".bin") -> Path | None:
+    """<folder>/<name>-<installation>-<digest of the key><suffix>"""
     folder = cache_dir()
     if folder is None:
         return None
@@ -81,7 +91,7 @@ def _path(name: str, key: Iterable[str], suffix: str = ".bin") -> Path | None:
     for part in (f"format={FORMAT}", f"python={sys.version_info[0]}.{sys.version_info[1]}", *key):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
-    return folder / f"{name}-{h.hexdigest()[:24]}{suffix}"
+    return folder / f"{name}-{_installation()}-{h.hexdigest()[:24]}{suffix}"
 
 
 def _read(path: Path) -> bytes | None:
@@ -99,8 +109,8 @@ def _read(path: Path) -> bytes | None:
 
 
 def _prune_siblings(path: Path) -> None:
-    """Remove the files of the same structure under another key (dead weight), best effort."""
-    stem = path.name.rsplit("-", 1)[0]
+    """Remove this installation's files of the same structure under another key (dead weight), best effort."""
+    stem = path.name.rsplit("-", 1)[0]  # <name>-<installation>
     try:
         for other in path.parent.glob(f"{stem}-*{path.suffix}"):
             if other.name != path.name and other.name.rsplit("-", 1)[0] == stem:

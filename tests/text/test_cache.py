@@ -40,7 +40,7 @@ def _dec(b):
 
 
 def _files(folder: Path, name: str) -> list[Path]:
-    return sorted(p for p in folder.glob(f"{name}-*.bin") if p.name.rsplit("-", 1)[0] == name)
+    return sorted(p for p in folder.glob(f"{name}-*.bin") if p.name.rsplit("-", 2)[0] == name)
 
 
 def test_built_once_then_read(cache_home):
@@ -63,6 +63,18 @@ def test_a_new_key_rebuilds_and_replaces_the_old_file(cache_home):
     cache.load_or_build("thing-else", ["k"], Counter(3), _enc, _dec)
     assert _files(cache_home, "thing") == new
     assert len(_files(cache_home, "thing-else")) == 1
+
+
+def test_installations_sharing_a_folder_keep_their_own_files(cache_home, monkeypatch):
+    cache.load_or_build("thing", ["k1"], Counter(1), _enc, _dec)
+    mine = _files(cache_home, "thing")
+    monkeypatch.setattr(cache, "_installation", lambda: "otherenv")
+    build = Counter(2)
+    assert cache.load_or_build("thing", ["k1"], build, _enc, _dec) == 2  # its own file, same key
+    assert cache.load_or_build("thing", ["k2"], build, _enc, _dec) == 2
+    assert build.calls == 2
+    both = _files(cache_home, "thing")
+    assert len(both) == 2 and set(mine) <= set(both)  # the other installation replaced only its own file
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
