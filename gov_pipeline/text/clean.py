@@ -27,6 +27,7 @@ from .refdata import asset_path
 RULES_FILE = "cleaning_rules.toml"
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUNS = re.compile(_CJK.pattern + "+")
 _SPLIT_TOKENS = re.compile(r"[\s|｜/]+")
 
 
@@ -45,6 +46,7 @@ class _Buf:
 class _Ctx:
     page_meta: dict[str, str] = field(default_factory=dict)
     converted_from_traditional: bool = False
+    spam_free: str | None = None  # a text (this very object) known to hold no spam token
 
 
 Edit = tuple[int, int, str]  # replace text[start:end] by str
@@ -286,10 +288,12 @@ def html_tags(buf: _Buf, ctx: _Ctx) -> tuple[_Buf, int]:
 
 def traditional_share(text: str) -> float:
     """Share of CJK characters that change under OpenCC t2s (on a sample)."""
-    cjk = "".join(_CJK.findall(text))[: _data().trad_sample]
+    cjk = "".join(_CJK_RUNS.findall(text))[: _data().trad_sample]
     if not cjk:
         return 0.0
     conv = _t2s().convert(cjk)
+    if conv == cjk:  # the common case (a Simplified text): nothing to count
+        return 0.0
     return sum(map(ne, cjk, conv)) / len(cjk)
 
 
@@ -340,6 +344,7 @@ def spam_lines(buf: _Buf, ctx: _Ctx) -> tuple[_Buf, int]:
     d = _data()
     text = buf.text
     if not d.spam_token.search(text):
+        ctx.spam_free = text  # spam_tokens, next, need not search the same text again
         return buf, 0
     edits: list[Edit] = []
     for s, e, line in _lines(text):
@@ -354,6 +359,8 @@ def spam_lines(buf: _Buf, ctx: _Ctx) -> tuple[_Buf, int]:
 
 def spam_tokens(buf: _Buf, ctx: _Ctx) -> tuple[_Buf, int]:
     """Junk tokens spliced into a sentence (政府信息0365cc彩票公开) -> deleted."""
+    if ctx.spam_free is buf.text:
+        return buf, 0
     return _sub(buf, _data().spam_token, lambda m: "")
 
 

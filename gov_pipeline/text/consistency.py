@@ -13,6 +13,7 @@ Null and redacted values never take part in a comparison.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from .catalog import MetricDef, load_catalog
@@ -34,8 +35,9 @@ SKIP_PREVIEW = 6
 NESTED = {"result": "reason"}
 
 
+@lru_cache(maxsize=1 << 14)
 def parse_dimension(dim: str | None) -> tuple[tuple[str, str], ...]:
-    """'a=x;b=y' -> (('a','x'),('b','y')); None/'' -> ()."""
+    """'a=x;b=y' -> (('a','x'),('b','y')); None/'' -> (). (Cached: reports share a small vocabulary of dimensions.)"""
     if not dim:
         return ()
     out = []
@@ -97,11 +99,18 @@ def rule_table_sum(metrics: list[Metric], catalog: dict[str, MetricDef]) -> list
                     for kv2 in dim:
                         if kv2[0] == inner:
                             nested[(full - {kv, kv2}, kv[0])][kv[1]] += v
+        # the keys each parent has children under (most rows are leaves and have none)
+        child_keys: dict[frozenset, set[str]] = defaultdict(set)
+        for pset_, key_ in (*children, *nested):
+            child_keys[pset_].add(key_)
         for parent, pv in dims.items():
             pset = frozenset(parent)
+            keys = child_keys.get(pset)
+            if not keys:
+                continue
             pkeys = {k for k, _ in parent}
             for key in PARTITION_KEYS:
-                if key in pkeys:
+                if key in pkeys or key not in keys:
                     continue
                 kids = dict(children.get((pset, key), {}))
                 inner = NESTED.get(key)

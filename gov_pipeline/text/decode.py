@@ -55,15 +55,16 @@ _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002
 _PLAUSIBLE_RE = re.compile(
     r"[\u4e00-\u9fff\u0020-\u007e\t\n\r\u3000-\u303f\uff00-\uffef\u2000-\u206f\u00a0-\u00ff\u2460-\u24ff\u25a0-\u25ff]"
 )
+_CJK_RUNS_RE = re.compile(_CJK_RE.pattern + "+")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_SPACE_RE = re.compile(r"\s")
+_SPACE_RUNS_RE = re.compile(r"\s+")
 
 MIN_CJK_CHARS = 10
 MIN_CJK_SHARE = 0.2
 
 
 def _cjk_count(text: str) -> int:
-    return len(_CJK_RE.findall(text))
+    return sum(map(len, _CJK_RUNS_RE.findall(text)))  # runs, not one match per character
 
 
 def _plausibility(text: str) -> float:
@@ -148,7 +149,7 @@ def _check_text(text: str, nbytes: int) -> None:
         raise QuarantineError(
             f"binary content: {ctrl} control characters in {len(text)} decoded characters"
         )
-    visible = len(text) - len(_SPACE_RE.findall(text))
+    visible = len(text) - sum(map(len, _SPACE_RUNS_RE.findall(text)))
     cjk = _cjk_count(text)
     share = cjk / visible if visible else 0.0
     if cjk < MIN_CJK_CHARS or share < MIN_CJK_SHARE:

@@ -63,7 +63,9 @@ class IdfTable(Mapping):
         return v  # type: ignore[return-value]
 
     def get(self, word, default=None):
-        v = self._find(word) if isinstance(word, str) else None
+        v = self._memo.get(word, _MISSING)  # the common case inline: a word seen before
+        if v is _MISSING:
+            v = self._find(word) if isinstance(word, str) else None
         return default if v is None else v
 
     def __getitem__(self, word: str) -> float:
@@ -150,12 +152,7 @@ def _candidate(token: str) -> bool:
 
 def top_keywords_from_tokens(tokens: Iterable[str], k: int = 20) -> list[tuple[str, float]]:
     """Top ``k`` (term, weight) pairs of already segmented text."""
-    # count each distinct token once, then keep the candidates (a report repeats most of its tokens)
-    freq: dict[str, int] = {}
-    for tok, n in Counter(tokens).items():
-        if _candidate(tok):
-            term = tok.strip()
-            freq[term] = freq.get(term, 0) + n
+    freq = Counter(t.strip() for t in tokens if _candidate(t))
     total = sum(freq.values())
     if not total:
         return []

@@ -237,7 +237,8 @@ class _Val:
     kind: str  # 'num' | 'blank' (-, —, /, 无) | 'empty' (empty pipe cell) | 'pipe' (weak: lone-pipe line)
 
 
-def _parse_value(tok: str) -> _Val:
+@lru_cache(maxsize=1 << 14)
+def _parse_value(tok: str) -> _Val:  # cached: _Val is never mutated (rows replace values, never edit them)
     if _BLANK_RE.fullmatch(tok):
         return _Val(None, None, "blank")
     if _shared_parse_number is not None:
@@ -255,11 +256,17 @@ def _parse_value(tok: str) -> _Val:
 
 def _split_cell(cell: str, pipe_cell: bool) -> list[tuple[str, object]]:
     """A cell → [('text', label)] + trailing [('val', _Val) | ('unit', u)] items."""
+    return list(_split_cell_items(cell, pipe_cell))
+
+
+@lru_cache(maxsize=1 << 15)
+def _split_cell_items(cell: str, pipe_cell: bool) -> tuple[tuple[str, object], ...]:
+    # cached per cell text: tables repeat the same cells ("0", "件", labels) across rows and reports
     toks = cell.split()
     if not toks:
-        return [("val", _Val(None, None, "empty"))] if pipe_cell else []
+        return (("val", _Val(None, None, "empty")),) if pipe_cell else ()
     if pipe_cell and len(toks) == 1 and _UNIT_RE.fullmatch(toks[0]):
-        return [("unit", toks[0])]
+        return (("unit", toks[0]),)
     i = len(toks)
     seen_value = False
     while i > 0:
@@ -277,7 +284,7 @@ def _split_cell(cell: str, pipe_cell: bool) -> list[tuple[str, object]]:
             out.append(("unit", t))
         else:
             out.append(("val", _parse_value(t)))
-    return out
+    return tuple(out)
 
 
 def _line_cells(s: str) -> list[tuple[str, object]]:
@@ -290,7 +297,7 @@ def _line_cells(s: str) -> list[tuple[str, object]]:
         parts.pop(0)
     out: list[tuple[str, object]] = []
     for p in parts:
-        out.extend(_split_cell(p, True))
+        out.extend(_split_cell_items(p, True))
     return out
 
 
@@ -652,6 +659,10 @@ def extract_table_metrics(
     if head is not None:
         metrics.append(head)
     if sections:
+        section_of: dict[int, int | None] = {}  # the cells of a row share its start
         for m in metrics:
-            m.section_id = _section_for(sections, m.char_start)
+            sid = section_of.get(m.char_start, -1)
+            if sid == -1:
+                sid = section_of[m.char_start] = _section_for(sections, m.char_start)
+            m.section_id = sid
     return metrics, issues
