@@ -87,7 +87,7 @@ class IdfTable(Mapping):
 _MISSING = object()
 
 
-def _build_idf() -> tuple[IdfTable, float]:
+def _build_idf() -> tuple[dict[str, float], float]:
     # jieba's bundled IDF file, read the way jieba.analyse.TFIDF reads it (word idf per line, a later
     # line wins; the median is the middle of the sorted values) without importing jieba.analyse, which
     # also loads the part-of-speech model (~0.4 s) that keywords do not need.
@@ -96,19 +96,18 @@ def _build_idf() -> tuple[IdfTable, float]:
         word, _, value = line.strip().partition(" ")
         if value:
             idf[word] = float(value)
-    median = sorted(idf.values())[len(idf) // 2]
-    words = sorted(idf)
-    return IdfTable(words, array("d", (idf[w] for w in words))), median
+    return idf, sorted(idf.values())[len(idf) // 2]
 
 
 _IDF_HEAD = struct.Struct("<dQQ")  # median, number of words, bytes of the joined words
 
 
-def _encode_idf(table: tuple[IdfTable, float]) -> bytes:
+def _encode_idf(table: tuple[Mapping[str, float], float]) -> bytes:
     # the sorted words joined by newlines (a word never holds one: it comes from a line) + float64 values
     idf, median = table
-    words = "\n".join(idf._words).encode("utf-8")
-    return _IDF_HEAD.pack(median, len(idf), len(words)) + words + idf._values.tobytes()
+    words = sorted(idf)
+    blob = "\n".join(words).encode("utf-8")
+    return _IDF_HEAD.pack(median, len(words), len(blob)) + blob + array("d", (idf[w] for w in words)).tobytes()
 
 
 def _decode_idf(payload: bytes) -> tuple[IdfTable, float]:
@@ -123,7 +122,8 @@ def _decode_idf(payload: bytes) -> tuple[IdfTable, float]:
 
 
 @lru_cache(maxsize=None)
-def _idf_table() -> tuple[IdfTable, float]:
+def _idf_table() -> tuple[Mapping[str, float], float]:
+    # built: a dict; read from the cache: an IdfTable (same mapping, no 270k-entry dict to hash)
     try:
         key = ["jieba-idf", file_key(_idf_path()), source_key(__file__)]
     except (OSError, AttributeError, TypeError):  # jieba missing or unusual: build (and fail) as before
@@ -131,7 +131,7 @@ def _idf_table() -> tuple[IdfTable, float]:
     return load_or_build("jieba-idf", key, _build_idf, _encode_idf, _decode_idf)
 
 
-def idf_table() -> tuple[IdfTable, float]:
+def idf_table() -> tuple[Mapping[str, float], float]:
     """(idf by word, median idf) of jieba's bundled IDF file, loaded once (from the on-disk cache when
     one matches the file)."""
     with _LOCK:

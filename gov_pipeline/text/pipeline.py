@@ -1,7 +1,6 @@
 """The whole library in one call per report, and a parallel driver for many reports."""
 from __future__ import annotations
 
-import multiprocessing as mp
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -91,6 +90,8 @@ def worker_pool(workers: int = 1, segmenter: str = "jieba", parallel: bool = Tru
     Fork it before opening databases or loading data: the workers then start small. The reference
     tables are loaded in the parent first (warm_up) so the workers share them.
     """
+    import multiprocessing as mp  # here, not at import: a one-report process never needs it
+
     if workers <= 1 or not parallel or "fork" not in mp.get_all_start_methods():
         yield lambda func, items: map(func, items)
         return

@@ -257,27 +257,40 @@ def test_idf_cache_round_trip(cache_home, monkeypatch):
     table, med2 = keywords._decode_idf(encoded)
     assert med2 == median
     assert len(table) == len(built) > 100_000
-    assert dict(table.items()) == dict(built.items())
+    assert dict(table.items()) == built
     with pytest.raises(ValueError):
         keywords._decode_idf(encoded[:-8])
 
     keywords._idf_table.cache_clear()
     try:
-        first = keywords.idf_table()
+        first = keywords.idf_table()  # built (a dict) and written
+        assert first == (built, median)
         assert len(_files(cache_home, "jieba-idf")) == 1
         keywords._idf_table.cache_clear()
         monkeypatch.setattr(keywords, "_build_idf", lambda: pytest.fail("rebuilt despite the cache"))
-        second = keywords.idf_table()
-        assert second[1] == first[1] == median
-        assert dict(second[0].items()) == dict(built.items())
+        second = keywords.idf_table()  # read (an IdfTable)
+        assert isinstance(second[0], keywords.IdfTable)
+        assert second[1] == median
+        assert dict(second[0].items()) == built
     finally:
         keywords._idf_table.cache_clear()
 
 
+def test_keywords_are_the_same_from_the_built_and_the_cached_table(monkeypatch):
+    tokens = ["政府信息公开", "环评", "环评", "排污许可", "双随机一公开", "审批", "审批", "审批", "不在词表里的词zz", "工作"]
+    built = keywords._build_idf()
+    cached = keywords._decode_idf(keywords._encode_idf(built))
+    monkeypatch.setattr(keywords, "idf_table", lambda: built)
+    want = keywords.top_keywords_from_tokens(tokens)
+    monkeypatch.setattr(keywords, "idf_table", lambda: cached)
+    assert keywords.top_keywords_from_tokens(tokens) == want and want
+
+
 def test_idf_table_is_a_mapping():
-    table, median = keywords.idf_table()
+    built, median = keywords._build_idf()
+    table, _ = keywords._decode_idf(keywords._encode_idf((built, median)))
     word = next(iter(table))
-    assert word in table and table[word] == table.get(word) == table.get(word, -1.0)
+    assert word in table and table[word] == table.get(word) == table.get(word, -1.0) == built[word]
     assert "不是一个词zz" not in table
     assert table.get("不是一个词zz", median) == median
     assert table.get("不是一个词zz") is None
