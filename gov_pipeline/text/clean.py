@@ -139,6 +139,7 @@ class _Data:
     footer_max: int
     footer_inline: re.Pattern
     spam_token: re.Pattern
+    spam_marker: re.Pattern  # the markers alone: a text without one has no spam token (a fast test)
     spam_min_cjk: int
     spam_min_share: float
     html_tags: re.Pattern
@@ -204,6 +205,7 @@ def _data() -> _Data:
         footer_max=int(ft["max_line_len"]),
         footer_inline=re.compile(_alt(ft["inline"])),
         spam_token=re.compile(f"{sp['token_prefix']}(?:{_alt(sp['markers'])}){sp['token_suffix']}"),
+        spam_marker=re.compile("|".join(sp["markers"])),
         spam_min_cjk=int(sp["junk_line_min_cjk"]),
         spam_min_share=float(sp["junk_line_min_share"]),
         html_tags=re.compile(sp["html_tags"], re.I),
@@ -343,7 +345,7 @@ def spam_lines(buf: _Buf, ctx: _Ctx) -> tuple[_Buf, int]:
     """Lines that are mostly gambling/porn junk (SEO titles, brand lines) -> dropped whole."""
     d = _data()
     text = buf.text
-    if not d.spam_token.search(text):
+    if not d.spam_marker.search(text) or not d.spam_token.search(text):
         ctx.spam_free = text  # spam_tokens, next, need not search the same text again
         return buf, 0
     edits: list[Edit] = []

@@ -187,7 +187,8 @@ def _c_positional(era: str) -> tuple[_Col, ...]:
     return tuple(c for g in _era_groups(era) if g.block == "C" for c in g.cols)
 
 
-def _normalise_label(raw: str) -> str:
+@lru_cache(maxsize=1 << 14)
+def _normalise_label(raw: str) -> str:  # cached: the same row labels recur in every report of an era
     s = _QUOTES_RE.sub("", raw)
     prev = None
     while prev != s:
