@@ -406,3 +406,13 @@ def test_prose_after_a_table_in_its_section_is_read():
     ms = extract_prose_metrics(t, secs)
     got = {(m.metric_code, m.value, m.qualifier) for m in ms}
     assert got == {("admin_review_total", 0, "negation"), ("admin_litigation_total", 0, "negation")}
+
+
+def test_every_rule_pattern_compiles_and_reads_a_figure():
+    # rule regexes are compiled lazily (on the first report holding a needle): check them all here
+    from gov_pipeline.text.prose import RULES
+
+    for rule in RULES:
+        rx = rule.rx
+        assert rx is rule.rx  # compiled once
+        assert rule.kind == "negation" or "num" in rx.groupindex, rule.name
