@@ -74,10 +74,8 @@ def derive_report(item: tuple[str, str, str]) -> Derived:
     rows: dict[str, list[dict]] = {"staging.clean_reports": [row]}
     if cleaned is None:
         return Derived(report_id, rows, f"cleaning failed: {row['clean_error']}")
-    # the page metadata as staging stores it (a date that does not parse is dropped)
-    page_meta = {k: v for k, v in (("published_on", row["page_published_on"] and row["page_published_on"].isoformat()),
-                                   ("source", row["page_source"])) if isinstance(v, str)}
-    analysis = analyse_item((report_id, Cleaned(cleaned.text, [], page_meta), segmenter))
+    # the same Cleaned as the bare library's (page title, date, source), without the offset map
+    analysis = analyse_item((report_id, Cleaned(cleaned.text, [], dict(cleaned.page_meta)), segmenter))
     if isinstance(analysis, Failure):
         return Derived(report_id, rows, f"parsing failed: {analysis.reason}")
     rows.update(core_rows(analysis, cleaned))

@@ -105,3 +105,34 @@ def test_seed_metadata_in_dim_report(seeded):
     assert got["004"][:5] == ("北京市怀柔区环境保护局", "county", "北京市", "北京市", 2018)
     assert got["002"][:5] == ("许昌市生态环境局", "city", "河南省", "许昌市", 2020)
     assert got["001"][1] == "province" and got["001"][4:6] == (2023, "half_year_summary")
+
+
+DOCSHARE = """临安区环境保护局2016年政府信息公开工作年度报告.docx
+
+上传者:乙****7 文档编号:12345678 上传时间:2017-02-01 格式:DOCX 页数:1 大小:10.2KB
+临安区环境保护局2016年政府信息公开工作年度报告.docx_第1页
+第1页 / 共1页
+
+1、临安区环境保护局2016年政府信息公开工作年度报告
+本报告根据《中华人民共和国政府信息公开条例》的要求编制,统计期限为2016年1月1日至2016年12月31日。
+一、概述
+2016年,我局主动公开政府信息35条,未收到政府信息公开申请。
+"""
+
+
+def test_warehouse_holds_what_the_bare_library_derives(harness):
+    """The pipeline's one-pass derivation sees the same cleaned page metadata (here the document-sharing
+    file name, the only clean title) as the library does on its own."""
+    from gov_pipeline.text.pipeline import analyse_raw
+
+    (harness.inbox / "docshare.txt").write_text(DOCSHARE, encoding="utf-8")
+    harness.copy_seeds()
+    harness.materialize_all()
+    for path in sorted(harness.inbox.glob("*.txt")):
+        meta = analyse_raw(path.stem, path.read_text(encoding="utf-8"), "jieba").meta
+        row = harness.query(f"SELECT title, agency_name, report_year, report_kind, doc_number, format_era "
+                            f"FROM core.dim_report WHERE report_id = '{path.stem}'")
+        assert row == [(meta.title, meta.agency_name, meta.report_year, meta.report_kind, meta.doc_number,
+                        meta.format_era)], path.name
+    assert harness.query("SELECT title FROM core.dim_report WHERE report_id = 'docshare'") == [
+        ("临安区环境保护局2016年政府信息公开工作年度报告",)]
