@@ -1,5 +1,6 @@
 """core layer: reports derived into cleaned text, dimensions and facts, validated before they are written."""
 
+import time
 from collections import Counter, deque
 
 import dagster as dg
@@ -55,6 +56,7 @@ class Derivation:
         self.by_rule: Counter = Counter()
         self.by_source: Counter = Counter()
         self.counts: Counter = Counter()
+        self.seconds: Counter = Counter()  # waiting for the workers vs validating and writing, in this process
 
     def _write(self, name: str, df: pd.DataFrame) -> list[dict]:
         validation = validate(TABLE[name], df)
@@ -66,6 +68,7 @@ class Derivation:
 
     def chunk(self, raw: pd.DataFrame, results) -> None:
         """raw: the chunk's raw.reports rows (indexed by report_id); results: its Derived, in any order."""
+        t0 = time.perf_counter()
         rows: dict[str, list[dict]] = {name: [] for name in DERIVED_TABLES}
         for r in raw[raw["decode_error"].notna()].itertuples():
             rows["core.quarantine"].append(quarantine_row(raw.loc[r.Index], "decode", r.decode_error, self.version))
@@ -76,6 +79,7 @@ class Derivation:
             if derived.failure:
                 rows["core.quarantine"].append(
                     quarantine_row(raw.loc[derived.report_id], "parse", derived.failure, self.version))
+        t1 = time.perf_counter()
         stamp = {"content_sha256": raw["content_sha256"], "text_version": self.version}
         frames = {name: frame(name, table_rows) for name, table_rows in rows.items()}
         for name in (CLEAN.name, "core.dim_report"):  # what each report was derived from, and by which version
@@ -92,6 +96,7 @@ class Derivation:
         clean = frames[CLEAN.name]
         self.counts.update(cleaning_failures=int(clean["clean_error"].notna().sum()),
                            chars_removed=int((clean["raw_char_count"] - clean["char_count"]).sum()))
+        self.seconds.update(waiting_for_workers=t1 - t0, validating_and_writing=time.perf_counter() - t1)
 
 
 @dg.multi_asset(
@@ -135,6 +140,8 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
             extra["quarantined_this_run"] = tally.rows
         if name == CLEAN.name:
             extra.update(derivation.counts)
+        if name == "core.dim_report":
+            extra["step_seconds"] = dg.MetadataValue.json({k: round(v, 3) for k, v in derivation.seconds.items()})
         head = tally.head.drop(columns=["offset_runs"]) if name == CLEAN.name else tally.head
         meta = table_metadata(t, head, total_rows=totals[name])
         meta.update(extra)
