@@ -12,8 +12,13 @@ touched.
 """
 from __future__ import annotations
 
+import importlib.util
 import re
+import threading
 from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import MemoLog, file_key, source_key
 
 __all__ = ["ParsedNumber", "parse_number", "CN_DIGITS", "is_redacted_token"]
 
@@ -62,14 +67,61 @@ def is_redacted_token(s: str) -> bool:
     return bool(_REDACTED_RE.match(s)) and any(c.isdigit() or c in "xX*＊" for c in s)
 
 
-def _cn_to_float(s: str) -> float | None:
-    import cn2an  # lazy: its import takes ~0.1 s and most figures are Arabic
+def _cn2an(s: str) -> float | None:
+    import cn2an  # lazy: importing it builds two sets of large regexes (~0.3 s), and most figures are Arabic
 
     try:
         v = cn2an.cn2an(s, "smart")
     except Exception:  # cn2an raises ValueError on malformed numerals
         return None
     return float(v)
+
+
+_memo_lock = threading.Lock()
+_memo: tuple[MemoLog | None, dict[str, float | None]] | None = None
+
+
+def _numeral_memo() -> tuple[MemoLog | None, dict[str, float | None]]:
+    """The on-disk memo of numeral -> value (text/cache.py MemoLog), keyed by cn2an's converter and this
+    module, loaded once per process: a numeral converted by any earlier process needs no cn2an import."""
+    global _memo
+    if _memo is None:
+        with _memo_lock:
+            if _memo is None:
+                log: MemoLog | None = None
+                known: dict[str, float | None] = {}
+                spec = importlib.util.find_spec("cn2an")
+                if spec is not None and spec.submodule_search_locations:
+                    root = Path(spec.submodule_search_locations[0])
+                    try:
+                        key = ["numerals", source_key(__file__), file_key(root / "cn2an.py"),
+                               file_key(root / "conf.py")]
+                    except OSError:
+                        key = None
+                    if key is not None:
+                        log = MemoLog("numerals", key)
+                        known = {k: v for k, v in log.load().items()
+                                 if v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))}
+                _memo = (log, known)
+    return _memo
+
+
+def _cn_to_float(s: str) -> float | None:
+    log, known = _numeral_memo()
+    if s in known:
+        value = known[s]
+        return None if value is None else float(value)
+    value = _cn2an(s)
+    known[s] = value
+    if log is not None:
+        log.add(s, value)
+    return value
+
+
+def warm_up() -> None:
+    """Load the memo and import cn2an now (before forking workers, so they share both)."""
+    _numeral_memo()
+    _cn2an("一")
 
 
 def parse_number(s: str | None) -> ParsedNumber:

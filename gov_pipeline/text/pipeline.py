@@ -9,7 +9,7 @@ from gov_pipeline.text.consistency import check_consistency
 from gov_pipeline.text.keywords import top_keywords_from_tokens
 from gov_pipeline.text.metadata import extract_metadata
 from gov_pipeline.text.model import Cleaned, ReportAnalysis
-from gov_pipeline.text.numbers import parse_number
+from gov_pipeline.text import numbers
 from gov_pipeline.text.prose import RULES as PROSE_RULES
 from gov_pipeline.text.prose import extract_prose_metrics
 from gov_pipeline.text.sections import parse_sections
@@ -86,7 +86,7 @@ def warm_up(segmenter: str = "jieba") -> None:
     # what a one-report process loads only on demand: every prose regex, cn2an (Chinese numerals)
     for rule in PROSE_RULES:
         rule.rx  # noqa: B018 - compiles it
-    parse_number("十二")
+    numbers.warm_up()
 
 
 @contextmanager

@@ -299,3 +299,29 @@ def test_idf_table_is_a_mapping():
     assert table.get(3) is None and 3 not in table
     words = list(table)
     assert words == sorted(words) and len(words) == len(set(words)) == len(table)
+
+
+# --------------------------------------------------------------------------- Chinese numerals
+def test_numeral_memo_round_trip(cache_home, monkeypatch):
+    from gov_pipeline.text import numbers
+
+    numerals = ["一百零六", "十二", "两", "三千五百", "九十九点五", "零", "十十"]
+    monkeypatch.setattr(numbers, "_memo", None)
+    want = [numbers._cn_to_float(s) for s in numerals]  # computed with cn2an (and recorded)
+    assert want[:6] == [106.0, 12.0, 2.0, 3500.0, 99.5, 0.0]
+    monkeypatch.setattr(numbers, "_memo", None)
+    monkeypatch.setattr(numbers, "_cn2an", lambda s: pytest.fail(f"{s} converted again"))
+    assert [numbers._cn_to_float(s) for s in numerals] == want
+    assert numbers.parse_number("一百零六件").value == 106.0
+
+
+def test_numeral_memo_spares_cn2an_in_a_fresh_process(cache_home):
+    code = (
+        "import sys\n"
+        "from gov_pipeline.text.numbers import parse_number\n"
+        "sys.stderr.write(f'{parse_number(\"一百零五\").value} {\"cn2an\" in sys.modules}')\n"
+    )
+    env_run = dict(os.environ, GOV_CACHE_DIR=str(cache_home))
+    outs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                           check=True, env=env_run).stderr.strip().splitlines()[-1] for _ in range(2)]
+    assert outs == ["105.0 True", "105.0 False"]
