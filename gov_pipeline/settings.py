@@ -8,6 +8,8 @@ Environment overrides:
                    benchmark corpus) | jieba (the reference, used by the tests)
   GOV_MAX_BYTES    largest report accepted, in bytes (default 20 MiB)
   GOV_SENSOR_INTERVAL  seconds between inbox sensor ticks (default 15)
+  GOV_CACHE_DIR / GOV_NO_CACHE  the text library's on-disk cache (read by gov_pipeline/text/cache.py,
+                   which must not depend on this module; documented here so every knob is in one list)
 """
 from __future__ import annotations
 
