@@ -259,12 +259,18 @@ defs = dg.Definitions(
 
 
 class TreeRss:
-    """Samples the summed RSS of a process and all its descendants."""
+    """Samples the summed RSS of a process and all its descendants, and their summed PSS.
 
-    def __init__(self, pid: int, interval: float = 0.1):
-        self.pid, self.interval = pid, interval
+    RSS counts a page shared by several processes (the forked workers share the parent's loaded
+    tables copy-on-write) once in each of them; PSS (Linux) splits it between them, so the PSS sum
+    is the memory the tree really holds. Both are reported; the target is on the RSS sum.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.1, pss_every: int = 5):
+        self.pid, self.interval, self.pss_every = pid, interval, pss_every
         self.peak_mb = 0.0
         self.peak_procs = 0
+        self.peak_pss_mb: float | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -275,19 +281,25 @@ class TreeRss:
             root = psutil.Process(self.pid)
         except psutil.Error:
             return
+        tick = 0
         while not self._stop.is_set():
             try:
                 procs = [root, *root.children(recursive=True)]
             except psutil.Error:
                 break
-            total = 0
+            total = pss = 0
             for p in procs:
                 try:
                     total += p.memory_info().rss
-                except psutil.Error:
+                    if tick % self.pss_every == 0:
+                        pss += getattr(p.memory_full_info(), "pss", 0)
+                except (psutil.Error, OSError):
                     pass
             if total / 2**20 > self.peak_mb:
                 self.peak_mb, self.peak_procs = total / 2**20, len(procs)
+            if pss and pss / 2**20 > (self.peak_pss_mb or 0.0):
+                self.peak_pss_mb = pss / 2**20
+            tick += 1
             self._stop.wait(self.interval)
 
     def __enter__(self) -> "TreeRss":
@@ -316,7 +328,8 @@ def run_child(mode: str, env: dict[str, str], log_dir: Path, **args) -> dict:
         tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise RuntimeError(f"bench child {mode!r} failed (exit {proc.returncode}); log {log_path}:\n{tail}")
     out = json.loads(line[len("BENCH_JSON "):])
-    out.update(wall_s=wall, peak_tree_rss_mb=rss.peak_mb, peak_tree_procs=rss.peak_procs, log=str(log_path))
+    out.update(wall_s=wall, peak_tree_rss_mb=rss.peak_mb, peak_tree_pss_mb=rss.peak_pss_mb,
+               peak_tree_procs=rss.peak_procs, log=str(log_path))
     failed = [r for r in out["runs"] if not r["success"]]
     if failed:
         raise RuntimeError(f"bench child {mode!r}: run(s) failed {failed}; see {log_path} and the instance")
@@ -527,6 +540,7 @@ def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat:
         if results.get("bare_reports_per_s"):
             results["ratio_pipeline_to_bare"] = results["bare_reports_per_s"] / results["pipeline_reports_per_s"]
         results["peak_rss_mb"] = full["peak_tree_rss_mb"]
+        results["peak_pss_mb"] = full["peak_tree_pss_mb"]
         results["peak_rss_single_process_mb"] = max(full["maxrss_self_mb"], full["maxrss_children_mb"])
         results["pipeline_processes_at_peak"] = full["peak_tree_procs"]
         results["event_log"] = book
@@ -632,6 +646,7 @@ def render(results: dict) -> str:
         ("one new report -> marts", "single_report_run_s", "s"),
         ("ratio single/floor", "ratio_single_to_floor", "x"),
         ("peak RSS, process tree", "peak_rss_mb", "MB"),
+        ("peak PSS, process tree", "peak_pss_mb", "MB"),
         ("peak RSS, largest process", "peak_rss_single_process_mb", "MB"),
         ("refresh_marts run", "marts_refresh_s", "s"),
         ("metric F1", "metric_f1", ""),

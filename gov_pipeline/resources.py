@@ -46,7 +46,8 @@ class TextSettings(dg.ConfigurableResource):
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     return {
-        "warehouse": Warehouse(database=str(settings.warehouse)),
+        "warehouse": Warehouse(database=str(settings.warehouse),
+                               connection_config={"memory_limit": settings.duckdb_memory}),
         "inbox": Inbox(path=str(settings.inbox), max_bytes=settings.max_bytes),
         "text_settings": TextSettings(workers=settings.workers, segmenter=settings.segmenter),
     }

@@ -8,6 +8,8 @@ Environment overrides:
                    benchmark corpus) | jieba (the reference, used by the tests)
   GOV_MAX_BYTES    largest report accepted, in bytes (default 20 MiB)
   GOV_SENSOR_INTERVAL  seconds between inbox sensor ticks (default 15)
+  GOV_DUCKDB_MEMORY  DuckDB memory_limit per connection (default 256MB; DuckDB spills to a temp folder
+                   beyond it; its own default, 80% of RAM, let one bulk run grow past 2.5 GB)
   GOV_CACHE_DIR / GOV_NO_CACHE  the text library's on-disk cache (read by gov_pipeline/text/cache.py,
                    which must not depend on this module; documented here so every knob is in one list)
 """
@@ -29,6 +31,7 @@ class Settings:
     max_bytes: int
     sensor_interval_s: int
     sql_dir: Path
+    duckdb_memory: str = "256MB"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -41,6 +44,7 @@ class Settings:
             max_bytes=int(env.get("GOV_MAX_BYTES") or 20 * 1024 * 1024),
             sensor_interval_s=int(env.get("GOV_SENSOR_INTERVAL") or 15),
             sql_dir=Path(env.get("GOV_SQL_DIR") or REPO_ROOT / "dbt_like_sql").resolve(),
+            duckdb_memory=env.get("GOV_DUCKDB_MEMORY") or "256MB",
         )
 
 

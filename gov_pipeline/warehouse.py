@@ -161,10 +161,6 @@ class Increment:
     stale: list[str]  # reports whose rows must go and not come back
     unchanged: int  # reports already derived from the same bytes by the same version
 
-    @property
-    def replace(self) -> list[str]:
-        return sorted(set(self.todo) | set(self.stale))
-
 
 @dataclass(frozen=True)
 class IncrementPlan:

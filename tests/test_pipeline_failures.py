@@ -203,3 +203,30 @@ def test_chunked_run_matches_one_chunk_and_marks_duplicates_across_chunks(harnes
     assert harness.query("SELECT duplicate_of FROM raw.reports WHERE report_id = 'zzz_copy'") == [("004_17c27c0a9e1aa267",)]
     assert harness.query("SELECT proactive_total FROM marts.report_metrics_wide WHERE report_id LIKE '000%'") == [(475.0,)]
     assert harness.query("SELECT count(DISTINCT report_id) FROM core.fact_section")[0][0] == 5
+
+
+def test_a_run_that_dies_mid_way_keeps_whole_reports_and_the_next_run_resumes(harness, monkeypatch):
+    import gov_pipeline.defs.common as common
+    import gov_pipeline.warehouse as warehouse
+
+    harness.copy_seeds()
+    monkeypatch.setattr(common, "CHUNK", 2)  # 5 reports -> chunks (000, 001) (002, 003) (004): one transaction each
+    real_insert = warehouse._insert
+
+    def die_on_004(conn, name, df):
+        if name == "core.fact_metric" and (df["report_id"] == "004_17c27c0a9e1aa267").any():
+            raise RuntimeError("killed mid-write")
+        real_insert(conn, name, df)
+
+    monkeypatch.setattr(warehouse, "_insert", die_on_004)
+    with pytest.raises(Exception):
+        harness.materialize_all()
+    kept = {r[0] for r in harness.query("SELECT report_id FROM core.dim_report")}
+    assert len(kept) == 4 and not any(k.startswith("004") for k in kept)
+    for table in ("staging.clean_reports", "core.fact_section", "core.fact_keyword"):  # nothing half-written
+        assert {r[0] for r in harness.query(f"SELECT DISTINCT report_id FROM {table}")} == kept, table
+    monkeypatch.setattr(warehouse, "_insert", real_insert)
+    resumed = harness.materialize_all()[0]
+    assert _derived(resumed, "core.dim_report") == 1  # only the report the dead run did not finish
+    assert harness.query("SELECT count(*) FROM core.dim_report")[0][0] == 5
+    assert harness.query("SELECT count(*) FROM core.fact_metric WHERE report_id LIKE '004%'")[0][0] > 0

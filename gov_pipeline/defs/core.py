@@ -48,10 +48,11 @@ def quarantine_row(raw: pd.Series, stage: str, reason: str, version: str) -> dic
 
 
 class Derivation:
-    """Writes the derived rows of a run chunk by chunk into the run's one transaction, and tallies them."""
+    """Writes the derived rows of a run, one transaction per chunk of reports, and tallies them."""
 
-    def __init__(self, insert, version: str):
-        self.insert, self.version = insert, version
+    def __init__(self, conn, version: str):
+        self.conn, self.version = conn, version
+        self.insert = None
         self.tallies = {name: Tally(TABLE[name]) for name in DERIVED_TABLES}
         self.by_rule: Counter = Counter()
         self.by_source: Counter = Counter()
@@ -66,8 +67,13 @@ class Derivation:
         self.tallies[name].add(validation)
         return schema_issue_rows(TABLE[name], validation)
 
-    def chunk(self, raw: pd.DataFrame, results) -> None:
-        """raw: the chunk's raw.reports rows (indexed by report_id); results: its Derived, in any order."""
+    def chunk(self, ids: list[str], raw: pd.DataFrame, results) -> None:
+        """Replace the rows of reports `ids` in one transaction. raw: their raw.reports rows (indexed by
+        report_id); results: their Derived, in any order."""
+        with replacing_reports(self.conn, DERIVED_TABLES, ids) as self.insert:
+            self._chunk(raw, results)
+
+    def _chunk(self, raw: pd.DataFrame, results) -> None:
         t0 = time.perf_counter()
         rows: dict[str, list[dict]] = {name: [] for name in DERIVED_TABLES}
         for r in raw[raw["decode_error"].notna()].itertuples():
@@ -103,7 +109,7 @@ class Derivation:
     specs=[clean_spec(), *(_spec(n) for n in CORE_TABLES)], name="derive_reports",
     description="Clean and parse every new or changed report (cleaning, sections, topics, metadata, metrics, "
                 "consistency, keywords) in parallel worker processes, and write staging.clean_reports and the core "
-                "tables in one transaction. Incremental: a report is derived again only when its bytes or the "
+                "tables, one transaction per chunk of 500 reports (resumable). Incremental: a report is derived again only when its bytes or the "
                 "text version change; reports that left raw.reports (or became duplicates) leave these tables.",
     retry_policy=RETRY, pool=POOL,
     check_specs=[schema_check_spec(TABLE[n]) for n in DERIVED_TABLES] + [dg.AssetCheckSpec(
@@ -118,18 +124,21 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
     # the workers fork before the warehouse is opened again
     with worker_pool(text_settings.workers, seg, parallel=len(increment.todo) >= MIN_PARALLEL) as pmap, \
             warehouse.get_connection() as conn:
-        with replacing_reports(conn, DERIVED_TABLES, increment.replace) as insert:
-            derivation = Derivation(insert, version)
-            in_flight: deque = deque()  # two chunks at most: the workers parse one while this process writes the other
-            for ids in chunks(increment.todo):
-                raw = read_reports(conn, "raw.reports", ids, [*RAW_COLUMNS, "text"]).set_index("report_id", drop=False)
-                todo = raw[raw["text"].notna()]
-                results = pmap(derive_report, [(rid, text, seg) for rid, text in zip(todo["report_id"], todo["text"])])
-                in_flight.append((raw.drop(columns=["text"]), results))
-                if len(in_flight) > 1:
-                    derivation.chunk(*in_flight.popleft())
-            while in_flight:
+        derivation = Derivation(conn, version)
+        with replacing_reports(conn, DERIVED_TABLES, increment.stale):
+            pass  # reports that left raw.reports (or became duplicates) leave these tables
+        # One transaction per chunk of reports: a report's rows are all old or all new, memory stays flat
+        # (DuckDB holds a transaction's rows until it commits), and a run that dies resumes where it stopped.
+        in_flight: deque = deque()  # two chunks at most: the workers parse one while this process writes the other
+        for ids in chunks(increment.todo):
+            raw = read_reports(conn, "raw.reports", ids, [*RAW_COLUMNS, "text"]).set_index("report_id", drop=False)
+            todo = raw[raw["text"].notna()]
+            results = pmap(derive_report, [(rid, text, seg) for rid, text in zip(todo["report_id"], todo["text"])])
+            in_flight.append((ids, raw.drop(columns=["text"]), results))
+            if len(in_flight) > 1:
                 derivation.chunk(*in_flight.popleft())
+        while in_flight:
+            derivation.chunk(*in_flight.popleft())
         totals = {n: count_rows(conn, n) for n in DERIVED_TABLES}
     for name in DERIVED_TABLES:
         t, tally = TABLE[name], derivation.tallies[name]
