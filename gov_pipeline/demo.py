@@ -21,11 +21,10 @@ from gov_pipeline.settings import Settings, get_settings
 def sync_partitions(instance: dg.DagsterInstance, settings: Settings) -> list[str]:
     """Make the `reports` partitions match the inbox: add new files, delete removed ones."""
     keys = [f.key for f in scan_inbox(settings.inbox)[0]]
-    existing = instance.get_dynamic_partitions(reports_partitions.name)
-    stale = sorted(set(existing) - set(keys))
-    for key in stale:
+    existing = set(instance.get_dynamic_partitions(reports_partitions.name))
+    for key in sorted(existing - set(keys)):
         instance.delete_dynamic_partition(reports_partitions.name, key)
-    instance.add_dynamic_partitions(reports_partitions.name, [k for k in keys if k not in set(existing)])
+    instance.add_dynamic_partitions(reports_partitions.name, [k for k in keys if k not in existing])
     return instance.get_dynamic_partitions(reports_partitions.name)
 
 

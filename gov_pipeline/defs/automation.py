@@ -88,7 +88,8 @@ def report_inbox_sensor(context: dg.SensorEvaluationContext, inbox: Inbox):
     plan = plan_tick(Path(inbox.path), cursor, set(partitions))
     for refused in plan.refused:
         context.log.warning(f"refused {refused.rel_path}: {refused.reason}")
-    order = [k for k in partitions if k not in set(plan.removed_keys)] + plan.new_keys
+    removed = set(plan.removed_keys)
+    order = [k for k in partitions if k not in removed] + plan.new_keys
     shas = plan.cursor["files"]
     fingerprint = lambda ks: _fingerprint(f"{k}:{shas[k][3]}" for k in ks)  # noqa: E731
     requests: list[dg.RunRequest] = []
