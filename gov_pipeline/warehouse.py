@@ -7,6 +7,7 @@ spliced into an `IN (...)` list.
 """
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +20,15 @@ from gov_pipeline.schemas import TABLES, TableDef
 SCHEMAS = ("raw", "staging", "core", "ref", "marts")
 
 
+_READY: "weakref.WeakSet[duckdb.DuckDBPyConnection]" = weakref.WeakSet()  # connections already ensured
+
+
 def ensure_tables(conn: duckdb.DuckDBPyConnection, tables: Iterable[TableDef] | None = None) -> None:
-    """Create missing schemas and tables; add columns a newer contract has to an older warehouse's tables."""
+    """Create missing schemas and tables; add columns a newer contract has to an older warehouse's tables.
+
+    The whole contract is ensured once per connection (every helper below calls this; ~20 statements)."""
+    if tables is None and conn in _READY:
+        return
     tables = list(tables if tables is not None else TABLES.values())
     for schema in SCHEMAS:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
@@ -35,6 +43,8 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, tables: Iterable[TableDef] | 
         for name, column in table.schema.columns.items():
             if name not in have.get(table.name, set()):
                 conn.execute(f'ALTER TABLE {table.name} ADD COLUMN "{name}" {column.metadata["duckdb"]}')
+    if len(tables) == len(TABLES):
+        _READY.add(conn)
 
 
 def _ids_frame(report_ids: Iterable[str]) -> pd.DataFrame:
@@ -56,7 +66,7 @@ def replacing_reports(conn: duckdb.DuckDBPyConnection, names: Iterable[str], rep
     `insert(name, df)` to add new rows (in as many chunks as the caller likes); commit at the end,
     roll back on any error so the old rows stay."""
     names = list(names)
-    ensure_tables(conn, [TABLES[name] for name in names])
+    ensure_tables(conn)
     conn.register("_gov_replace_ids", _ids_frame(report_ids))
     try:
         conn.execute("BEGIN TRANSACTION")
@@ -82,7 +92,7 @@ def replace_reports(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.Dat
 
 def replace_table(conn: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:
     """Replace the whole content of an unpartitioned table, atomically."""
-    ensure_tables(conn, [TABLES[name]])
+    ensure_tables(conn)
     conn.execute("BEGIN TRANSACTION")
     try:
         conn.execute(f"DELETE FROM {name}")
@@ -96,7 +106,7 @@ def replace_table(conn: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) 
 def read_reports(conn: duckdb.DuckDBPyConnection, name: str, report_ids: Iterable[str],
                  columns: Iterable[str] | None = None, where: str = "TRUE") -> pd.DataFrame:
     """Rows of a per-report table for the given reports (joined, not IN-listed)."""
-    ensure_tables(conn, [TABLES[name]])
+    ensure_tables(conn)
     cols = ", ".join(f"t.{c}" for c in columns) if columns else "t.*"
     conn.register("_gov_ids", _ids_frame(report_ids))
     try:
@@ -110,7 +120,7 @@ def read_reports(conn: duckdb.DuckDBPyConnection, name: str, report_ids: Iterabl
 def prune_reports(conn: duckdb.DuckDBPyConnection, active_ids: Iterable[str]) -> dict[str, int]:
     """Delete every per-report row whose report is no longer in the inbox, atomically."""
     tables = [t for t in TABLES.values() if t.partitioned]
-    ensure_tables(conn, tables)
+    ensure_tables(conn)
     conn.register("_gov_active", _ids_frame(active_ids))
     deleted: dict[str, int] = {}
     try:
@@ -134,7 +144,7 @@ def prune_reports(conn: duckdb.DuckDBPyConnection, active_ids: Iterable[str]) ->
 
 def first_copies(conn: duckdb.DuckDBPyConnection, exclude: Iterable[str]) -> dict[str, str]:
     """content_sha256 -> report_id of the first (non-duplicate) copy, among reports not in `exclude`."""
-    ensure_tables(conn, [TABLES["raw.reports"]])
+    ensure_tables(conn)
     conn.register("_gov_ids", _ids_frame(exclude))
     try:
         return dict(conn.execute(
