@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from gov_pipeline.schemas import TABLES, TableDef
+from gov_pipeline.schemas import TABLES
 
 SCHEMAS = ("raw", "staging", "core", "ref", "marts")
 
@@ -23,13 +23,13 @@ SCHEMAS = ("raw", "staging", "core", "ref", "marts")
 _READY: "weakref.WeakSet[duckdb.DuckDBPyConnection]" = weakref.WeakSet()  # connections already ensured
 
 
-def ensure_tables(conn: duckdb.DuckDBPyConnection, tables: Iterable[TableDef] | None = None) -> None:
+def ensure_tables(conn: duckdb.DuckDBPyConnection) -> None:
     """Create missing schemas and tables; add columns a newer contract has to an older warehouse's tables.
 
     The whole contract is ensured once per connection (every helper below calls this; ~20 statements)."""
-    if tables is None and conn in _READY:
+    if conn in _READY:
         return
-    tables = list(tables if tables is not None else TABLES.values())
+    tables = list(TABLES.values())
     for schema in SCHEMAS:
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     for table in tables:
@@ -43,8 +43,7 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection, tables: Iterable[TableDef] | 
         for name, column in table.schema.columns.items():
             if name not in have.get(table.name, set()):
                 conn.execute(f'ALTER TABLE {table.name} ADD COLUMN "{name}" {column.metadata["duckdb"]}')
-    if len(tables) == len(TABLES):
-        _READY.add(conn)
+    _READY.add(conn)
 
 
 def _ids_frame(report_ids: Iterable[str]) -> pd.DataFrame:
