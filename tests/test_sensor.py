@@ -162,3 +162,32 @@ def test_cursor_survives_a_restart(ticker, harness):
     restarted.cursor = str(ticker.cursor)
     assert json.loads(restarted.cursor)["files"]["a"][0] == "a.txt"
     assert restarted.tick().run_requests == []
+
+
+def launch(harness, request: dg.RunRequest) -> None:
+    """Run a sensor's request the way the daemon does: its asset selection and tags, on the instance."""
+    from gov_pipeline.demo import QUIET
+
+    job = harness.defs.resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(instance=harness.instance, asset_selection=request.asset_selection,
+                                    tags=request.tags, run_config=QUIET)
+    assert result.success
+
+
+def test_the_runs_the_sensor_requests_land_new_and_changed_reports(ticker):
+    write(ticker.h.inbox / "a.txt")
+    write(ticker.h.inbox / "b.txt", REPORT.replace("12条", "30条"))
+    (request,) = ticker.settle().run_requests
+    launch(ticker.h, request)
+    q = ticker.h.query
+    assert q("SELECT report_id, status FROM core.report_inventory ORDER BY 1") == [("a", "loaded"), ("b", "loaded")]
+    assert q("SELECT report_id, value FROM core.fact_metric WHERE metric_code = 'proactive_total' ORDER BY 1") == [
+        ("a", 12.0), ("b", 30.0)]
+    write(ticker.h.inbox / "b.txt", REPORT.replace("12条", "31条") + "\n")  # b changes
+    os.utime(ticker.h.inbox / "b.txt", ns=(1, 1))
+    (request,) = ticker.settle().run_requests
+    assert ranges(ticker.settle()) == [] and request.tags["gov/reason"] == "changed"
+    launch(ticker.h, request)
+    assert q("SELECT report_id, value FROM core.fact_metric WHERE metric_code = 'proactive_total' ORDER BY 1") == [
+        ("a", 12.0), ("b", 31.0)]
+    assert q("SELECT proactive_total FROM marts.report_metrics_wide WHERE report_id = 'b'") == [(31.0,)]
