@@ -22,6 +22,13 @@ def cache_home(tmp_path, monkeypatch):
     return folder
 
 
+def twice_in_fresh_processes(code: str, cache_home: Path) -> list[str]:
+    """The last stderr line of `code` run in two fresh interpreters sharing the cache folder."""
+    env_run = dict(os.environ, GOV_CACHE_DIR=str(cache_home))
+    return [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                           check=True, env=env_run).stderr.strip().splitlines()[-1] for _ in range(2)]
+
+
 class Counter:
     def __init__(self, value):
         self.value, self.calls = value, 0
@@ -195,9 +202,7 @@ def test_region_memo_spares_jionlp_in_a_fresh_process(cache_home):
         "reg = r.resolve_region('鄂尔多斯市环境保护局')\n"
         "sys.stderr.write(f'{reg.city} {\"jionlp\" in sys.modules}')\n"
     )
-    env_run = dict(os.environ, GOV_CACHE_DIR=str(cache_home))
-    outs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                           check=True, env=env_run).stderr.strip().splitlines()[-1] for _ in range(2)]
+    outs = twice_in_fresh_processes(code, cache_home)
     assert outs == ["鄂尔多斯市 True", "鄂尔多斯市 False"]
 
 
@@ -244,9 +249,7 @@ def test_warm_cache_spares_the_jionlp_import(cache_home):
         "i = r.place_name_start('利用怀柔区')\n"
         "sys.stderr.write(f'{i} {\"jionlp\" in sys.modules}')\n"
     )
-    env_run = dict(os.environ, GOV_CACHE_DIR=str(cache_home))
-    outs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                           check=True, env=env_run).stderr.strip().splitlines()[-1] for _ in range(2)]
+    outs = twice_in_fresh_processes(code, cache_home)
     assert outs == ["2 True", "2 False"]  # first process builds (imports jionlp), the second reads the cache
 
 
@@ -321,7 +324,5 @@ def test_numeral_memo_spares_cn2an_in_a_fresh_process(cache_home):
         "from gov_pipeline.text.numbers import parse_number\n"
         "sys.stderr.write(f'{parse_number(\"一百零五\").value} {\"cn2an\" in sys.modules}')\n"
     )
-    env_run = dict(os.environ, GOV_CACHE_DIR=str(cache_home))
-    outs = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                           check=True, env=env_run).stderr.strip().splitlines()[-1] for _ in range(2)]
+    outs = twice_in_fresh_processes(code, cache_home)
     assert outs == ["105.0 True", "105.0 False"]
