@@ -68,6 +68,22 @@ def is_candidate(rel_path: str) -> bool:
     return Path(name).suffix in READERS
 
 
+def _look(root: Path, real_root: Path, path: Path) -> InboxFile | RefusedFile | None:
+    """The inbox file at `path`, a refusal, or None when it is not a candidate report."""
+    rel = path.relative_to(root).as_posix()
+    if not is_candidate(rel):
+        return None
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(real_root):
+            return RefusedFile(rel, f"symlink points outside the inbox ({target})")
+    try:
+        st = path.stat()
+    except OSError as exc:  # vanished or dangling link
+        return RefusedFile(rel, f"cannot stat: {exc.strerror or exc}")
+    return InboxFile(partition_key_for(rel), rel, path, st.st_size, st.st_mtime_ns)
+
+
 def scan_inbox(root: Path) -> tuple[list[InboxFile], list[RefusedFile]]:
     """All candidate report files under root (recursive), sorted by key.
 
@@ -83,23 +99,34 @@ def scan_inbox(root: Path) -> tuple[list[InboxFile], list[RefusedFile]]:
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            path = Path(dirpath) / name
-            rel = path.relative_to(root).as_posix()
-            if not is_candidate(rel):
-                continue
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(real_root):
-                    refused.append(RefusedFile(rel, f"symlink points outside the inbox ({target})"))
-                    continue
-            try:
-                st = path.stat()
-            except OSError as exc:  # vanished or dangling link
-                refused.append(RefusedFile(rel, f"cannot stat: {exc.strerror or exc}"))
-                continue
-            files.append(InboxFile(partition_key_for(rel), rel, path, st.st_size, st.st_mtime_ns))
+            found = _look(root, real_root, Path(dirpath) / name)
+            if isinstance(found, InboxFile):
+                files.append(found)
+            elif found is not None:
+                refused.append(found)
     files.sort(key=lambda f: f.key)
     return files, refused
+
+
+def find_files(root: Path, keys: list[str]) -> dict[str, InboxFile]:
+    """The inbox files of these partition keys. A plain key names its file (`abc` is `abc.txt` at the top
+    of the inbox), so a few keys cost a few stats instead of a walk of the whole inbox; any other key
+    falls back to one scan."""
+    root = Path(root)
+    real_root = root.resolve() if root.is_dir() else root
+    found: dict[str, InboxFile] = {}
+    for key in keys:
+        path = root / f"{key}.txt"
+        if "/" in key or not path.is_file():
+            break
+        hit = _look(root, real_root, path)
+        if not isinstance(hit, InboxFile) or hit.key != key:
+            break
+        found[key] = hit
+    else:
+        return found
+    wanted = set(keys)
+    return {f.key: f for f in scan_inbox(root)[0] if f.key in wanted}
 
 
 def file_sha256(path: Path) -> str:

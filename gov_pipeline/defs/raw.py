@@ -11,7 +11,7 @@ from gov_pipeline.defs.common import (
     require_valid, spec_metadata, table_metadata, count_rows,
 )
 from gov_pipeline.frames import frame
-from gov_pipeline.inbox import scan_inbox
+from gov_pipeline.inbox import find_files
 from gov_pipeline.ingest import Previous, ingest
 from gov_pipeline.resources import Inbox, Warehouse
 from gov_pipeline.schemas import validate
@@ -29,7 +29,7 @@ RAW = TABLE["raw.reports"]
 )
 def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Warehouse):
     keys = sorted(context.partition_keys)
-    files = {f.key: f for f in scan_inbox(Path(inbox.path))[0]}
+    files = find_files(Path(inbox.path), keys)
     tally, missing, counts = Tally(RAW), [], Counter()
     with warehouse.get_connection() as conn:
         ensure_tables(conn)
