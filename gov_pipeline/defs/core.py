@@ -105,6 +105,25 @@ class Derivation:
         self.seconds.update(waiting_for_workers=t1 - t0, validating_and_writing=time.perf_counter() - t1)
 
 
+def _derive(conn, increment, pmap, seg: str, version: str) -> tuple[Derivation, dict[str, int]]:
+    derivation = Derivation(conn, version)
+    with replacing_reports(conn, DERIVED_TABLES, increment.stale):
+        pass  # reports that left raw.reports (or became duplicates) leave these tables
+    # One transaction per chunk of reports: a report's rows are all old or all new, memory stays flat
+    # (DuckDB holds a transaction's rows until it commits), and a run that dies resumes where it stopped.
+    in_flight: deque = deque()  # two chunks at most: the workers parse one while this process writes the other
+    for ids in chunks(increment.todo):
+        raw = read_reports(conn, "raw.reports", ids, [*RAW_COLUMNS, "text"]).set_index("report_id", drop=False)
+        todo = raw[raw["text"].notna()]
+        results = pmap(derive_report, [(rid, text, seg) for rid, text in zip(todo["report_id"], todo["text"])])
+        in_flight.append((ids, raw.drop(columns=["text"]), results))
+        if len(in_flight) > 1:
+            derivation.chunk(*in_flight.popleft())
+    while in_flight:
+        derivation.chunk(*in_flight.popleft())
+    return derivation, {n: count_rows(conn, n) for n in DERIVED_TABLES}
+
+
 @dg.multi_asset(
     specs=[clean_spec(), *(_spec(n) for n in CORE_TABLES)], name="derive_reports",
     description="Clean and parse every new or changed report (cleaning, sections, topics, metadata, metrics, "
@@ -121,25 +140,11 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
     version, seg = text_version(), text_settings.segmenter
     with warehouse.get_connection() as conn:
         increment = plan_increment(conn, DERIVE_PLAN, version)
-    # the workers fork before the warehouse is opened again
-    with worker_pool(text_settings.workers, seg, parallel=len(increment.todo) >= MIN_PARALLEL) as pmap, \
-            warehouse.get_connection() as conn:
-        derivation = Derivation(conn, version)
-        with replacing_reports(conn, DERIVED_TABLES, increment.stale):
-            pass  # reports that left raw.reports (or became duplicates) leave these tables
-        # One transaction per chunk of reports: a report's rows are all old or all new, memory stays flat
-        # (DuckDB holds a transaction's rows until it commits), and a run that dies resumes where it stopped.
-        in_flight: deque = deque()  # two chunks at most: the workers parse one while this process writes the other
-        for ids in chunks(increment.todo):
-            raw = read_reports(conn, "raw.reports", ids, [*RAW_COLUMNS, "text"]).set_index("report_id", drop=False)
-            todo = raw[raw["text"].notna()]
-            results = pmap(derive_report, [(rid, text, seg) for rid, text in zip(todo["report_id"], todo["text"])])
-            in_flight.append((ids, raw.drop(columns=["text"]), results))
-            if len(in_flight) > 1:
-                derivation.chunk(*in_flight.popleft())
-        while in_flight:
-            derivation.chunk(*in_flight.popleft())
-        totals = {n: count_rows(conn, n) for n in DERIVED_TABLES}
+        if len(increment.todo) < MIN_PARALLEL:  # a few reports: parse them here, on this connection
+            derivation, totals = _derive(conn, increment, map, seg, version)
+    if len(increment.todo) >= MIN_PARALLEL:  # the workers fork before the warehouse is opened again
+        with worker_pool(text_settings.workers, seg) as pmap, warehouse.get_connection() as conn:
+            derivation, totals = _derive(conn, increment, pmap, seg, version)
     for name in DERIVED_TABLES:
         t, tally = TABLE[name], derivation.tallies[name]
         extra = {"rows_written_this_run": tally.rows, **increment_metadata(increment)}
