@@ -52,6 +52,28 @@ def test_reading_one_partition_alone_makes_automation_derive_it(harness):
     for key in (["staging", "clean_reports"], ["core", "dim_report"], ["core", "fact_metric"]):
         assert after.get_num_requested(dg.AssetKey(key)) == 1, key
     # what automation asks for, run: the report lands
-    harness.defs.resolve_job_def("refresh_marts").execute_in_process(instance=harness.instance, run_config=QUIET)
+    run_requested(harness, after)
     assert harness.query("SELECT report_id, report_year FROM core.dim_report") == [(KEY, 2018)]
     assert harness.query("SELECT status FROM core.report_inventory") == [("loaded",)]
+
+
+def run_requested(harness, evaluation, defs=None) -> None:
+    defs = defs or harness.defs
+    keys = [k for k in defs.resolve_all_asset_keys() if evaluation.get_num_requested(k)]
+    defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        instance=harness.instance, asset_selection=keys, run_config=QUIET)
+
+
+def test_a_new_text_version_makes_automation_derive_every_report_again(harness):
+    """An edit of the text library or assets/ changes staging/core's code version: automation re-derives."""
+    harness.copy_seeds([f"{KEY}.txt"])
+    harness.materialize_all()
+    settled = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance)
+    settled = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance, cursor=settled.cursor)
+    assert settled.get_num_requested(dg.AssetKey(["core", "dim_report"])) == 0
+    derived = {dg.AssetKey(["staging", "clean_reports"]), dg.AssetKey(["core", "dim_report"])}
+    edited = harness.defs.map_asset_specs(
+        func=lambda spec: spec.replace_attributes(code_version="edited") if spec.key in derived else spec)
+    after = dg.evaluate_automation_conditions(defs=edited, instance=harness.instance, cursor=settled.cursor)
+    assert after.get_num_requested(dg.AssetKey(["core", "dim_report"])) == 1
+    assert after.get_num_requested(dg.AssetKey(["raw", "reports"])) == 0  # the files are not read again

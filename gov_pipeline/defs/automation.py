@@ -35,9 +35,8 @@ process_reports_job = dg.define_asset_job(
     description="Read a range of report partitions, then clean and parse every new or changed report "
                 "(single run for any number of partitions).")
 refresh_marts_job = dg.define_asset_job(
-    "refresh_marts", selection=dg.AssetSelection.assets(*DERIVED_KEYS, *ROLLUP_KEYS),
-    description="Derive any report not yet derived by the current text version, prune removed reports, "
-                "reload reference tables and rebuild every SQL rollup.")
+    "refresh_marts", selection=ROLLUPS,
+    description="Prune removed reports, reload reference tables and rebuild every SQL rollup.")
 
 daily_marts_refresh = dg.ScheduleDefinition(
     name="daily_marts_refresh", job=refresh_marts_job, cron_schedule="15 2 * * *",

@@ -22,6 +22,10 @@ MIN_PARALLEL = 40  # below this many reports, forking text workers costs more th
 # staging, core, the inventory and the marts follow their inputs: eager, but not held back while
 # some report partition is missing or failed (that would block them forever)
 DERIVED_AUTOMATION = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+# staging and core also follow their code version (gov_pipeline/version.py): an edit of the text library
+# or of assets/ re-derives every report once the code location reloads
+REDERIVE_AUTOMATION = DERIVED_AUTOMATION | (
+    dg.AutomationCondition.code_version_changed() & ~dg.AutomationCondition.in_progress())
 
 
 def chunks(items: list, size: int | None = None):

@@ -7,9 +7,9 @@ import dagster as dg
 import pandas as pd
 
 from gov_pipeline.defs.common import (
-    DERIVED_AUTOMATION, MIN_PARALLEL, OWNER, POOL, RETRY, TABLE, Tally, chunks, count_rows, increment_metadata,
-    reports_partitions, require_valid, schema_check_result, schema_check_spec, schema_issue_rows, spec_metadata,
-    table_metadata,
+    DERIVED_AUTOMATION, MIN_PARALLEL, OWNER, POOL, REDERIVE_AUTOMATION, RETRY, TABLE, Tally, chunks, count_rows,
+    increment_metadata, reports_partitions, require_valid, schema_check_result, schema_check_spec, schema_issue_rows,
+    spec_metadata, table_metadata,
 )
 from gov_pipeline.defs.staging import CLEAN, clean_spec
 from gov_pipeline.frames import Derived, derive_report, frame
@@ -39,7 +39,7 @@ def _spec(name: str) -> dg.AssetSpec:
     return dg.AssetSpec(t.key, deps=[TABLE[u].key for u in upstream], description=t.schema.description,
                         group_name="core", kinds={"python", "duckdb", "pandas"}, owners=[OWNER],
                         metadata=spec_metadata(t), code_version=text_version(),
-                        automation_condition=DERIVED_AUTOMATION)
+                        automation_condition=REDERIVE_AUTOMATION)
 
 
 def quarantine_row(raw: pd.Series, stage: str, reason: str, version: str) -> dict:
