@@ -54,11 +54,6 @@ def _clean(report_id: str, raw_text: str) -> tuple[dict, Cleaned | None]:
     }, cleaned
 
 
-def clean_row(report_id: str, raw_text: str) -> dict:
-    """A staging.clean_reports row; a cleaning failure is recorded, never raised."""
-    return _clean(report_id, raw_text)[0]
-
-
 @dataclass
 class Derived:
     """Everything one report turns into: rows per staging/core table, or why it is quarantined."""

@@ -78,20 +78,18 @@ class Derivation:
         rows: dict[str, list[dict]] = {name: [] for name in DERIVED_TABLES}
         for r in raw[raw["decode_error"].notna()].itertuples():
             rows["core.quarantine"].append(quarantine_row(raw.loc[r.Index], "decode", r.decode_error, self.version))
+        derived: Derived
         for derived in results:
-            derived: Derived
             for name, table_rows in derived.rows.items():
                 rows[name] += table_rows
             if derived.failure:
                 rows["core.quarantine"].append(
                     quarantine_row(raw.loc[derived.report_id], "parse", derived.failure, self.version))
         t1 = time.perf_counter()
-        stamp = {"content_sha256": raw["content_sha256"], "text_version": self.version}
         frames = {name: frame(name, table_rows) for name, table_rows in rows.items()}
         for name in (CLEAN.name, "core.dim_report"):  # what each report was derived from, and by which version
             df = frames[name]
-            frames[name] = df.assign(content_sha256=df["report_id"].map(stamp["content_sha256"]),
-                                     text_version=self.version)
+            frames[name] = df.assign(content_sha256=df["report_id"].map(raw["content_sha256"]), text_version=self.version)
         issues = [frames.pop("core.quality_issue")]
         for name, df in frames.items():
             issues.append(frame("core.quality_issue", self._write(name, df)))
