@@ -173,16 +173,14 @@ class Increment:
 
 @dataclass(frozen=True)
 class IncrementPlan:
-    belongs: str  # SQL: report_id of every report that should have rows
     held: str  # SQL: report_id of every report that has rows
-    ready: str  # SQL: report_id, content_sha256 of the reports that can be derived now
+    ready: str  # SQL: report_id, content_sha256 of every report that should have rows (all can be derived now)
     done: str  # SQL: report_id, content_sha256, text_version of the reports derived already
 
 
 # staging.clean_reports and the core tables, written together: a report is done when core holds it (parsed or
 # quarantined) and, if it decoded, staging holds its cleaned text, all from the same bytes by the same version
 DERIVE_PLAN = IncrementPlan(
-    belongs="SELECT report_id FROM raw.reports WHERE duplicate_of IS NULL",
     held="""SELECT report_id FROM core.dim_report UNION SELECT report_id FROM core.quarantine
             UNION SELECT report_id FROM staging.clean_reports""",
     ready="SELECT report_id, content_sha256 FROM raw.reports WHERE duplicate_of IS NULL",
@@ -205,6 +203,6 @@ def plan_increment(conn: duckdb.DuckDBPyConnection, plan: IncrementPlan, version
                           AND d.content_sha256 = t.content_sha256 AND d.text_version = $version)
         ORDER BY 1""", params).fetchall()]
     stale = [r[0] for r in conn.execute(
-        f"SELECT DISTINCT report_id FROM ({plan.held}) WHERE report_id NOT IN ({plan.belongs}) ORDER BY 1").fetchall()]
+        f"SELECT DISTINCT report_id FROM ({plan.held}) WHERE report_id NOT IN (SELECT report_id FROM ({plan.ready})) ORDER BY 1").fetchall()]
     ready = conn.execute(f"SELECT count(*) FROM ({plan.ready})").fetchone()[0]
     return Increment(todo, stale, int(ready) - len(todo))

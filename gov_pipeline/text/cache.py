@@ -26,6 +26,7 @@ Location: ``$GOV_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/gov_pipeline``, else
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import threading
@@ -36,7 +37,7 @@ import zlib
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
-__all__ = ["cache_dir", "load_or_build", "file_key", "source_key", "MemoLog"]
+__all__ = ["cache_dir", "load_or_build", "file_key", "source_key", "package_key", "MemoLog", "PackageMemo"]
 
 T = TypeVar("T")
 
@@ -73,6 +74,19 @@ def source_key(module_file: str | os.PathLike) -> str:
         return hashlib.sha256(Path(module_file).read_bytes()).hexdigest()[:16]
     except OSError:
         return "unknown"
+
+
+def package_key(name: str, module_file: str | os.PathLike, package: str, files: Iterable[str]) -> list[str] | None:
+    """A cache key for a structure built by `module_file` from an installed package's `files` (paths inside
+    the package), found without importing the package; None when the package or a file is missing."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(spec.submodule_search_locations[0])
+    try:
+        return [name, source_key(module_file), *(file_key(root / rel) for rel in files)]
+    except OSError:
+        return None
 
 
 def _installation() -> str:
@@ -235,3 +249,50 @@ class MemoLog:
                 return
             if new:
                 _prune_siblings(path)
+
+
+class PackageMemo:
+    """The on-disk memo (``MemoLog``) of a pure function of a string that a library in an installed package
+    computes, keyed by that package's files and the calling module, loaded once per process: an argument
+    seen by any earlier process needs neither the library's import nor its work.
+
+    ``encode`` turns a result into JSON, ``decode`` turns it back (raising ValueError or TypeError on an
+    entry it does not accept, which is then computed again).
+    """
+
+    def __init__(self, name: str, module_file: str, package: str, files: Iterable[str],
+                 encode: Callable[[Any], Any], decode: Callable[[Any], Any]):
+        self._args = (name, module_file, package, tuple(files), encode, decode)
+        self._encode, self._decode = encode, decode
+        self._lock = threading.Lock()
+        self._state: tuple[MemoLog | None, dict[str, Any]] | None = None
+
+    def fresh(self) -> "PackageMemo":
+        """The same memo, not loaded yet (it reads the disk again on first use)."""
+        return PackageMemo(*self._args)
+
+    def load(self) -> tuple[MemoLog | None, dict[str, Any]]:
+        if self._state is None:
+            with self._lock:
+                if self._state is None:
+                    name, module_file, package, files = self._args[:4]
+                    key = package_key(name, module_file, package, files)
+                    log = MemoLog(name, key) if key is not None else None
+                    known: dict[str, Any] = {}
+                    for arg, raw in (log.load().items() if log is not None else ()):
+                        try:
+                            known[arg] = self._decode(raw)
+                        except (TypeError, ValueError):
+                            continue
+                    self._state = (log, known)
+        return self._state
+
+    def get(self, arg: str, compute: Callable[[str], Any]) -> Any:
+        """compute(arg), from the memo when an earlier process (or this one) recorded it."""
+        log, known = self.load()
+        if arg in known:
+            return known[arg]
+        value = known[arg] = compute(arg)
+        if log is not None:
+            log.add(arg, self._encode(value))
+        return value

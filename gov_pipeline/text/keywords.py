@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from gov_pipeline.text.cache import file_key, load_or_build, source_key
+from gov_pipeline.text.cache import load_or_build, package_key
 from gov_pipeline.text.refdata import read_lines
 from gov_pipeline.text.segment import Segmenter, get_segmenter
 
@@ -124,9 +124,8 @@ def _decode_idf(payload: bytes) -> tuple[IdfTable, float]:
 @lru_cache(maxsize=None)
 def _idf_table() -> tuple[Mapping[str, float], float]:
     # built: a dict; read from the cache: an IdfTable (same mapping, no 270k-entry dict to hash)
-    try:
-        key = ["jieba-idf", file_key(_idf_path()), source_key(__file__)]
-    except (OSError, AttributeError, TypeError):  # jieba missing or unusual: build (and fail) as before
+    key = package_key("jieba-idf", __file__, "jieba", ["analyse/idf.txt"])
+    if key is None:  # jieba missing or unusual: build (and fail) as before
         return _build_idf()
     return load_or_build("jieba-idf", key, _build_idf, _encode_idf, _decode_idf)
 

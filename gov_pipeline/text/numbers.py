@@ -12,13 +12,10 @@ touched.
 """
 from __future__ import annotations
 
-import importlib.util
 import re
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
-from .cache import MemoLog, file_key, source_key
+from .cache import PackageMemo
 
 __all__ = ["ParsedNumber", "parse_number", "CN_DIGITS", "is_redacted_token"]
 
@@ -77,50 +74,23 @@ def _cn2an(s: str) -> float | None:
     return float(v)
 
 
-_memo_lock = threading.Lock()
-_memo: tuple[MemoLog | None, dict[str, float | None]] | None = None
+def _number(v) -> float | None:
+    if v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)):
+        return None if v is None else float(v)
+    raise ValueError(f"not a number: {v!r}")
 
 
-def _numeral_memo() -> tuple[MemoLog | None, dict[str, float | None]]:
-    """The on-disk memo of numeral -> value (text/cache.py MemoLog), keyed by cn2an's converter and this
-    module, loaded once per process: a numeral converted by any earlier process needs no cn2an import."""
-    global _memo
-    if _memo is None:
-        with _memo_lock:
-            if _memo is None:
-                log: MemoLog | None = None
-                known: dict[str, float | None] = {}
-                spec = importlib.util.find_spec("cn2an")
-                if spec is not None and spec.submodule_search_locations:
-                    root = Path(spec.submodule_search_locations[0])
-                    try:
-                        key = ["numerals", source_key(__file__), file_key(root / "cn2an.py"),
-                               file_key(root / "conf.py")]
-                    except OSError:
-                        key = None
-                    if key is not None:
-                        log = MemoLog("numerals", key)
-                        known = {k: v for k, v in log.load().items()
-                                 if v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))}
-                _memo = (log, known)
-    return _memo
+# numeral -> value, memoised on disk (text/cache.py), keyed by cn2an's converter and this module
+_MEMO = PackageMemo("numerals", __file__, "cn2an", ("cn2an.py", "conf.py"), encode=lambda v: v, decode=_number)
 
 
 def _cn_to_float(s: str) -> float | None:
-    log, known = _numeral_memo()
-    if s in known:
-        value = known[s]
-        return None if value is None else float(value)
-    value = _cn2an(s)
-    known[s] = value
-    if log is not None:
-        log.add(s, value)
-    return value
+    return _MEMO.get(s, _cn2an)
 
 
 def warm_up() -> None:
     """Load the memo and import cn2an now (before forking workers, so they share both)."""
-    _numeral_memo()
+    _MEMO.load()
     _cn2an("一")
 
 

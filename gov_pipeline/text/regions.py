@@ -21,16 +21,14 @@ cached on disk, see ``cache.load_or_build``).
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import json
 import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from .cache import MemoLog, file_key, load_or_build, source_key
+from .cache import PackageMemo, load_or_build, package_key
 
 __all__ = ["Region", "MUNICIPALITIES", "resolve_region", "strip_agency_words", "place_name_start"]
 
@@ -133,18 +131,6 @@ def _decode_gazetteer(payload: bytes) -> tuple[frozenset[str], dict[str, frozens
     return frozenset(names), {k: frozenset(v) for k, v in forms.items()}
 
 
-def _gazetteer_key() -> list[str] | None:
-    """What the gazetteer depends on: jionlp's location file (found without importing jionlp) and this module."""
-    spec = importlib.util.find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    data_file = Path(spec.submodule_search_locations[0]) / "dictionary" / "china_location.txt"
-    try:
-        return ["gazetteer", file_key(data_file), source_key(__file__)]
-    except OSError:
-        return None
-
-
 def _load_gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     """The gazetteer, built once per process; read from the on-disk cache (text/cache.py) when one
     matches jionlp's data file and this module, so a fresh process need not import jionlp for it."""
@@ -152,7 +138,7 @@ def _load_gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     if _gazetteer is None:
         with _gaz_lock:
             if _gazetteer is None:
-                key = _gazetteer_key()
+                key = package_key("gazetteer", __file__, "jionlp", ["dictionary/china_location.txt"])
                 if key is None:
                     _gazetteer = _build_gazetteer()
                 else:
@@ -192,37 +178,17 @@ def _evidenced_apart(county: str, city: str, place: str) -> bool:
     return any(f in place and f not in city_forms for f in forms.get(county, (county,)))
 
 
-_memo_lock = threading.Lock()
-_memo: tuple[MemoLog | None, dict[str, Region]] | None = None
+def _region(parts) -> Region:
+    if isinstance(parts, list) and len(parts) == 3 and all(p is None or isinstance(p, str) for p in parts):
+        return Region(*parts) if any(parts) else _EMPTY
+    raise ValueError(f"not a region: {parts!r}")
 
 
-def _region_memo() -> tuple[MemoLog | None, dict[str, Region]]:
-    """The on-disk memo of place -> Region (text/cache.py MemoLog), keyed by jionlp's parser and data files
-    and this module, loaded once per process: a place resolved by any earlier process needs no jionlp."""
-    global _memo
-    if _memo is None:
-        with _memo_lock:
-            if _memo is None:
-                log: MemoLog | None = None
-                known: dict[str, Region] = {}
-                spec = importlib.util.find_spec("jionlp")
-                if spec is not None and spec.submodule_search_locations:
-                    root = Path(spec.submodule_search_locations[0])
-                    try:
-                        key = ["regions", source_key(__file__)] + [
-                            file_key(root / rel) for rel in (
-                                "__init__.py", "gadget/location_parser.py", "dictionary/dictionary_loader.py",
-                                "dictionary/china_location.txt", "dictionary/china_location_change.txt")]
-                    except OSError:
-                        key = None
-                    if key is not None:
-                        log = MemoLog("regions", key)
-                        for place, parts in log.load().items():
-                            if (isinstance(parts, list) and len(parts) == 3
-                                    and all(p is None or isinstance(p, str) for p in parts)):
-                                known[place] = Region(*parts) if any(parts) else _EMPTY
-                _memo = (log, known)
-    return _memo
+# place -> Region, memoised on disk (text/cache.py), keyed by jionlp's parser and data files and this module
+_MEMO = PackageMemo("regions", __file__, "jionlp", (
+    "__init__.py", "gadget/location_parser.py", "dictionary/dictionary_loader.py",
+    "dictionary/china_location.txt", "dictionary/china_location_change.txt"),
+    encode=lambda r: [r.province, r.city, r.county], decode=_region)
 
 
 @lru_cache(maxsize=4096)
@@ -231,14 +197,7 @@ def resolve_region(name: str) -> Region:
     place = strip_agency_words(name)
     if not place or _LEVEL_ONLY_RE.fullmatch(place):
         return _EMPTY
-    log, known = _region_memo()
-    region = known.get(place)
-    if region is None:
-        region = _resolve_place(place)
-        known[place] = region
-        if log is not None:
-            log.add(place, [region.province, region.city, region.county])
-    return region
+    return _MEMO.get(place, _resolve_place)
 
 
 def _resolve_place(place: str) -> Region:

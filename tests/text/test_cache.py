@@ -183,11 +183,11 @@ def test_memo_log_new_key_replaces_old_file_and_survives_unwritable(cache_home, 
 
 def test_region_memo_round_trip(cache_home, monkeypatch):
     names = ["益阳市生态环境局安化分局", "长沙市环保局", "鄂温克旗环境保护局", "北京市怀柔区", "我局", "利用", "上海市环保局"]
-    monkeypatch.setattr(regions, "_memo", None)
+    monkeypatch.setattr(regions, "_MEMO", regions._MEMO.fresh())
     regions.resolve_region.cache_clear()
     try:
         want = [regions.resolve_region(n) for n in names]  # computed (and recorded)
-        monkeypatch.setattr(regions, "_memo", None)
+        monkeypatch.setattr(regions, "_MEMO", regions._MEMO.fresh())
         regions.resolve_region.cache_clear()
         monkeypatch.setattr(regions, "_resolve_place", lambda place: pytest.fail(f"{place} resolved again"))
         assert [regions.resolve_region(n) for n in names] == want
@@ -309,10 +309,10 @@ def test_numeral_memo_round_trip(cache_home, monkeypatch):
     from gov_pipeline.text import numbers
 
     numerals = ["一百零六", "十二", "两", "三千五百", "九十九点五", "零", "十十"]
-    monkeypatch.setattr(numbers, "_memo", None)
+    monkeypatch.setattr(numbers, "_MEMO", numbers._MEMO.fresh())
     want = [numbers._cn_to_float(s) for s in numerals]  # computed with cn2an (and recorded)
     assert want[:6] == [106.0, 12.0, 2.0, 3500.0, 99.5, 0.0]
-    monkeypatch.setattr(numbers, "_memo", None)
+    monkeypatch.setattr(numbers, "_MEMO", numbers._MEMO.fresh())
     monkeypatch.setattr(numbers, "_cn2an", lambda s: pytest.fail(f"{s} converted again"))
     assert [numbers._cn_to_float(s) for s in numerals] == want
     assert numbers.parse_number("一百零六件").value == 106.0
