@@ -199,9 +199,23 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
         "heading_terms": col("VARCHAR", "Terms that mark the topic in a heading, '|'-separated.", nullable=True),
         "body_terms": col("VARCHAR", "Terms that mark the topic in a body, '|'-separated.", nullable=True),
     }, unique=["topic"], partitioned=False),
+    _table("meta.model_state", "Bookkeeping of the incremental SQL models (`-- incremental: <key>`): what each report "
+           "was when a model last included it. A refresh compares it with the warehouse and rebuilds only the key "
+           "values of the reports that changed. Internal: written by the marts step, not for analysis.", {
+        "model": col("VARCHAR", "SQL model (schema.name)."),
+        "build_version": col("VARCHAR", "Version of the model's SQL and of every SQL model upstream of it; when it "
+                                        "changes the model is rebuilt in full."),
+        "report_id": _report_id(),
+        "fingerprint": col("VARCHAR", "MD5 of what the report's rows derive from (its core.report_inventory row, and "
+                                      "the bytes and text version its core rows were derived from)."),
+        "key_value": col("VARCHAR", "The report's value of the model's incremental key at that build, as text; NULL "
+                                    "when it has none.", nullable=True),
+    }, unique=["model", "report_id"], partitioned=False),
 ]}
 
 PER_REPORT_TABLES = [t for t in TABLES.values() if t.partitioned]
+# Tables whose rows each belong to one report: what an incremental SQL model may read (sql_models.load_models)
+REPORT_KEYED_TABLES = frozenset({t.name for t in PER_REPORT_TABLES} | {"core.report_inventory"})
 
 
 @dataclass

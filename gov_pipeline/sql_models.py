@@ -2,21 +2,35 @@
 
 Upstream tables are read from the SQL itself with sqlglot (CTE names excluded), so lineage
 comes from the SQL. Unknown upstreams and cycles fail at load time, naming the file.
-Pure Python (no Dagster or DuckDB import).
+
+A header line `-- incremental: <key>` (key: report_id, agency_key or report_year) declares that the
+model's rows for one value of <key> depend only on the reports with that value, so a refresh may rebuild
+just the values touched by the reports that changed (warehouse.build_model). Such a model may read only
+per-report tables and other incremental models; load_models refuses anything else, naming the file.
+
+Pure Python (no Dagster or DuckDB import). A model's upstream tables are memoised on disk by its SQL
+text (text/cache.py, keyed by sqlglot's files and this module), so loading the code location parses
+only new or edited models and needs no sqlglot import otherwise.
 """
 from __future__ import annotations
 
 import graphlib
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from collections.abc import Iterable
 from pathlib import Path
 
-import sqlglot
-from sqlglot import exp
+from gov_pipeline.text.cache import PackageMemo
 
 
 class SqlModelError(ValueError):
     pass
+
+
+# What an incremental model may be keyed by: columns of the report snapshot (warehouse.SNAPSHOT_SQL)
+INCREMENTAL_KEYS = ("report_id", "agency_key", "report_year")
+_INCREMENTAL_RE = re.compile(r"^--\s*incremental\s*:\s*(\S+)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,9 @@ class SqlModel:
     sql: str
     deps: tuple[str, ...]  # qualified upstream tables, sorted
     description: str
+    incremental_key: str | None = None  # `-- incremental: <key>` in the header
+    build_version: str = ""  # the SQL of this model and of every model upstream of it (set by load_models)
+    scoped_sql: str | None = None  # incremental models: the SQL over only the reports in SCOPE_TABLE (scope_sql)
 
     @property
     def qualified(self) -> str:
@@ -41,8 +58,25 @@ class SqlModel:
         return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()[:12]
 
 
+def _deps(value) -> tuple[str, ...]:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ValueError(f"not a list of tables: {value!r}")
+
+
+# SQL text -> its upstream tables (sorted)
+_MEMO = PackageMemo("sql-deps", __file__, "sqlglot", ("__init__.py", "_version.py"), encode=list, decode=_deps)
+
+
 def parse_dependencies(sql: str, *, source: str = "<sql>") -> set[str]:
     """Qualified tables a SELECT reads, excluding its CTEs. Unqualified non-CTE tables are an error."""
+    return set(_MEMO.get(sql, lambda text: tuple(sorted(_parse_dependencies(text, source)))))
+
+
+def _parse_dependencies(sql: str, source: str) -> set[str]:
+    import sqlglot
+    from sqlglot import exp
+
     try:
         tree = sqlglot.parse_one(sql, dialect="duckdb")
     except sqlglot.errors.ParseError as err:
@@ -61,18 +95,70 @@ def parse_dependencies(sql: str, *, source: str = "<sql>") -> set[str]:
     return deps
 
 
-def _description(sql: str) -> str:
-    lines = []
+# The temporary table of report ids that an incremental build rebuilds (filled by warehouse.build_models)
+SCOPE_TABLE = "_gov_scope"
+
+
+def _text(value) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValueError(f"not SQL text: {value!r}")
+
+
+# "<tables, comma-separated>\n<SQL text>" -> that SQL with those tables scoped
+_SCOPED = PackageMemo("sql-scoped", __file__, "sqlglot", ("__init__.py", "_version.py"), encode=str, decode=_text)
+
+
+def scope_sql(sql: str, report_tables: Iterable[str]) -> str:
+    """The SELECT with every per-report table it reads (among `report_tables`) narrowed to the reports in
+    SCOPE_TABLE: `core.fact_metric m` becomes `(SELECT * FROM core.fact_metric WHERE report_id IN (SELECT
+    report_id FROM _gov_scope)) AS m`. For a model whose rows for one key value derive only from the reports
+    with that value (`-- incremental`), this SQL with the scope set to those reports yields exactly that key
+    value's rows, reading only those reports' rows (a filter on the outer SELECT alone would still aggregate
+    whole tables)."""
+    return _SCOPED.get(",".join(sorted(report_tables)) + "\n" + sql, _scope)
+
+
+def _scope(arg: str) -> str:
+    import sqlglot
+    from sqlglot import exp
+
+    head, sql = arg.split("\n", 1)
+    tables = set(head.split(",")) if head else set()
+    tree = sqlglot.parse_one(sql, dialect="duckdb")
+    for table in list(tree.find_all(exp.Table)):
+        if not isinstance(table.this, exp.Identifier) or not table.db:
+            continue
+        qualified = f"{table.db}.{table.name}".lower()
+        if qualified in tables:
+            scope = exp.select("report_id").from_(SCOPE_TABLE)
+            narrowed = exp.select("*").from_(exp.table_(table.name, db=table.db)).where(
+                exp.column("report_id").isin(query=scope))
+            table.replace(narrowed.subquery(table.alias_or_name))
+    return tree.sql(dialect="duckdb", pretty=True)
+
+
+def _header(sql: str, source: str) -> tuple[str, str | None]:
+    """The description (leading `--` lines) and the incremental key declared among them, if any."""
+    lines, key = [], None
     for line in sql.splitlines():
         stripped = line.strip()
         if not stripped.startswith("--"):
             break
+        directive = _INCREMENTAL_RE.match(stripped)
+        if directive:
+            key = directive.group(1).lower()
+            if key not in INCREMENTAL_KEYS:
+                raise SqlModelError(f"{source}: incremental key {key!r} is not one of {', '.join(INCREMENTAL_KEYS)}")
+            continue
         lines.append(stripped.lstrip("-").strip())
-    return " ".join(s for s in lines if s)
+    return " ".join(s for s in lines if s), key
 
 
-def load_models(sql_dir: Path, known_tables: set[str]) -> list[SqlModel]:
-    """Every model under sql_dir, in dependency order. Raises SqlModelError naming the file."""
+def load_models(sql_dir: Path, known_tables: set[str], report_tables: set[str] = frozenset()) -> list[SqlModel]:
+    """Every model under sql_dir, in dependency order. Raises SqlModelError naming the file.
+
+    report_tables: the known tables whose rows each belong to one report (what incremental models may read)."""
     sql_dir = Path(sql_dir)
     models: dict[str, SqlModel] = {}
     for path in sorted(sql_dir.glob("*/*.sql")):
@@ -82,8 +168,9 @@ def load_models(sql_dir: Path, known_tables: set[str]) -> list[SqlModel]:
         body = sql.strip().rstrip(";")
         if not body:
             raise SqlModelError(f"{rel}: empty model")
+        description, key = _header(sql, str(rel))
         model = SqlModel(schema, name, path, body, tuple(sorted(parse_dependencies(body, source=str(rel)))),
-                         _description(sql))
+                         description, key)
         if model.qualified in known_tables:
             raise SqlModelError(f"{rel}: {model.qualified} is already a table written by Python")
         models[model.qualified] = model
@@ -99,4 +186,18 @@ def load_models(sql_dir: Path, known_tables: set[str]) -> list[SqlModel]:
         cycle = err.args[1]
         files = " -> ".join(f"{models[q].path.name}" for q in cycle if q in models)
         raise SqlModelError(f"cycle between SQL models: {files}") from err
-    return [models[q] for q in order]
+    built: dict[str, SqlModel] = {}
+    for q in order:
+        model = models[q]
+        upstream = [built[d] for d in model.deps if d in built]
+        if model.incremental_key:
+            other = [d for d in model.deps if d not in report_tables and not (d in built and built[d].incremental_key)]
+            if other:
+                raise SqlModelError(f"{model.path.name} ({q}): an incremental model may read only per-report tables "
+                                    f"and incremental models, not {', '.join(other)}")
+        digest = hashlib.sha256(model.sql.encode("utf-8"))
+        for up in upstream:
+            digest.update(b"\0" + up.build_version.encode())
+        scoped = scope_sql(model.sql, report_tables) if model.incremental_key else None
+        built[q] = replace(model, build_version=digest.hexdigest()[:16], scoped_sql=scoped)
+    return [built[q] for q in order]

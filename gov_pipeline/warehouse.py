@@ -16,8 +16,9 @@ import duckdb
 import pandas as pd
 
 from gov_pipeline.schemas import TABLES
+from gov_pipeline.sql_models import SCOPE_TABLE
 
-SCHEMAS = ("raw", "staging", "core", "ref", "marts")
+SCHEMAS = ("raw", "staging", "core", "ref", "marts", "meta")
 
 
 _READY: "weakref.WeakSet[duckdb.DuckDBPyConnection]" = weakref.WeakSet()  # connections already ensured
@@ -26,37 +27,59 @@ _READY: "weakref.WeakSet[duckdb.DuckDBPyConnection]" = weakref.WeakSet()  # conn
 def ensure_tables(conn: duckdb.DuckDBPyConnection) -> None:
     """Create missing schemas and tables; add columns a newer contract has to an older warehouse's tables.
 
-    The whole contract is ensured once per connection (every helper below calls this; ~20 statements)."""
+    Ensured once per connection (every helper below calls this): one catalogue query when the warehouse
+    already holds the whole contract, DDL only for what is missing."""
     if conn in _READY:
         return
-    tables = list(TABLES.values())
-    for schema in SCHEMAS:
-        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    for table in tables:
-        conn.execute(table.ddl())
     have: dict[str, set[str]] = {}
     for schema, name, column in conn.execute(
             "SELECT table_schema, table_name, column_name FROM information_schema.columns "
             "WHERE table_catalog = current_database()").fetchall():
         have.setdefault(f"{schema}.{name}", set()).add(column)
-    for table in tables:
+    for table in TABLES.values():
+        if table.name not in have:
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {table.name.split('.')[0]}")
+            conn.execute(table.ddl())
+            continue
         for name, column in table.schema.columns.items():
-            if name not in have.get(table.name, set()):
+            if name not in have[table.name]:
                 conn.execute(f'ALTER TABLE {table.name} ADD COLUMN "{name}" {column.metadata["duckdb"]}')
+    for schema in SCHEMAS:  # the marts schema holds no Python table
+        if not any(t.startswith(schema + ".") for t in have):
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     _READY.add(conn)
 
 
-def _ids_frame(report_ids: Iterable[str]) -> pd.DataFrame:
-    return pd.DataFrame({"report_id": pd.Series(sorted(set(report_ids)), dtype=object)})
+def _ids_frame(report_ids: Iterable[str], column: str = "report_id") -> pd.DataFrame:
+    return pd.DataFrame({column: pd.Series(sorted(set(report_ids)), dtype=object)})
+
+
+@contextmanager
+def transaction(conn: duckdb.DuckDBPyConnection):
+    """BEGIN; COMMIT when the block ends, ROLLBACK (and re-raise) when it fails."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
+def registered(conn: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame):
+    """`df` visible to SQL as `name` inside the block."""
+    conn.register(name, df)
+    try:
+        yield
+    finally:
+        conn.unregister(name)
 
 
 def _insert(conn: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:
     if len(df):
-        conn.register("_gov_rows", df)
-        try:
+        with registered(conn, "_gov_rows", df):
             conn.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _gov_rows")
-        finally:
-            conn.unregister("_gov_rows")
 
 
 @contextmanager
@@ -64,21 +87,12 @@ def replacing_reports(conn: duckdb.DuckDBPyConnection, names: Iterable[str], rep
     """One transaction: delete the reports' rows from every table in `names`, then yield
     `insert(name, df)` to add new rows (in as many chunks as the caller likes); commit at the end,
     roll back on any error so the old rows stay."""
-    names = list(names)
+    names, ids = list(names), _ids_frame(report_ids)
     ensure_tables(conn)
-    conn.register("_gov_replace_ids", _ids_frame(report_ids))
-    try:
-        conn.execute("BEGIN TRANSACTION")
-        try:
-            for name in names:
-                conn.execute(f"DELETE FROM {name} WHERE report_id IN (SELECT report_id FROM _gov_replace_ids)")
-            yield lambda name, df: _insert(conn, name, df)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.unregister("_gov_replace_ids")
+    with registered(conn, "_gov_replace_ids", ids), transaction(conn):
+        for name in names if len(ids) else ():  # (a delete scans the table even when no row matches)
+            conn.execute(f"DELETE FROM {name} WHERE report_id IN (SELECT report_id FROM _gov_replace_ids)")
+        yield lambda name, df: _insert(conn, name, df)
 
 
 def replace_reports(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame],
@@ -92,14 +106,9 @@ def replace_reports(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.Dat
 def replace_table(conn: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:
     """Replace the whole content of an unpartitioned table, atomically."""
     ensure_tables(conn)
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         conn.execute(f"DELETE FROM {name}")
         _insert(conn, name, df)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def read_reports(conn: duckdb.DuckDBPyConnection, name: str, report_ids: Iterable[str],
@@ -107,57 +116,211 @@ def read_reports(conn: duckdb.DuckDBPyConnection, name: str, report_ids: Iterabl
     """Rows of a per-report table for the given reports (joined, not IN-listed)."""
     ensure_tables(conn)
     cols = ", ".join(f"t.{c}" for c in columns) if columns else "t.*"
-    conn.register("_gov_ids", _ids_frame(report_ids))
-    try:
+    with registered(conn, "_gov_ids", _ids_frame(report_ids)):
         return conn.execute(
             f"SELECT {cols} FROM {name} t JOIN _gov_ids USING (report_id) WHERE {where} ORDER BY t.report_id"
         ).df()
-    finally:
-        conn.unregister("_gov_ids")
 
 
 def prune_reports(conn: duckdb.DuckDBPyConnection, active_ids: Iterable[str]) -> dict[str, int]:
-    """Delete every per-report row whose report is no longer in the inbox, atomically."""
+    """Delete every per-report row whose report is no longer in the inbox, atomically.
+
+    A report has rows only if raw.reports holds it or derivation wrote it (its staging.clean_reports or
+    core.quarantine row, and core.dim_report, always come with the rest: DERIVE_PLAN.held), so only those
+    small tables are searched for reports that left; the large fact tables are touched only when some did."""
     tables = [t for t in TABLES.values() if t.partitioned]
     ensure_tables(conn)
-    conn.register("_gov_active", _ids_frame(active_ids))
-    deleted: dict[str, int] = {}
-    try:
-        conn.execute("BEGIN TRANSACTION")
-        try:
+    with registered(conn, "_gov_active", _ids_frame(active_ids)):
+        gone = [r[0] for r in conn.execute(
+            f"SELECT report_id FROM (SELECT report_id FROM raw.reports UNION {DERIVE_PLAN.held}) "
+            "WHERE report_id NOT IN (SELECT report_id FROM _gov_active)").fetchall()]
+    deleted = {t.name: 0 for t in tables}
+    if gone:
+        with registered(conn, "_gov_gone", _ids_frame(gone)), transaction(conn):
             for t in tables:
-                n = conn.execute(
-                    f"SELECT count(*) FROM {t.name} WHERE report_id NOT IN (SELECT report_id FROM _gov_active)"
-                ).fetchone()[0]
-                if n:
-                    conn.execute(f"DELETE FROM {t.name} WHERE report_id NOT IN (SELECT report_id FROM _gov_active)")
-                deleted[t.name] = int(n)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.unregister("_gov_active")
+                deleted[t.name] = int(conn.execute(
+                    f"DELETE FROM {t.name} WHERE report_id IN (SELECT report_id FROM _gov_gone)").fetchone()[0])
     return deleted
 
 
-def first_copies(conn: duckdb.DuckDBPyConnection, exclude: Iterable[str]) -> dict[str, str]:
-    """content_sha256 -> report_id of the first (non-duplicate) copy, among reports not in `exclude`."""
+def table_diff(conn: duckdb.DuckDBPyConnection, name: str, sql: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How keyed table `name` (its schema's `unique` columns) differs from what `sql` selects: the rows `sql`
+    selects that the table does not hold as they are (new or changed), and the keys of the table's rows that
+    `sql` no longer selects. Only the difference leaves DuckDB (for sync_table)."""
     ensure_tables(conn)
-    conn.register("_gov_ids", _ids_frame(exclude))
+    key = ", ".join(f'"{k}"' for k in TABLES[name].schema.unique)
+    cols = ", ".join(f'"{c}"' for c in TABLES[name].schema.columns)
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE _gov_want AS SELECT {cols} FROM ({sql})")
     try:
+        changed = conn.execute(f"SELECT * FROM _gov_want EXCEPT SELECT {cols} FROM {name}").df()
+        gone = conn.execute(f"SELECT {key} FROM {name} EXCEPT SELECT {key} FROM _gov_want").df()
+    finally:
+        conn.execute("DROP TABLE IF EXISTS _gov_want")
+    return changed, gone
+
+
+def sync_table(conn: duckdb.DuckDBPyConnection, name: str, changed: pd.DataFrame, gone: pd.DataFrame,
+               rows: pd.DataFrame) -> int:
+    """Apply a table_diff in one transaction: delete the rows whose key is in `changed` or `gone`, insert
+    `rows` (the valid ones among `changed`); returns the rows inserted."""
+    ensure_tables(conn)
+    key = list(TABLES[name].schema.unique)
+    keys = pd.concat([changed[key], gone[key]], ignore_index=True).drop_duplicates()
+    if not len(keys):
+        return 0
+    on = " AND ".join(f't."{k}" = k."{k}"' for k in key)
+    with registered(conn, "_gov_keys", keys), transaction(conn):
+        conn.execute(f"DELETE FROM {name} t USING _gov_keys k WHERE {on}")
+        _insert(conn, name, rows)
+    return len(rows)
+
+
+def first_copies(conn: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> dict[str, str]:
+    """content_sha256 -> report_id of the first (non-duplicate) copy in raw.reports, for these hashes."""
+    ensure_tables(conn)
+    with registered(conn, "_gov_shas", _ids_frame(shas, "content_sha256")):
         return dict(conn.execute(
             "SELECT content_sha256, min(report_id) FROM raw.reports WHERE duplicate_of IS NULL "
-            "AND report_id NOT IN (SELECT report_id FROM _gov_ids) GROUP BY 1").fetchall())
-    finally:
-        conn.unregister("_gov_ids")
+            "AND content_sha256 IN (SELECT content_sha256 FROM _gov_shas) GROUP BY 1").fetchall())
 
 
-def build_model(conn: duckdb.DuckDBPyConnection, qualified: str, sql: str) -> int:
-    """CREATE OR REPLACE a SQL model's table; returns its row count."""
-    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {qualified.split('.')[0]}")
-    conn.execute(f"CREATE OR REPLACE TABLE {qualified} AS\n{sql}")
+# --------------------------------------------------------------------------- SQL models
+# What a report's rows in the marts derive from: its inventory row and the bytes and text version its core
+# rows came from (core rows are a pure function of those two). A report whose fingerprint differs from the one
+# an incremental model recorded in meta.model_state (or that appeared or left) has changed for that model.
+_NONE = "\u2205"  # stands for NULL inside the fingerprint
+SNAPSHOT_SQL = f"""
+SELECT i.report_id,
+       md5(concat_ws('|', i.source_path, i.content_sha256, i.status, coalesce(i.duplicate_of, '{_NONE}'),
+                     coalesce(i.reason, '{_NONE}'), coalesce(d.content_sha256, '{_NONE}'),
+                     coalesce(d.text_version, '{_NONE}'), coalesce(q.content_sha256, '{_NONE}'),
+                     coalesce(q.text_version, '{_NONE}'))) AS fingerprint,
+       i.report_id AS key_report_id, d.agency_key AS key_agency_key, d.report_year AS key_report_year
+FROM core.report_inventory i
+LEFT JOIN core.dim_report d USING (report_id)
+LEFT JOIN core.quarantine q USING (report_id)
+"""
+_SNAPSHOT = "_gov_report_snapshot"
+_CHANGED = "_gov_changed_reports"  # the reports whose fingerprint changed for the model being built
+MAX_CHANGED_SHARE = 0.25  # more reports changed than this share of all: rebuild in full (as cheap, and simpler)
+MAX_KEYS = 1000  # more key values touched than this: rebuild in full (the values are bound as parameters)
+
+
+@dataclass(frozen=True)
+class ModelBuild:
+    rows: int  # rows in the table after the build
+    mode: str  # full | incremental | unchanged
+    reason: str  # why this mode
+    reports_changed: int | None = None  # reports whose fingerprint changed since the last build (incremental models)
+    keys_rebuilt: int | None = None  # key values whose rows were rebuilt (incremental builds)
+
+
+def build_model(conn: duckdb.DuckDBPyConnection, model) -> ModelBuild:
+    """Build one SQL model (see build_models)."""
+    return build_models(conn, [model])[0][1]
+
+
+def build_models(conn: duckdb.DuckDBPyConnection, models: Iterable) -> list[tuple[object, ModelBuild]]:
+    """Build SQL models (sql_models.SqlModel, in dependency order) in ONE transaction: readers see every
+    model before the refresh or every model after it, and a failure leaves all of them as they were.
+
+    A model without an incremental key is rebuilt with CREATE OR REPLACE. An incremental model (`-- incremental:
+    <key>`) rebuilds only the rows of the key values touched by the reports that changed since
+    meta.model_state last recorded them (their old and new values both), computing them with its scoped SQL
+    from only the reports that hold those values; nothing when no report changed; in full when the model is
+    new, its build version changed, its table is missing, or more than MAX_CHANGED_SHARE of the reports (or
+    MAX_KEYS key values) changed. Then it records the reports' fingerprints."""
+    models = list(models)
+    ensure_tables(conn)
+    for schema in sorted({m.qualified.split(".")[0] for m in models}):
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    with transaction(conn):
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE {_SNAPSHOT} AS {SNAPSHOT_SQL}")
+        state = _State(
+            tables={f"{s}.{n}" for s, n in conn.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+            ).fetchall()},
+            versions={m: set(v) for m, v in conn.execute(
+                "SELECT model, list(DISTINCT build_version) FROM meta.model_state GROUP BY model").fetchall()},
+            reports=int(conn.execute(f"SELECT count(*) FROM {_SNAPSHOT}").fetchone()[0]))
+        built = [(model, _build(conn, model, state)) for model in models]
+        for temp in (_SNAPSHOT, _CHANGED, SCOPE_TABLE):
+            conn.execute(f"DROP TABLE IF EXISTS {temp}")
+    return built
+
+
+@dataclass(frozen=True)
+class _State:
+    tables: set[str]  # tables in the warehouse
+    versions: dict[str, set[str]]  # model -> build versions recorded in meta.model_state
+    reports: int  # reports in the snapshot
+
+
+def _build(conn, model, state: _State) -> ModelBuild:
+    qualified, key = model.qualified, model.incremental_key
+    if key is None:
+        conn.execute(f"CREATE OR REPLACE TABLE {qualified} AS\n{model.sql}")
+        return ModelBuild(_count(conn, qualified), "full", "not incremental")
+    versions = state.versions.get(qualified, set())
+    reason = ("its table is missing" if qualified not in state.tables else "no build recorded" if not versions
+              else "its SQL (or an upstream model's) changed" if versions != {model.build_version} else None)
+    changed: list[tuple] = []
+    if reason is None:
+        conn.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {_CHANGED} AS
+            SELECT coalesce(n.report_id, s.report_id) AS report_id, s.key_value AS old_key,
+                   CAST(n.key_{key} AS VARCHAR) AS new_key
+            FROM (SELECT * FROM meta.model_state WHERE model = $m) s
+            FULL OUTER JOIN {_SNAPSHOT} n ON n.report_id = s.report_id
+            WHERE s.fingerprint IS DISTINCT FROM n.fingerprint""", {"m": qualified})
+        changed = conn.execute(f"SELECT report_id, old_key, new_key FROM {_CHANGED}").fetchall()
+        if not changed:
+            return ModelBuild(_count(conn, qualified), "unchanged", "no report changed", 0, 0)
+        keys = sorted({k for _, old, new in changed for k in (old, new)}, key=lambda k: (k is None, k or ""))
+        if len(changed) > MAX_CHANGED_SHARE * max(state.reports, 1):
+            reason = f"{len(changed)} of {state.reports} reports changed"
+        elif len(keys) > MAX_KEYS:
+            reason = f"{len(keys)} {key} values touched"
+    record = {"m": qualified, "v": model.build_version}
+    if reason is not None:
+        conn.execute(f"CREATE OR REPLACE TABLE {qualified} AS\n{model.sql}")
+        conn.execute("DELETE FROM meta.model_state WHERE model = $m", {"m": qualified})
+        conn.execute(f"""INSERT INTO meta.model_state (model, build_version, report_id, fingerprint, key_value)
+                         SELECT $m, $v, report_id, fingerprint, CAST(key_{key} AS VARCHAR) FROM {_SNAPSHOT}""", record)
+        return ModelBuild(_count(conn, qualified), "full", reason, len(changed) if changed else None)
+    # the reports that now hold a touched key value are the scope of the model's scoped SQL; its rows for
+    # those values replace the old ones (the values bound as parameters)
+    in_table, params = _key_condition(key, key, keys)
+    in_snapshot, _ = _key_condition(f"key_{key}", key, keys)
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS SELECT report_id FROM {_SNAPSHOT} WHERE {in_snapshot}",
+                 params)
+    conn.execute(f"DELETE FROM {qualified} WHERE {in_table}", params)
+    conn.execute(f"INSERT INTO {qualified} BY NAME SELECT * FROM (\n{model.scoped_sql or model.sql}\n) WHERE {in_table}",
+                 params)
+    conn.execute(f"DELETE FROM meta.model_state WHERE model = $m AND report_id IN (SELECT report_id FROM {_CHANGED})",
+                 {"m": qualified})
+    conn.execute(f"""INSERT INTO meta.model_state (model, build_version, report_id, fingerprint, key_value)
+                     SELECT $m, $v, report_id, fingerprint, CAST(key_{key} AS VARCHAR) FROM {_SNAPSHOT}
+                     WHERE report_id IN (SELECT report_id FROM {_CHANGED})""", record)
+    return ModelBuild(_count(conn, qualified), "incremental", f"{len(changed)} report(s) changed", len(changed),
+                      len(keys))
+
+
+def _key_condition(column: str, key: str, values: list) -> tuple[str, dict]:
+    """SQL condition `column` holds one of `values` (None: NULL), with the values as parameters."""
+    params = {f"k{i}": v for i, v in enumerate(values) if v is not None}
+    cond = " OR ".join(filter(None, [
+        f"{column} IN ({', '.join(f'CAST(${p} AS {_KEY_TYPES[key]})' for p in params)})" if params else "",
+        f"{column} IS NULL" if None in values else ""]))
+    return f"({cond})", params
+
+
+def _count(conn: duckdb.DuckDBPyConnection, qualified: str) -> int:
     return int(conn.execute(f"SELECT count(*) FROM {qualified}").fetchone()[0])
+
+
+_KEY_TYPES = {"report_id": "VARCHAR", "agency_key": TABLES["core.dim_report"].schema.columns["agency_key"].metadata["duckdb"],
+              "report_year": TABLES["core.dim_report"].schema.columns["report_year"].metadata["duckdb"]}
 
 
 # --------------------------------------------------------------------------- incremental derivation
@@ -169,6 +332,7 @@ class Increment:
     todo: list[str]  # reports to derive (again)
     stale: list[str]  # reports whose rows must go and not come back
     unchanged: int  # reports already derived from the same bytes by the same version
+    new: frozenset[str] = frozenset()  # reports of `todo` that have no rows yet (nothing to delete first)
 
 
 @dataclass(frozen=True)
@@ -188,7 +352,7 @@ DERIVE_PLAN = IncrementPlan(
             FROM (SELECT report_id, content_sha256, text_version FROM core.dim_report
                   UNION ALL SELECT report_id, content_sha256, text_version FROM core.quarantine) d
             JOIN raw.reports r ON r.report_id = d.report_id
-            WHERE r.text IS NULL OR EXISTS (
+            WHERE r.decode_error IS NOT NULL OR EXISTS (
                 SELECT 1 FROM staging.clean_reports s WHERE s.report_id = d.report_id
                 AND s.content_sha256 = d.content_sha256 AND s.text_version = d.text_version)""",
 )
@@ -197,12 +361,13 @@ DERIVE_PLAN = IncrementPlan(
 def plan_increment(conn: duckdb.DuckDBPyConnection, plan: IncrementPlan, version: str) -> Increment:
     ensure_tables(conn)
     params = {"version": version}
-    todo = [r[0] for r in conn.execute(f"""
-        SELECT t.report_id FROM ({plan.ready}) t
+    rows = conn.execute(f"""
+        SELECT t.report_id, t.report_id IN (SELECT report_id FROM ({plan.held})) FROM ({plan.ready}) t
         WHERE NOT EXISTS (SELECT 1 FROM ({plan.done}) d WHERE d.report_id = t.report_id
                           AND d.content_sha256 = t.content_sha256 AND d.text_version = $version)
-        ORDER BY 1""", params).fetchall()]
+        ORDER BY 1""", params).fetchall()
+    todo = [rid for rid, _ in rows]
     stale = [r[0] for r in conn.execute(
         f"SELECT DISTINCT report_id FROM ({plan.held}) WHERE report_id NOT IN (SELECT report_id FROM ({plan.ready})) ORDER BY 1").fetchall()]
     ready = conn.execute(f"SELECT count(*) FROM ({plan.ready})").fetchone()[0]
-    return Increment(todo, stale, int(ready) - len(todo))
+    return Increment(todo, stale, int(ready) - len(todo), frozenset(rid for rid, held in rows if not held))

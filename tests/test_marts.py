@@ -3,7 +3,7 @@ import duckdb
 import pytest
 
 from gov_pipeline.frames import frame
-from gov_pipeline.schemas import TABLES
+from gov_pipeline.schemas import REPORT_KEYED_TABLES, TABLES
 from gov_pipeline.settings import REPO_ROOT
 from gov_pipeline.sql_models import load_models
 from gov_pipeline.warehouse import build_model, ensure_tables, replace_reports, replace_table
@@ -58,8 +58,8 @@ def con(tmp_path_factory):
     replace_table(con, "core.report_inventory", frame("core.report_inventory", [
         inventory("r1", "loaded"), inventory("r2", "loaded"), inventory("r3", "loaded"),
         inventory("r4", "quarantined", reason="empty file (0 bytes)"), inventory("r5", "duplicate", "r1")]))
-    for model in load_models(REPO_ROOT / "dbt_like_sql", set(TABLES)):
-        build_model(con, model.qualified, model.sql)
+    for model in load_models(REPO_ROOT / "dbt_like_sql", set(TABLES), set(REPORT_KEYED_TABLES)):
+        build_model(con, model)
     yield con
     con.close()
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from gov_pipeline.schemas import TABLES
+from gov_pipeline.schemas import REPORT_KEYED_TABLES, TABLES
 from gov_pipeline.sql_models import SqlModelError, load_models, parse_dependencies
 from gov_pipeline.settings import REPO_ROOT
 
@@ -63,7 +63,59 @@ def test_models_come_in_dependency_order_with_description_and_version(tmp_path):
 
 
 def test_project_models_load():
-    models = {m.qualified: m for m in load_models(REPO_ROOT / "dbt_like_sql", set(TABLES))}
+    models = {m.qualified: m for m in load_models(REPO_ROOT / "dbt_like_sql", set(TABLES), set(REPORT_KEYED_TABLES))}
     assert {"marts.report_metrics_wide", "marts.agency_year_metrics", "marts.metric_year_summary",
             "marts.report_scorecard", "marts.keyword_trends"} <= set(models)
     assert "marts.report_headline_metrics" in models["marts.report_metrics_wide"].deps
+
+
+def test_dependencies_are_memoised_by_sql_text(tmp_path, monkeypatch):
+    """A second process (a fresh memo) reads a model's upstream tables from disk, without parsing the SQL."""
+    from gov_pipeline import sql_models
+
+    monkeypatch.setenv("GOV_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("GOV_NO_CACHE", raising=False)
+    sql = "SELECT * FROM core.dim_report d JOIN marts.report_headline_metrics h USING (report_id)"
+    monkeypatch.setattr(sql_models, "_MEMO", sql_models._MEMO.fresh())
+    assert parse_dependencies(sql) == {"core.dim_report", "marts.report_headline_metrics"}
+    monkeypatch.setattr(sql_models, "_MEMO", sql_models._MEMO.fresh())
+    monkeypatch.setattr(sql_models, "_parse_dependencies", lambda sql, source: pytest.fail("parsed again"))
+    assert parse_dependencies(sql) == {"core.dim_report", "marts.report_headline_metrics"}
+    with pytest.raises(pytest.fail.Exception):  # other SQL is parsed
+        parse_dependencies("SELECT * FROM core.fact_metric")
+
+
+def test_incremental_directive(tmp_path):
+    _write(tmp_path, "marts/a.sql", "-- Per report.\n-- incremental: report_id\nSELECT report_id FROM core.dim_report")
+    (model,) = load_models(tmp_path, {"core.dim_report"}, {"core.dim_report"})
+    assert (model.incremental_key, model.description) == ("report_id", "Per report.")
+    _write(tmp_path, "marts/a.sql", "-- incremental: title\nSELECT report_id FROM core.dim_report")
+    with pytest.raises(SqlModelError, match="a.sql: incremental key 'title'"):
+        load_models(tmp_path, {"core.dim_report"}, {"core.dim_report"})
+    _write(tmp_path, "marts/a.sql", "-- incremental: report_id\nSELECT r.report_id FROM core.dim_report r, ref.topic t")
+    with pytest.raises(SqlModelError, match="a.sql .*may read only per-report tables.*ref.topic"):
+        load_models(tmp_path, {"core.dim_report", "ref.topic"}, {"core.dim_report"})
+
+
+def test_scoped_sql_narrows_only_per_report_tables():
+    import duckdb
+
+    from gov_pipeline.sql_models import SCOPE_TABLE, scope_sql
+
+    sql = ("WITH m AS (SELECT report_id, count(*) AS n FROM core.fact_metric GROUP BY report_id) "
+           "SELECT d.report_id, m.n, t.label, dim_report.report_year FROM core.dim_report d "
+           "JOIN m USING (report_id) JOIN core.dim_report ON dim_report.report_id = d.report_id "
+           "CROSS JOIN ref.topic t")
+    scoped = scope_sql(sql, {"core.dim_report", "core.fact_metric"})
+    assert scoped.count(f"FROM {SCOPE_TABLE}") == 3 and "JOIN ref.topic AS t" in scoped
+    con = duckdb.connect()
+    for schema, ddl in [("core", "core.dim_report (report_id VARCHAR, report_year INT)"),
+                        ("core", "core.fact_metric (report_id VARCHAR, v INT)"), ("ref", "ref.topic (label VARCHAR)")]:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        con.execute(f"CREATE TABLE {ddl}")
+    con.execute("INSERT INTO core.dim_report VALUES ('a', 2019), ('b', 2020), ('c', 2021)")
+    con.execute("INSERT INTO core.fact_metric VALUES ('a', 1), ('a', 2), ('b', 3), ('c', 4)")
+    con.execute("INSERT INTO ref.topic VALUES ('x'), ('y')")
+    con.execute(f"CREATE TEMP TABLE {SCOPE_TABLE} AS SELECT 'a' AS report_id UNION ALL SELECT 'c'")
+    want = sorted(r for r in con.execute(sql).fetchall() if r[0] in ("a", "c"))
+    assert sorted(con.execute(scoped).fetchall()) == want and len(want) == 4

@@ -1,6 +1,7 @@
 -- One value per agency, covered year and headline metric, with the previous year's value and the change.
 -- Agencies are matched by agency_key, which survives the 环保局 -> 生态环境局 rename. When an agency has
 -- several reports for a year, the annual report wins over summaries.
+-- incremental: agency_key
 WITH per_report AS (
     SELECT d.agency_key, d.report_year, h.metric_code, h.value, d.report_kind, d.report_id
     FROM marts.report_headline_metrics h

@@ -1,4 +1,5 @@
 -- Keywords over covered years: in how many loaded reports a term is among the top 20, and its summed weight.
+-- incremental: report_year
 SELECT d.report_year, k.term,
        count(DISTINCT k.report_id) AS n_reports,
        sum(k.weight) AS total_weight

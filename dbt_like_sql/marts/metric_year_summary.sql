@@ -1,4 +1,5 @@
 -- Per covered year and headline metric: how many loaded reports state a value, their sum and median.
+-- incremental: report_year
 SELECT d.report_year, h.metric_code,
        count(*) AS n_reports,
        sum(h.value) AS total,

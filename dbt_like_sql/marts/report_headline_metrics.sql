@@ -1,6 +1,7 @@
 -- One headline value per loaded report and metric code (dimension IS NULL).
 -- When a report states a figure both in its statistics table and in prose, the table value wins;
 -- a stated value beats a blank cell; cumulative (stock) figures never stand in for annual ones.
+-- incremental: report_id
 WITH candidates AS (
     SELECT m.report_id, m.metric_code, m.value, m.unit, m.source_kind, m.qualifier, m.is_redacted,
            row_number() OVER (

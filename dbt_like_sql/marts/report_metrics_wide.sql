@@ -1,5 +1,6 @@
 -- One row per loaded report: its metadata and one column per cross-year headline metric
 -- (the table value when the report has a statistics table, else the prose value).
+-- incremental: report_id
 SELECT
     d.report_id, d.title, d.agency_name, d.agency_key, d.admin_level, d.province, d.city, d.county,
     d.report_year, d.report_kind, d.format_era, d.published_on, d.doc_number,

@@ -1,5 +1,6 @@
 -- One row per report file in the inbox: its status (loaded, duplicate, quarantined), which of the six
 -- official report parts it has (1 总体情况 .. 6 其他需要报告的事项), how many sections, figures and quality issues.
+-- incremental: report_id
 WITH part_rows AS (
     SELECT report_id,
            CASE topic WHEN 'overview' THEN 1 WHEN 'proactive_disclosure' THEN 2 WHEN 'on_request' THEN 3

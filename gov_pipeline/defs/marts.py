@@ -1,16 +1,17 @@
 """marts layer: one asset per SQL file in dbt_like_sql/, lineage read from the SQL.
 
 All models are one multi-asset (subsettable): a refresh builds the selected models in dependency
-order in one step over one connection, instead of paying a step's start-up per table.
+order in one step over one connection, instead of paying a step's start-up per table. Models marked
+`-- incremental: <key>` rebuild only the rows touched by the reports that changed (warehouse.build_model).
 """
 import dagster as dg
 
 from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, markdown_preview
 from gov_pipeline.resources import Warehouse
-from gov_pipeline.schemas import TABLES
+from gov_pipeline.schemas import REPORT_KEYED_TABLES, TABLES
 from gov_pipeline.settings import get_settings
 from gov_pipeline.sql_models import SqlModel, load_models
-from gov_pipeline.warehouse import build_model
+from gov_pipeline.warehouse import build_models
 
 
 def _spec(model: SqlModel) -> dg.AssetSpec:
@@ -31,26 +32,29 @@ def _spec(model: SqlModel) -> dg.AssetSpec:
 
 def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
     @dg.multi_asset(specs=[_spec(m) for m in models], name="sql_models", can_subset=True, pool=POOL,
-                    description="Every SQL model in dbt_like_sql/, built with CREATE OR REPLACE TABLE in dependency order.")
+                    description="Every SQL model in dbt_like_sql/, in dependency order in one transaction: CREATE OR "
+                                "REPLACE TABLE, or for a model marked `-- incremental: <key>` only the key values that the "
+                                "reports changed since its last build touch (meta.model_state).")
     def sql_models(context: dg.AssetExecutionContext, warehouse: Warehouse):
         selected = context.selected_asset_keys
         with warehouse.get_connection() as conn:
-            for model in models:  # already in dependency order
-                key = dg.AssetKey(model.key)
-                if key not in selected:
-                    continue
-                n = build_model(conn, model.qualified, model.sql)
+            # models are already in dependency order
+            for model, build in build_models(conn, [m for m in models if dg.AssetKey(m.key) in selected]):
                 head = conn.execute(f"SELECT * FROM {model.qualified} LIMIT 10").df()
                 columns = conn.execute(f"DESCRIBE {model.qualified}").fetchall()
-                yield dg.MaterializeResult(asset_key=key, metadata={
-                    "dagster/row_count": n, "preview": markdown_preview(head),
-                    "dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(c[0], str(c[1])) for c in columns]),
-                })
+                meta = {"dagster/row_count": build.rows, "preview": markdown_preview(head),
+                        "dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(c[0], str(c[1])) for c in columns]),
+                        "build_mode": build.mode, "build_reason": build.reason}
+                if build.reports_changed is not None:
+                    meta["reports_changed"] = build.reports_changed
+                if build.keys_rebuilt is not None:
+                    meta[f"{model.incremental_key}_values_rebuilt"] = build.keys_rebuilt
+                yield dg.MaterializeResult(asset_key=dg.AssetKey(model.key), metadata=meta)
 
     return sql_models
 
 
-mart_models = load_models(get_settings().sql_dir, known_tables=set(TABLES))
+mart_models = load_models(get_settings().sql_dir, known_tables=set(TABLES), report_tables=set(REPORT_KEYED_TABLES))
 marts_asset = build_marts(mart_models)
 mart_assets = [marts_asset]
 MART_KEYS = [dg.AssetKey(m.key) for m in mart_models]
