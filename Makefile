@@ -8,7 +8,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster
 # Dagster writes a step's per-partition events in batches (stored in one transaction by gov_pipeline/event_log.py)
 export DAGSTER_EVENT_BATCH_SIZE := 1000
 
-.PHONY: venv demo test dev bench clean
+.PHONY: venv bytecode demo test dev bench clean
 
 # (Re)create the virtualenv when it is missing or older than pyproject.toml.
 $(STAMP): pyproject.toml
@@ -20,19 +20,25 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: venv
+# Bytecode of the package, written as pip writes it for an installed package (this checkout is installed
+# editable, and PYTHONDONTWRITEBYTECODE may be set): every Dagster run is a fresh process that would
+# otherwise recompile gov_pipeline from source (~0.1 s). Up-to-date files are skipped.
+bytecode: venv
+	@$(BIN)/python -m compileall -q gov_pipeline
+
+demo: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/python -m gov_pipeline.demo
 
-test: venv
+test: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/python -m pytest -q
 
-dev: venv
+dev: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-bench: venv
+bench: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/python -m gov_pipeline.bench --n $(BENCH_N)
 

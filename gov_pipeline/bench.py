@@ -23,6 +23,7 @@ the figures are (non-zero only when the benchmark itself breaks).
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import math
 import os
@@ -211,11 +212,9 @@ else:
                 out["runs"].append({"job": rec.job_name, "run_id": rec.run_id,
                                     "success": rec.status == dg.DagsterRunStatus.SUCCESS, "seconds": None})
         elif mode == "single":  # the same calls, for just the keys that are new in the inbox
-            before = set(instance.get_dynamic_partitions("reports"))
             t_sync = time.perf_counter()
-            keys = sync_partitions(instance, settings)
+            new = sync_partitions(instance, settings)[1]
             out["sync_s"] = time.perf_counter() - t_sync
-            new = [k for k in keys if k not in before]
             out["new_keys"] = new
             t_run = time.perf_counter()
             res = run_reports(defs, instance, new, run_config=QUIET)  # the run the inbox sensor launches
@@ -483,7 +482,7 @@ def prepare_workdir(workdir: Path) -> None:
     (workdir / MARKER).write_text("gov_pipeline.bench work folder; wiped on every run\n", encoding="utf-8")
 
 
-def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat: int = 3,
+def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat: int = 5,
               workers: int | None = None, segmenter: str | None = None, skip_pipeline: bool = False,
               skip_bare: bool = False, skip_segmenters: bool = False, profile: bool = False) -> dict:
     workdir = Path(workdir or REPO_ROOT / "bench" / "work").resolve()
@@ -532,6 +531,9 @@ def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat:
         from gov_pipeline.instance import ensure_dagster_home
 
         ensure_dagster_home(home)
+        # the package's bytecode, as `make` writes it (PYTHONDONTWRITEBYTECODE may keep Python from doing so),
+        # so that no measured process recompiles gov_pipeline from source
+        compileall.compile_dir(str(REPO_ROOT / "gov_pipeline"), quiet=1)
         prof_dir = workdir / "profiles"
         prof_dir.mkdir(exist_ok=True)
 
@@ -574,26 +576,26 @@ def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat:
         results["warehouse"] = warehouse_counts(warehouse)
         results.update(score_warehouse(warehouse, truths))
 
-        log(f"(d) orchestration floor: trivial 3-asset job x{repeat}")
+        # (d) and (e) alternate, so that a drift of the machine's speed during the bench weighs on both alike
+        log(f"(d) orchestration floor: trivial 3-asset job, and (e) one new report through to refreshed marts, "
+            f"x{repeat} each, alternating")
         floor_module = workdir / "floor_defs.py"
         floor_module.write_text(FLOOR_DEFS, encoding="utf-8")
-        floors = [run_child("floor", env, logs, floor_module=str(floor_module),
-                            profile=str(prof_dir / f"floor{i}.prof") if profile else None) for i in range(repeat)]
-        results["floor_run_s"] = statistics.median(f["wall_s"] for f in floors)
-        results["floor_runs_s"] = [f["wall_s"] for f in floors]
-        results["floor_import_s"] = statistics.median(f["import_s"] for f in floors)
-        results["floor_in_run_s"] = statistics.median(f["runs"][0]["seconds"] for f in floors)
-
-        log(f"(e) one new report through to refreshed marts x{repeat}")
         extra = workdir / "extra"
         extra_truths = make_corpus(extra, repeat, seed + 99_991)
-        singles = []
+        floors, singles = [], []
         for i, src in enumerate(corpus_files(extra, extra_truths)):
+            floors.append(run_child("floor", env, logs, floor_module=str(floor_module),
+                                    profile=str(prof_dir / f"floor{i}.prof") if profile else None))
             shutil.copy(src, corpus / f"zz_bench_new_{i}_{src.name}")
             singles.append(run_child("single", env, logs,
                                      profile=str(prof_dir / f"single{i}.prof") if profile else None))
             if len(singles[-1].get("new_keys") or []) != 1:
                 raise RuntimeError(f"single run {i} saw new keys {singles[-1].get('new_keys')}")
+        results["floor_run_s"] = statistics.median(f["wall_s"] for f in floors)
+        results["floor_runs_s"] = [f["wall_s"] for f in floors]
+        results["floor_import_s"] = statistics.median(f["import_s"] for f in floors)
+        results["floor_in_run_s"] = statistics.median(f["runs"][0]["seconds"] for f in floors)
         results["single_report_run_s"] = statistics.median(s["wall_s"] for s in singles)
         results["single_report_runs_s"] = [s["wall_s"] for s in singles]
         mid = sorted(singles, key=lambda s: s["wall_s"])[len(singles) // 2]
@@ -702,7 +704,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=REPO_ROOT / "bench" / "work",
                     help="corpus, instance and warehouse (default bench/work; wiped at start)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder afterwards")
-    ap.add_argument("--repeat", type=int, default=3, help="floor and single-report runs (median; default 3)")
+    ap.add_argument("--repeat", type=int, default=5, help="floor and single-report runs (median; default 5)")
     ap.add_argument("--workers", type=int, default=None, help="GOV_WORKERS for the pipeline (default: settings)")
     ap.add_argument("--segmenter", choices=("jieba", "rjieba"), default=None, help="GOV_SEGMENTER (default: settings)")
     ap.add_argument("--skip-pipeline", action="store_true", help="only (a) and (c): no Dagster, no DuckDB")

@@ -1,7 +1,15 @@
 """The one Dagster entry point: `gov_pipeline.definitions:defs` (workspace.yaml, dg, tests)."""
 from __future__ import annotations
 
+import gc
 import os
+
+# Loading the code location only creates objects that live as long as the process (modules, asset
+# definitions, schemas): the cyclic garbage collector has nothing to find in them, yet it re-scans them
+# at every full collection (a one-report run spent ~0.5 s there). Collect nothing while they load, then
+# move them out of the collector's sight (gc.freeze) and collect as usual from there on.
+_GC_WAS_ENABLED = gc.isenabled()
+gc.disable()
 
 # Dagster's own switch for writing a step's per-partition events in batches (see gov_pipeline/event_log.py).
 os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "1000")
@@ -34,3 +42,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
 
 
 defs = build_defs(get_settings())
+
+gc.freeze()
+if _GC_WAS_ENABLED:
+    gc.enable()

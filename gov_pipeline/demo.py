@@ -14,18 +14,20 @@ import duckdb
 
 from gov_pipeline.defs.automation import PER_REPORT_KEYS, RANGE_END, RANGE_START, REFRESH_KEYS, ROLLUP_KEYS
 from gov_pipeline.defs.common import reports_partitions
-from gov_pipeline.inbox import scan_inbox
+from gov_pipeline.inbox import inbox_keys
 from gov_pipeline.settings import Settings, get_settings
 
 
-def sync_partitions(instance: dg.DagsterInstance, settings: Settings) -> list[str]:
-    """Make the `reports` partitions match the inbox: add new files, delete removed ones."""
-    keys = [f.key for f in scan_inbox(settings.inbox)[0]]
+def sync_partitions(instance: dg.DagsterInstance, settings: Settings) -> tuple[list[str], list[str]]:
+    """Make the `reports` partitions match the inbox: add new files, delete removed ones. Returns every key
+    (sorted) and the keys added."""
+    keys = inbox_keys(settings.inbox)
     existing = set(instance.get_dynamic_partitions(reports_partitions.name))
-    for key in sorted(existing - set(keys)):
+    for key in sorted(existing.difference(keys)):
         instance.delete_dynamic_partition(reports_partitions.name, key)
-    instance.add_dynamic_partitions(reports_partitions.name, [k for k in keys if k not in existing])
-    return instance.get_dynamic_partitions(reports_partitions.name)
+    added = [k for k in keys if k not in existing]
+    instance.add_dynamic_partitions(reports_partitions.name, added)
+    return keys, added
 
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -50,7 +52,7 @@ def run_reports(defs: dg.Definitions, instance: dg.DagsterInstance, keys: list[s
 def materialize_all(defs: dg.Definitions, instance: dg.DagsterInstance, settings: Settings,
                     run_config: dict | None = None) -> list[dg.ExecuteInProcessResult]:
     """Every asset over the whole inbox, in one run."""
-    return [run_reports(defs, instance, sync_partitions(instance, settings), run_config, with_ref=True)]
+    return [run_reports(defs, instance, sync_partitions(instance, settings)[0], run_config, with_ref=True)]
 
 
 def summary(warehouse: Path) -> str:

@@ -18,6 +18,8 @@ TEMP_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download
 MAX_KEY_LEN = 80
 _UNSAFE = re.compile(r"[^\w.\-]+")  # \w is Unicode-aware: CJK file names stay readable
 _DOTS = re.compile(r"\.{2,}")
+# a top-level `<stem>.txt` whose stem is already a clean slug is its own key (the common case, no Path work)
+_PLAIN_STEM = re.compile(r"(?![.-])(?:[\w\-]|\.(?!\.))+(?<![.-])")
 
 
 @dataclass(frozen=True)
@@ -47,48 +49,89 @@ def partition_key_for(rel_path: str) -> str:
     separators, unsafe characters, a non-.txt suffix, truncation), so two different paths can
     never share a key.
     """
-    p = Path(rel_path)
-    stem_path = str(p.with_suffix("")) if p.suffix else str(p)
-    slug = "__".join(_UNSAFE.sub("-", part).strip("-") for part in Path(stem_path).parts)
+    if rel_path.endswith(".txt") and "/" not in rel_path:
+        stem = rel_path[:-4]
+        if len(stem) <= MAX_KEY_LEN and _PLAIN_STEM.fullmatch(stem):
+            return stem
+    return _slug_key(rel_path)
+
+
+def _slug_key(rel_path: str) -> str:
+    parts = [part for part in rel_path.split("/") if part not in ("", ".")]
+    suffix = _suffix(parts[-1]) if parts else ""
+    if suffix:
+        parts[-1] = parts[-1][:-len(suffix)]
+        if parts[-1] == ".":  # pathlib drops a name that was only a dot before its suffix
+            parts.pop()
+    stem_path = "/".join(parts) or "."
+    slug = "__".join(_UNSAFE.sub("-", part).strip("-") for part in parts)
     slug = _DOTS.sub(".", slug).strip(".-") or "report"
-    lossy = slug != stem_path or p.suffix.lower() != ".txt"
+    lossy = slug != stem_path or suffix.lower() != ".txt"
     if len(slug) > MAX_KEY_LEN:
         slug, lossy = slug[:MAX_KEY_LEN].rstrip(".-"), True
     return f"{slug}-{short_hash(rel_path)}" if lossy else slug
 
 
+def _suffix(name: str) -> str:
+    """The file name's suffix as pathlib reads it: from the last dot, unless that dot starts or ends the name."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
 def is_candidate(rel_path: str) -> bool:
     """Supported suffix, not hidden, not a temporary or office lock file."""
-    parts = Path(rel_path).parts
+    parts = rel_path.split("/")
     if any(part.startswith((".", "~$", "~")) for part in parts):
         return False
     name = parts[-1].lower()
     if name.endswith(TEMP_SUFFIXES):
         return False
-    return Path(name).suffix in READERS
+    return _suffix(name) in READERS
 
 
-def _look(root: Path, real_root: Path, path: Path) -> InboxFile | RefusedFile | None:
-    """The inbox file at `path`, a refusal, or None when it is not a candidate report."""
-    rel = path.relative_to(root).as_posix()
+def _look(root: Path, real_root: Path, path: Path, rel: str | None = None,
+          entry: os.DirEntry | None = None) -> InboxFile | RefusedFile | None:
+    """The inbox file at `path` (rel: its path under root, if known; entry: its directory entry, if read
+    from a scan), a refusal, or None when it is not a candidate report."""
+    rel = rel if rel is not None else path.relative_to(root).as_posix()
     if not is_candidate(rel):
         return None
-    if path.is_symlink():
+    if entry.is_symlink() if entry is not None else path.is_symlink():
         target = path.resolve()
         if not target.is_relative_to(real_root):
             return RefusedFile(rel, f"symlink points outside the inbox ({target})")
     try:
-        st = path.stat()
+        st = entry.stat() if entry is not None else path.stat()
     except OSError as exc:  # vanished or dangling link
         return RefusedFile(rel, f"cannot stat: {exc.strerror or exc}")
     return InboxFile(partition_key_for(rel), rel, path, st.st_size, st.st_mtime_ns)
+
+
+def _entries(root: Path):
+    """(path relative to root, directory entry) of every file under root, recursively, in name order.
+    One directory read per folder (os.scandir) and no stat; hidden folders and directory symlinks are not
+    descended into."""
+    def walk(folder: str, prefix: str):
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    yield from walk(entry.path, prefix + entry.name + "/")
+            elif not (entry.is_symlink() and entry.is_dir()):
+                yield prefix + entry.name, entry
+
+    yield from walk(str(root), "")
 
 
 def scan_inbox(root: Path) -> tuple[list[InboxFile], list[RefusedFile]]:
     """All candidate report files under root (recursive), sorted by key.
 
     Symlinks are followed only when their target stays inside the inbox; others are refused.
-    Directory symlinks are not descended into.
+    Directory symlinks are not descended into. One stat per candidate file.
     """
     root = Path(root)
     files: list[InboxFile] = []
@@ -96,16 +139,31 @@ def scan_inbox(root: Path) -> tuple[list[InboxFile], list[RefusedFile]]:
     if not root.is_dir():
         return files, refused
     real_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            found = _look(root, real_root, Path(dirpath) / name)
-            if isinstance(found, InboxFile):
-                files.append(found)
-            elif found is not None:
-                refused.append(found)
+    for rel, entry in _entries(root):
+        found = _look(root, real_root, Path(entry.path), rel, entry)
+        if isinstance(found, InboxFile):
+            files.append(found)
+        elif found is not None:
+            refused.append(found)
     files.sort(key=lambda f: f.key)
     return files, refused
+
+
+def inbox_keys(root: Path) -> list[str]:
+    """The partition keys of scan_inbox's files, sorted, without its stats (a regular file's key needs
+    only its name; a symlink is still checked)."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    real_root, keys = root.resolve(), []
+    for rel, entry in _entries(root):
+        if entry.is_symlink():
+            found = _look(root, real_root, Path(entry.path), rel, entry)
+            if isinstance(found, InboxFile):
+                keys.append(found.key)
+        elif is_candidate(rel):
+            keys.append(partition_key_for(rel))
+    return sorted(keys)
 
 
 def find_files(root: Path, keys: list[str]) -> dict[str, InboxFile]:

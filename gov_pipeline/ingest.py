@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gov_pipeline.inbox import InboxFile, file_sha256
@@ -36,25 +36,27 @@ def read_report(file: InboxFile, max_bytes: int) -> dict:
 
 
 def ingest(keys: Sequence[str], files: Mapping[str, InboxFile], previous: Mapping[str, Previous],
-           canonical_by_sha: Mapping[str, str], max_bytes: int, now: dt.datetime) -> tuple[list[dict], list[str]]:
+           first_copies: Callable[[set[str]], Mapping[str, str]], max_bytes: int,
+           now: dt.datetime) -> tuple[list[dict], list[str]]:
     """raw.reports rows for `keys`, and the keys whose file is gone.
 
     - ingested_at is kept from the previous row while the bytes are unchanged (idempotent re-runs);
-    - duplicate_of points at the first copy of the same bytes: a report outside this run
-      (`canonical_by_sha`) or, within the run, the smallest key.
+    - duplicate_of points at the first copy of the same bytes: the report that `first_copies` (called once,
+      with the hashes of these files) names for them, or, within `keys`, the smallest key.
     """
     rows, missing = [], []
-    first_in_run: dict[str, str] = {}
     for key in sorted(keys):
         file = files.get(key)
         if file is None:
             missing.append(key)
-            continue
-        row = read_report(file, max_bytes)
-        sha = row["content_sha256"]
+        else:
+            rows.append(read_report(file, max_bytes))
+    canonical_by_sha = first_copies({row["content_sha256"] for row in rows}) if rows else {}
+    first_in_run: dict[str, str] = {}
+    for row in rows:
+        key, sha = row["report_id"], row["content_sha256"]
         prev = previous.get(key)
         row["ingested_at"] = prev.ingested_at if prev and prev.content_sha256 == sha else now
         canonical = canonical_by_sha.get(sha) or first_in_run.setdefault(sha, key)
         row["duplicate_of"] = canonical if canonical != key else None
-        rows.append(row)
     return rows, missing

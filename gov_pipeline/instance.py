@@ -29,8 +29,10 @@ schedule_storage:
 concurrency:
   pools:
     # Every step that opens the DuckDB warehouse is in the `duckdb` pool; DuckDB allows a single
-    # writer process, so the pool admits one step at a time, across all runs.
+    # writer process, so the pool admits one run at a time (its steps share one connection,
+    # gov_pipeline/resources.py); runs that do not touch the warehouse are not held back.
     default_limit: 1
+    granularity: run
   runs:
     max_concurrent_runs: 4
 run_monitoring:

@@ -24,3 +24,52 @@ def test_two_workers_match_one(tmp_path):
     assert sorted(one["core.fact_metric"].query("metric_code == 'proactive_total'")["value"]) == list(range(1, 49))
     for table in one:
         assert one[table].equals(two[table]), table
+
+
+def test_a_one_report_run_parses_in_the_warm_worker_with_the_same_rows(tmp_path):
+    from gov_pipeline.demo import QUIET, run_reports, sync_partitions
+
+    parsed_in, rows = {}, {}
+    for workers in (1, 2):
+        with dg.instance_for_test() as instance:
+            h = Harness(tmp_path / f"w{workers}", instance, workers=workers)
+            for i in range(3):  # a multi-report run first: no warm worker there
+                (h.inbox / f"r{i}.txt").write_text(REPORT.format(agency=AGENCIES[i], n=i + 1), encoding="utf-8")
+            h.materialize_all()
+            (h.inbox / "new.txt").write_text(REPORT.format(agency=AGENCIES[3], n=77), encoding="utf-8")
+            assert sync_partitions(instance, h.settings)[1] == ["new"]
+            assert run_reports(h.defs, instance, ["new"], run_config=QUIET).success  # the sensor's one-report run
+            meta = instance.get_latest_materialization_event(
+                dg.AssetKey(["core", "dim_report"])).asset_materialization.metadata
+            parsed_in[workers] = (meta["reports_parsed_in"].value, meta["reports_derived"].value)
+            rows[workers] = {t: h.df(f"SELECT * FROM {t} ORDER BY ALL") for t in
+                             ("core.dim_report", "core.fact_metric", "core.fact_section", "core.fact_keyword")}
+    assert parsed_in == {1: ("the run's process", 1), 2: ("the run's warm worker", 1)}
+    assert 77.0 in rows[1]["core.fact_metric"].query("report_id == 'new'")["value"].tolist()
+    for table in rows[1]:
+        assert rows[1][table].equals(rows[2][table]), table
+
+
+def test_only_one_partition_runs_start_a_warm_worker():
+    from gov_pipeline.resources import _one_partition
+
+    def run(**tags):
+        return dg.DagsterRun(job_name="j", run_id="r", tags=tags)
+
+    start, end = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+    assert _one_partition(run(**{start: "a", end: "a"})) and _one_partition(run(**{"dagster/partition": "a"}))
+    assert not _one_partition(run(**{start: "a", end: "b"})) and not _one_partition(run()) and not _one_partition(None)
+
+
+def test_a_warm_worker_whose_preparation_fails_still_parses(monkeypatch):
+    from gov_pipeline.frames import derive_report
+    from gov_pipeline.text import pipeline
+
+    monkeypatch.setattr(pipeline, "prepare", lambda segmenter: 1 / 0)  # inherited by the forked worker
+    pool = pipeline.start_warm_worker("jieba")
+    try:
+        (derived,) = pool.imap(derive_report, [("r", REPORT.format(agency=AGENCIES[0], n=5), "jieba")])
+    finally:
+        pool.terminate()
+        pool.join()
+    assert derived.failure is None and derived.rows["core.dim_report"][0]["agency_name"] == AGENCIES[0]

@@ -71,8 +71,6 @@ def table_metadata(table: TableDef, df: pd.DataFrame, *, total_rows: int | None 
     if not per_partition:
         meta["preview"] = markdown_preview(df)
         meta["dagster/column_schema"] = column_schema(table)
-    if total_rows is not None:
-        meta["rows_written_this_run"] = len(df)
     meta.update(extra)
     return meta
 

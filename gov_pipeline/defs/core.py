@@ -7,9 +7,9 @@ import dagster as dg
 import pandas as pd
 
 from gov_pipeline.defs.common import (
-    DERIVED_AUTOMATION, MIN_PARALLEL, OWNER, POOL, REDERIVE_AUTOMATION, RETRY, TABLE, Tally, chunks, count_rows,
-    increment_metadata, reports_partitions, require_valid, schema_check_result, schema_check_spec, schema_issue_rows,
-    spec_metadata, table_metadata,
+    DERIVED_AUTOMATION, MIN_PARALLEL, OWNER, POOL, PREVIEW_ROWS, REDERIVE_AUTOMATION, RETRY, TABLE, Tally, chunks,
+    count_rows, increment_metadata, reports_partitions, require_valid, schema_check_result, schema_check_spec,
+    schema_issue_rows, spec_metadata, table_metadata,
 )
 from gov_pipeline.defs.staging import CLEAN, clean_spec
 from gov_pipeline.frames import Derived, derive_report, frame
@@ -17,7 +17,9 @@ from gov_pipeline.resources import TextSettings, Warehouse
 from gov_pipeline.schemas import validate
 from gov_pipeline.text.pipeline import worker_pool
 from gov_pipeline.version import text_version
-from gov_pipeline.warehouse import DERIVE_PLAN, plan_increment, prune_reports, read_reports, replacing_reports, replace_table
+from gov_pipeline.warehouse import (
+    DERIVE_PLAN, plan_increment, prune_reports, read_reports, replacing_reports, sync_table, table_diff,
+)
 
 CORE_TABLES = ["core.dim_report", "core.fact_section", "core.fact_metric", "core.fact_keyword",
                "core.quality_issue", "core.quarantine"]
@@ -67,10 +69,10 @@ class Derivation:
         self.tallies[name].add(validation)
         return schema_issue_rows(TABLE[name], validation)
 
-    def chunk(self, ids: list[str], raw: pd.DataFrame, results) -> None:
-        """Replace the rows of reports `ids` in one transaction. raw: their raw.reports rows (indexed by
-        report_id); results: their Derived, in any order."""
-        with replacing_reports(self.conn, DERIVED_TABLES, ids) as self.insert:
+    def chunk(self, ids: list[str], raw: pd.DataFrame, results, new: frozenset[str] = frozenset()) -> None:
+        """Replace the rows of reports `ids` in one transaction (those in `new` have none to delete). raw: their
+        raw.reports rows (indexed by report_id); results: their Derived, in any order."""
+        with replacing_reports(self.conn, DERIVED_TABLES, [i for i in ids if i not in new]) as self.insert:
             self._chunk(raw, results)
 
     def _chunk(self, raw: pd.DataFrame, results) -> None:
@@ -105,8 +107,9 @@ class Derivation:
 
 def _derive(conn, increment, pmap, seg: str, version: str) -> tuple[Derivation, dict[str, int]]:
     derivation = Derivation(conn, version)
-    with replacing_reports(conn, DERIVED_TABLES, increment.stale):
-        pass  # reports that left raw.reports (or became duplicates) leave these tables
+    if increment.stale:
+        with replacing_reports(conn, DERIVED_TABLES, increment.stale):
+            pass  # reports that left raw.reports (or became duplicates) leave these tables
     # One transaction per chunk of reports: a report's rows are all old or all new, memory stays flat
     # (DuckDB holds a transaction's rows until it commits), and a run that dies resumes where it stopped.
     in_flight: deque = deque()  # two chunks at most: the workers parse one while this process writes the other
@@ -114,7 +117,7 @@ def _derive(conn, increment, pmap, seg: str, version: str) -> tuple[Derivation, 
         raw = read_reports(conn, "raw.reports", ids, [*RAW_COLUMNS, "text"]).set_index("report_id", drop=False)
         todo = raw[raw["text"].notna()]
         results = pmap(derive_report, [(rid, text, seg) for rid, text in zip(todo["report_id"], todo["text"])])
-        in_flight.append((ids, raw.drop(columns=["text"]), results))
+        in_flight.append((ids, raw.drop(columns=["text"]), results, increment.new))
         if len(in_flight) > 1:
             derivation.chunk(*in_flight.popleft())
     while in_flight:
@@ -136,11 +139,17 @@ def _derive(conn, increment, pmap, seg: str, version: str) -> tuple[Derivation, 
 )
 def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text_settings: TextSettings):
     version, seg = text_version(), text_settings.segmenter
+    t0 = time.perf_counter()
     with warehouse.get_connection() as conn:
         increment = plan_increment(conn, DERIVE_PLAN, version)
-        if len(increment.todo) < MIN_PARALLEL:  # a few reports: parse them here, on this connection
-            derivation, totals = _derive(conn, increment, map, seg, version)
-    if len(increment.todo) >= MIN_PARALLEL:  # the workers fork before the warehouse is opened again
+        planning = time.perf_counter() - t0
+        if len(increment.todo) < MIN_PARALLEL:  # a few reports: parse them here (or in the run's warm worker)
+            parsed_in = "the run's warm worker" if text_settings.has_warm_worker else "the run's process"
+            derivation, totals = _derive(conn, increment, text_settings.few_map(), seg, version)
+    if len(increment.todo) >= MIN_PARALLEL:  # the workers fork with the warehouse closed
+        parsed_in = f"{text_settings.workers} forked workers" if text_settings.workers > 1 else "the run's process"
+        warehouse.release()
+        text_settings.stop_warm()
         with worker_pool(text_settings.workers, seg) as pmap, warehouse.get_connection() as conn:
             derivation, totals = _derive(conn, increment, pmap, seg, version)
     for name in DERIVED_TABLES:
@@ -153,11 +162,11 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
         if name == CLEAN.name:
             extra.update(derivation.counts)
         if name == "core.dim_report":
-            extra["step_seconds"] = dg.MetadataValue.json({k: round(v, 3) for k, v in derivation.seconds.items()})
+            seconds = {"planning": planning, **derivation.seconds, "all": time.perf_counter() - t0}
+            extra["step_seconds"] = dg.MetadataValue.json({k: round(v, 3) for k, v in seconds.items()})
+            extra["reports_parsed_in"] = parsed_in
         head = tally.head.drop(columns=["offset_runs"]) if name == CLEAN.name else tally.head
-        meta = table_metadata(t, head, total_rows=totals[name])
-        meta.update(extra)
-        yield dg.MaterializeResult(asset_key=t.key, metadata=meta)
+        yield dg.MaterializeResult(asset_key=t.key, metadata=table_metadata(t, head, total_rows=totals[name], **extra))
         yield tally.check_result()
     yield dg.AssetCheckResult(
         asset_key=TABLE["core.quality_issue"].key, check_name="consistency_rules", passed=not derivation.by_rule,
@@ -194,10 +203,13 @@ def report_inventory(context: dg.AssetExecutionContext, warehouse: Warehouse):
     active = context.instance.get_dynamic_partitions(reports_partitions.name)
     with warehouse.get_connection() as conn:
         pruned = prune_reports(conn, active)
-        validation = validate(INVENTORY, conn.execute(INVENTORY_SQL).df())
-        replace_table(conn, INVENTORY.name, validation.valid)
-    df = validation.valid
+        # only the rows that differ from the table are validated and written (one, when one report changed)
+        changed, gone = table_diff(conn, INVENTORY.name, INVENTORY_SQL)
+        validation = validate(INVENTORY, changed)
+        written = sync_table(conn, INVENTORY.name, changed, gone, validation.valid)
+        by_status = dict(conn.execute(f"SELECT status, count(*) FROM {INVENTORY.name} GROUP BY 1 ORDER BY 1").fetchall())
+        head = conn.execute(f"SELECT * FROM {INVENTORY.name} ORDER BY report_id LIMIT {PREVIEW_ROWS}").df()
     yield dg.MaterializeResult(metadata=table_metadata(
-        INVENTORY, df, pruned_rows=dg.MetadataValue.json({k: v for k, v in pruned.items() if v}),
-        by_status=dg.MetadataValue.json(df["status"].value_counts().to_dict() if len(df) else {})))
+        INVENTORY, head, total_rows=sum(by_status.values()), rows_written_this_run=written, rows_removed=len(gone),
+        pruned_rows=dg.MetadataValue.json({k: v for k, v in pruned.items() if v}), by_status=dg.MetadataValue.json(by_status)))
     yield schema_check_result(INVENTORY, len(validation.dropped), validation.failures)

@@ -28,20 +28,20 @@ RAW = TABLE["raw.reports"]
     kinds={"python", "duckdb"}, owners=[OWNER], metadata=spec_metadata(RAW), check_specs=[schema_check_spec(RAW)],
 )
 def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Warehouse):
-    keys = sorted(context.partition_keys)
+    span = context.partition_key_range  # one key: no need to list every partition to resolve the range
+    keys = [span.start] if span.start == span.end else sorted(context.partition_keys)
     files = find_files(Path(inbox.path), keys)
     tally, missing, counts = Tally(RAW), [], Counter()
     with warehouse.get_connection() as conn:
         ensure_tables(conn)
         prev = read_reports(conn, RAW.name, keys, ["report_id", "content_sha256", "ingested_at"])
         previous = {r.report_id: Previous(r.content_sha256, r.ingested_at) for r in prev.itertuples()}
-        canonical = first_copies(conn, exclude=keys)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        # inside the transaction the run's own old rows are gone and its earlier chunks' rows are visible, so
+        # first_copies names the first copy outside the run or in an earlier chunk
         with replacing_reports(conn, [RAW.name], keys) as insert:
             for chunk in chunks(keys):  # in key order, so the first copy of duplicate bytes is the smallest key
-                rows, gone = ingest(chunk, files, previous, canonical, inbox.max_bytes, now)
-                canonical.update({r["content_sha256"]: r["report_id"] for r in rows
-                                  if r["duplicate_of"] is None and r["content_sha256"] not in canonical})
+                rows, gone = ingest(chunk, files, previous, lambda shas: first_copies(conn, shas), inbox.max_bytes, now)
                 validation = require_valid(RAW, validate(RAW, frame(RAW.name, rows)))
                 insert(RAW.name, validation.valid)
                 tally.add(validation)
@@ -55,5 +55,5 @@ def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Ware
     # one event per report partition carries this metadata: keep it small
     yield dg.MaterializeResult(asset_key=RAW.key, metadata=table_metadata(
         RAW, tally.head[["report_id", "source_path", "byte_size", "encoding", "duplicate_of"]], total_rows=total,
-        per_partition=True, missing_files=len(missing), **counts))
+        per_partition=True, rows_written_this_run=tally.rows, missing_files=len(missing), **counts))
     yield tally.check_result()

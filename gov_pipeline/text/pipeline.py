@@ -82,11 +82,38 @@ WARM_UP_TEXT = "某市生态环境局2020年政府信息公开工作年度报告
 def warm_up(segmenter: str = "jieba") -> None:
     """Load every lazily loaded table (dictionary, IDF, gazetteer, catalogue, patterns) in this process,
     so forked workers share them instead of each loading its own copy."""
+    prepare(segmenter)
+    numbers.warm_up()  # cn2an (Chinese numerals), which a report needs only for its first numeral in words
+
+
+def prepare(segmenter: str = "jieba") -> None:
+    """What the first report of a process costs before any of its own work: the segmenter's dictionary,
+    the IDF table, the patterns every report meets (one small report analysed) and every prose regex."""
     analyse_raw("warm-up", WARM_UP_TEXT, segmenter)
-    # what a one-report process loads only on demand: every prose regex, cn2an (Chinese numerals)
     for rule in PROSE_RULES:
         rule.rx  # noqa: B018 - compiles it
-    numbers.warm_up()
+
+
+def start_warm_worker(segmenter: str = "jieba"):
+    """A pool of ONE forked worker that starts `prepare` at once, for a process that will parse a report
+    soon but has other work first (a one-report Dagster run: the raw step, Dagster's events): the worker
+    loads the library on the other core meanwhile, and the report is then parsed warm. Returns the
+    multiprocessing pool (its imap runs items there; terminate() it when done), or None where processes
+    cannot be forked."""
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods():
+        return None
+    return mp.get_context("fork").Pool(processes=1, initializer=_prepare_quietly, initargs=(segmenter,))
+
+
+def _prepare_quietly(segmenter: str) -> None:
+    """prepare(), whose failure must not kill the worker (a pool would restart it, failing again, forever):
+    the worker then starts cold, and a report that fails again is quarantined by analyse_item."""
+    try:
+        prepare(segmenter)
+    except Exception:  # noqa: BLE001 - see the docstring
+        pass
 
 
 @contextmanager
