@@ -1,4 +1,7 @@
-"""Turn the library's dataclasses into warehouse-shaped DataFrames (pure pandas)."""
+"""Turn the library's dataclasses into warehouse-shaped DataFrames (pure pandas).
+
+The text library itself (cleaning, parsing) is imported on first use: a one-report run parses in its
+warm worker (gov_pipeline.resources.TextSettings), so its own process never loads it (~60 ms of imports)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,9 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from gov_pipeline.schemas import TABLES
-from gov_pipeline.text.clean import clean_report
 from gov_pipeline.text.model import Cleaned, ReportAnalysis
-from gov_pipeline.text.pipeline import Failure, analyse_item, compress_offsets, expand_runs
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -37,6 +38,9 @@ def frame(table: str, rows: list[dict]) -> pd.DataFrame:
 
 def _clean(report_id: str, raw_text: str) -> tuple[dict, Cleaned | None]:
     """A staging.clean_reports row and the library's Cleaned; a cleaning failure is recorded, never raised."""
+    from gov_pipeline.text.clean import clean_report
+    from gov_pipeline.text.pipeline import compress_offsets
+
     try:
         cleaned = clean_report(raw_text)
     except Exception as exc:  # quarantined downstream with this reason
@@ -64,6 +68,8 @@ class Derived:
 
 def derive_report(item: tuple[str, str, str]) -> Derived:
     """(report_id, raw_text, segmenter) -> its clean row and core rows, in one pass (runs in a worker)."""
+    from gov_pipeline.text.pipeline import Failure, analyse_item
+
     report_id, raw_text, segmenter = item
     row, cleaned = _clean(report_id, raw_text)
     rows: dict[str, list[dict]] = {"staging.clean_reports": [row]}
@@ -118,6 +124,8 @@ def core_rows(a: ReportAnalysis, raw_map: Cleaned) -> dict[str, list[dict]]:
 
 def core_frames(analyses: Iterable[ReportAnalysis], runs_by_report: dict[str, list[list[int]]]) -> dict[str, pd.DataFrame]:
     """Warehouse-shaped frames of many analysed reports (offset maps given as stored runs)."""
+    from gov_pipeline.text.pipeline import expand_runs
+
     rows: dict[str, list[dict]] = {name: [] for name in CORE_ROW_TABLES}
     for a in analyses:
         # the offset map back to the raw text, rebuilt from its stored runs (model.Cleaned does the mapping)

@@ -73,3 +73,18 @@ def test_a_warm_worker_whose_preparation_fails_still_parses(monkeypatch):
         pool.terminate()
         pool.join()
     assert derived.failure is None and derived.rows["core.dim_report"][0]["agency_name"] == AGENCIES[0]
+
+
+def test_the_code_location_loads_without_the_text_library():
+    """A run process parses in its warm worker (or its pool): loading the definitions must not import the
+    parsers (their regexes cost ~60 ms in every run process)."""
+    import ast
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", "import sys, gov_pipeline.definitions; "
+                          "print(sorted(m for m in sys.modules if m.startswith('gov_pipeline.text.')))"],
+                         capture_output=True, text=True, check=True).stdout
+    loaded = set(ast.literal_eval(out))
+    assert loaded and loaded <= {"gov_pipeline.text.cache", "gov_pipeline.text.decode", "gov_pipeline.text.model",
+                                 "gov_pipeline.text.refdata"}, loaded

@@ -15,7 +15,6 @@ from gov_pipeline.defs.staging import CLEAN, clean_spec
 from gov_pipeline.frames import Derived, derive_report, frame
 from gov_pipeline.resources import TextSettings, Warehouse
 from gov_pipeline.schemas import validate
-from gov_pipeline.text.pipeline import worker_pool
 from gov_pipeline.version import text_version
 from gov_pipeline.warehouse import (
     DERIVE_PLAN, plan_increment, prune_reports, read_reports, replacing_reports, sync_table, table_diff,
@@ -150,6 +149,8 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
         parsed_in = f"{text_settings.workers} forked workers" if text_settings.workers > 1 else "the run's process"
         warehouse.release()
         text_settings.stop_warm()
+        from gov_pipeline.text.pipeline import worker_pool  # the library, loaded in this process to be shared
+
         with worker_pool(text_settings.workers, seg) as pmap, warehouse.get_connection() as conn:
             derivation, totals = _derive(conn, increment, pmap, seg, version)
     for name in DERIVED_TABLES:

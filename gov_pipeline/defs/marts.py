@@ -6,7 +6,7 @@ order in one step over one connection, instead of paying a step's start-up per t
 """
 import dagster as dg
 
-from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, markdown_preview
+from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, PREVIEW_ROWS, markdown_preview
 from gov_pipeline.resources import Warehouse
 from gov_pipeline.schemas import REPORT_KEYED_TABLES, TABLES
 from gov_pipeline.settings import get_settings
@@ -40,10 +40,10 @@ def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
         with warehouse.get_connection() as conn:
             # models are already in dependency order
             for model, build in build_models(conn, [m for m in models if dg.AssetKey(m.key) in selected]):
-                head = conn.execute(f"SELECT * FROM {model.qualified} LIMIT 10").df()
-                columns = conn.execute(f"DESCRIBE {model.qualified}").fetchall()
-                meta = {"dagster/row_count": build.rows, "preview": markdown_preview(head),
-                        "dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(c[0], str(c[1])) for c in columns]),
+                cursor = conn.execute(f"SELECT * FROM {model.qualified} LIMIT {PREVIEW_ROWS}")
+                columns = [dg.TableColumn(name, str(type_)) for name, type_, *_ in cursor.description]
+                meta = {"dagster/row_count": build.rows, "preview": markdown_preview(cursor.df()),
+                        "dagster/column_schema": dg.TableSchema(columns=columns),
                         "build_mode": build.mode, "build_reason": build.reason}
                 if build.reports_changed is not None:
                     meta["reports_changed"] = build.reports_changed
