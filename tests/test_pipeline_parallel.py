@@ -26,7 +26,7 @@ def test_two_workers_match_one(tmp_path):
         assert one[table].equals(two[table]), table
 
 
-def test_a_one_report_run_parses_in_the_warm_worker_with_the_same_rows(tmp_path):
+def test_a_one_report_run_parses_in_the_warm_worker_with_the_same_rows(tmp_path, capfd):
     from gov_pipeline.demo import QUIET, run_reports, sync_partitions
 
     parsed_in, rows = {}, {}
@@ -45,6 +45,7 @@ def test_a_one_report_run_parses_in_the_warm_worker_with_the_same_rows(tmp_path)
             rows[workers] = {t: h.df(f"SELECT * FROM {t} ORDER BY ALL") for t in
                              ("core.dim_report", "core.fact_metric", "core.fact_section", "core.fact_keyword")}
     assert parsed_in == {1: ("the run's process", 1), 2: ("the run's warm worker", 1)}
+    assert "Traceback" not in capfd.readouterr().err  # the terminated workers end quietly
     assert 77.0 in rows[1]["core.fact_metric"].query("report_id == 'new'")["value"].tolist()
     for table in rows[1]:
         assert rows[1][table].equals(rows[2][table]), table
@@ -88,3 +89,24 @@ def test_the_code_location_loads_without_the_text_library():
     loaded = set(ast.literal_eval(out))
     assert loaded and loaded <= {"gov_pipeline.text.cache", "gov_pipeline.text.decode", "gov_pipeline.text.model",
                                  "gov_pipeline.text.refdata"}, loaded
+
+
+def test_a_one_partition_run_with_many_reports_to_derive_stops_its_warm_worker_quietly(tmp_path, capfd):
+    """The partitions are read first, then one partition's run derives all of them: the run ends its warm
+    worker (still preparing) and forks its pool; no worker prints a traceback."""
+    from gov_pipeline.defs.automation import RAW_KEY
+    from gov_pipeline.demo import QUIET, run_reports, sync_partitions
+
+    with dg.instance_for_test() as instance:
+        h = Harness(tmp_path, instance, workers=2)
+        for i in range(48):
+            (h.inbox / f"r{i:02d}.txt").write_text(REPORT.format(agency=AGENCIES[i % 4], n=i + 1), encoding="utf-8")
+        keys = sync_partitions(instance, h.settings)[0]
+        job = h.defs.resolve_implicit_global_asset_job_def()
+        assert job.execute_in_process(instance=instance, asset_selection=[RAW_KEY], run_config=QUIET, tags={
+            "dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}).success
+        assert run_reports(h.defs, instance, keys[:1], run_config=QUIET).success
+        meta = instance.get_latest_materialization_event(
+            dg.AssetKey(["core", "dim_report"])).asset_materialization.metadata
+        assert (meta["reports_parsed_in"].value, meta["reports_derived"].value) == ("2 forked workers", 48)
+    assert "Traceback" not in capfd.readouterr().err

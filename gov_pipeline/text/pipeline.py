@@ -107,9 +107,18 @@ def start_warm_worker(segmenter: str = "jieba"):
     return mp.get_context("fork").Pool(processes=1, initializer=_prepare_quietly, initargs=(segmenter,))
 
 
+def _default_signals() -> None:
+    """A forked worker ends quietly when its pool terminates it (SIGTERM), whatever handler the parent had
+    installed (Dagster's raises an interrupt error, which the worker would print as a traceback)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _prepare_quietly(segmenter: str) -> None:
     """prepare(), whose failure must not kill the worker (a pool would restart it, failing again, forever):
     the worker then starts cold, and a report that fails again is quarantined by analyse_item."""
+    _default_signals()
     try:
         prepare(segmenter)
     except Exception:  # noqa: BLE001 - see the docstring
@@ -129,5 +138,5 @@ def worker_pool(workers: int = 1, segmenter: str = "jieba", parallel: bool = Tru
         yield lambda func, items: map(func, items)
         return
     warm_up(segmenter)
-    with mp.get_context("fork").Pool(processes=workers) as pool:
+    with mp.get_context("fork").Pool(processes=workers, initializer=_default_signals) as pool:
         yield lambda func, items: pool.imap(func, items, chunksize=max(1, min(64, len(items) // (workers * 8))))
