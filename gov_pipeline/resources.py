@@ -102,8 +102,7 @@ class TextSettings(dg.ConfigurableResource):
 
     def few_map(self):
         """map(func, items) for a few items: in the warm worker when the run started one, else here."""
-        warm = self._warm
-        return map if warm is None else (lambda func, items: warm.imap(func, items))
+        return map if self._warm is None else self._warm.imap
 
 
 def _one_partition(run: dg.DagsterRun | None) -> bool:

@@ -5,7 +5,7 @@ comes from the SQL. Unknown upstreams and cycles fail at load time, naming the f
 
 A header line `-- incremental: <key>` (key: report_id, agency_key or report_year) declares that the
 model's rows for one value of <key> depend only on the reports with that value, so a refresh may rebuild
-just the values touched by the reports that changed (warehouse.build_model). Such a model may read only
+just the values touched by the reports that changed (warehouse.build_models). Such a model may read only
 per-report tables and other incremental models; load_models refuses anything else, naming the file.
 
 Pure Python (no Dagster or DuckDB import). A model's upstream tables are memoised on disk by its SQL
@@ -17,8 +17,8 @@ from __future__ import annotations
 import graphlib
 import hashlib
 import re
-from dataclasses import dataclass, replace
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gov_pipeline.text.cache import PackageMemo
@@ -64,8 +64,10 @@ def _deps(value) -> tuple[str, ...]:
     raise ValueError(f"not a list of tables: {value!r}")
 
 
+# The memos below are keyed by these files of sqlglot (its version) and by this module
+_SQLGLOT_FILES = ("__init__.py", "_version.py")
 # SQL text -> its upstream tables (sorted)
-_MEMO = PackageMemo("sql-deps", __file__, "sqlglot", ("__init__.py", "_version.py"), encode=list, decode=_deps)
+_MEMO = PackageMemo("sql-deps", __file__, "sqlglot", _SQLGLOT_FILES, encode=list, decode=_deps)
 
 
 def parse_dependencies(sql: str, *, source: str = "<sql>") -> set[str]:
@@ -106,7 +108,7 @@ def _text(value) -> str:
 
 
 # "<tables, comma-separated>\n<SQL text>" -> that SQL with those tables scoped
-_SCOPED = PackageMemo("sql-scoped", __file__, "sqlglot", ("__init__.py", "_version.py"), encode=str, decode=_text)
+_SCOPED = PackageMemo("sql-scoped", __file__, "sqlglot", _SQLGLOT_FILES, encode=str, decode=_text)
 
 
 def scope_sql(sql: str, report_tables: Iterable[str]) -> str:

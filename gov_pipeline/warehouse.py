@@ -281,12 +281,9 @@ def _build(conn, model, state: _State) -> ModelBuild:
             reason = f"{len(changed)} of {state.reports} reports changed"
         elif len(keys) > MAX_KEYS:
             reason = f"{len(keys)} {key} values touched"
-    record = {"m": qualified, "v": model.build_version}
     if reason is not None:
         conn.execute(f"CREATE OR REPLACE TABLE {qualified} AS\n{model.sql}")
-        conn.execute("DELETE FROM meta.model_state WHERE model = $m", {"m": qualified})
-        conn.execute(f"""INSERT INTO meta.model_state (model, build_version, report_id, fingerprint, key_value)
-                         SELECT $m, $v, report_id, fingerprint, CAST(key_{key} AS VARCHAR) FROM {_SNAPSHOT}""", record)
+        _record_state(conn, model, only_changed=False)
         return ModelBuild(_count(conn, qualified), "full", reason, len(changed) if changed else None)
     # the reports that now hold a touched key value are the scope of the model's scoped SQL; its rows for
     # those values replace the old ones (the values bound as parameters)
@@ -297,13 +294,18 @@ def _build(conn, model, state: _State) -> ModelBuild:
     conn.execute(f"DELETE FROM {qualified} WHERE {in_table}", params)
     conn.execute(f"INSERT INTO {qualified} BY NAME SELECT * FROM (\n{model.scoped_sql or model.sql}\n) WHERE {in_table}",
                  params)
-    conn.execute(f"DELETE FROM meta.model_state WHERE model = $m AND report_id IN (SELECT report_id FROM {_CHANGED})",
-                 {"m": qualified})
-    conn.execute(f"""INSERT INTO meta.model_state (model, build_version, report_id, fingerprint, key_value)
-                     SELECT $m, $v, report_id, fingerprint, CAST(key_{key} AS VARCHAR) FROM {_SNAPSHOT}
-                     WHERE report_id IN (SELECT report_id FROM {_CHANGED})""", record)
+    _record_state(conn, model, only_changed=True)
     return ModelBuild(_count(conn, qualified), "incremental", f"{len(changed)} report(s) changed", len(changed),
                       len(keys))
+
+
+def _record_state(conn, model, only_changed: bool) -> None:
+    """Record in meta.model_state what the model's reports are now: all of them, or only the changed ones."""
+    which = f"report_id IN (SELECT report_id FROM {_CHANGED})" if only_changed else "TRUE"
+    conn.execute(f"DELETE FROM meta.model_state WHERE model = $m AND {which}", {"m": model.qualified})
+    conn.execute(f"""INSERT INTO meta.model_state (model, build_version, report_id, fingerprint, key_value)
+                     SELECT $m, $v, report_id, fingerprint, CAST(key_{model.incremental_key} AS VARCHAR)
+                     FROM {_SNAPSHOT} WHERE {which}""", {"m": model.qualified, "v": model.build_version})
 
 
 def _key_condition(column: str, key: str, values: list) -> tuple[str, dict]:

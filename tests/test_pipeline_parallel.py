@@ -7,11 +7,16 @@ REPORT = "{agency}2019年政府信息公开工作年度报告\n一、总体情�
 AGENCIES = ["北京市怀柔区生态环境局", "许昌市生态环境局", "鄂尔多斯市生态环境局", "益阳市生态环境局"]
 
 
+def _write_reports(h, n):
+    """n small reports r00.. in the harness's inbox, agencies in turn, stating n = 1.. documents."""
+    for i in range(n):
+        (h.inbox / f"r{i:02d}.txt").write_text(REPORT.format(agency=AGENCIES[i % 4], n=i + 1), encoding="utf-8")
+
+
 def _run(tmp_path, workers):
     with dg.instance_for_test() as instance:
         h = Harness(tmp_path, instance, workers=workers)
-        for i in range(48):  # above MIN_PARALLEL, so the parallel path is taken
-            (h.inbox / f"r{i:02d}.txt").write_text(REPORT.format(agency=AGENCIES[i % 4], n=i + 1), encoding="utf-8")
+        _write_reports(h, 48)  # above MIN_PARALLEL, so the parallel path is taken
         h.materialize_all()
         return {t: h.df(f"SELECT * FROM {t} ORDER BY ALL") for t in
                 ("core.dim_report", "core.fact_metric", "core.fact_section", "core.fact_keyword")}
@@ -33,8 +38,7 @@ def test_a_one_report_run_parses_in_the_warm_worker_with_the_same_rows(tmp_path,
     for workers in (1, 2):
         with dg.instance_for_test() as instance:
             h = Harness(tmp_path / f"w{workers}", instance, workers=workers)
-            for i in range(3):  # a multi-report run first: no warm worker there
-                (h.inbox / f"r{i}.txt").write_text(REPORT.format(agency=AGENCIES[i], n=i + 1), encoding="utf-8")
+            _write_reports(h, 3)  # a multi-report run first: no warm worker there
             h.materialize_all()
             (h.inbox / "new.txt").write_text(REPORT.format(agency=AGENCIES[3], n=77), encoding="utf-8")
             assert sync_partitions(instance, h.settings)[1] == ["new"]
@@ -99,8 +103,7 @@ def test_a_one_partition_run_with_many_reports_to_derive_stops_its_warm_worker_q
 
     with dg.instance_for_test() as instance:
         h = Harness(tmp_path, instance, workers=2)
-        for i in range(48):
-            (h.inbox / f"r{i:02d}.txt").write_text(REPORT.format(agency=AGENCIES[i % 4], n=i + 1), encoding="utf-8")
+        _write_reports(h, 48)
         keys = sync_partitions(instance, h.settings)[0]
         job = h.defs.resolve_implicit_global_asset_job_def()
         assert job.execute_in_process(instance=instance, asset_selection=[RAW_KEY], run_config=QUIET, tags={

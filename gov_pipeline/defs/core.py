@@ -51,8 +51,9 @@ def quarantine_row(raw: pd.Series, stage: str, reason: str, version: str) -> dic
 class Derivation:
     """Writes the derived rows of a run, one transaction per chunk of reports, and tallies them."""
 
-    def __init__(self, conn, version: str):
+    def __init__(self, conn, version: str, new: frozenset[str] = frozenset()):
         self.conn, self.version = conn, version
+        self.new = new  # reports that have no rows yet: nothing to delete before writing theirs
         self.insert = None
         self.tallies = {name: Tally(TABLE[name]) for name in DERIVED_TABLES}
         self.by_rule: Counter = Counter()
@@ -68,10 +69,10 @@ class Derivation:
         self.tallies[name].add(validation)
         return schema_issue_rows(TABLE[name], validation)
 
-    def chunk(self, ids: list[str], raw: pd.DataFrame, results, new: frozenset[str] = frozenset()) -> None:
-        """Replace the rows of reports `ids` in one transaction (those in `new` have none to delete). raw: their
-        raw.reports rows (indexed by report_id); results: their Derived, in any order."""
-        with replacing_reports(self.conn, DERIVED_TABLES, [i for i in ids if i not in new]) as self.insert:
+    def chunk(self, ids: list[str], raw: pd.DataFrame, results) -> None:
+        """Replace the rows of reports `ids` in one transaction. raw: their raw.reports rows (indexed by
+        report_id); results: their Derived, in any order."""
+        with replacing_reports(self.conn, DERIVED_TABLES, [i for i in ids if i not in self.new]) as self.insert:
             self._chunk(raw, results)
 
     def _chunk(self, raw: pd.DataFrame, results) -> None:
@@ -105,7 +106,7 @@ class Derivation:
 
 
 def _derive(conn, increment, pmap, seg: str, version: str) -> tuple[Derivation, dict[str, int]]:
-    derivation = Derivation(conn, version)
+    derivation = Derivation(conn, version, increment.new)
     if increment.stale:
         with replacing_reports(conn, DERIVED_TABLES, increment.stale):
             pass  # reports that left raw.reports (or became duplicates) leave these tables
@@ -116,7 +117,7 @@ def _derive(conn, increment, pmap, seg: str, version: str) -> tuple[Derivation, 
         raw = read_reports(conn, "raw.reports", ids, [*RAW_COLUMNS, "text"]).set_index("report_id", drop=False)
         todo = raw[raw["text"].notna()]
         results = pmap(derive_report, [(rid, text, seg) for rid, text in zip(todo["report_id"], todo["text"])])
-        in_flight.append((ids, raw.drop(columns=["text"]), results, increment.new))
+        in_flight.append((ids, raw.drop(columns=["text"]), results))
         if len(in_flight) > 1:
             derivation.chunk(*in_flight.popleft())
     while in_flight:

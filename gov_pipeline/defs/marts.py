@@ -2,7 +2,7 @@
 
 All models are one multi-asset (subsettable): a refresh builds the selected models in dependency
 order in one step over one connection, instead of paying a step's start-up per table. Models marked
-`-- incremental: <key>` rebuild only the rows touched by the reports that changed (warehouse.build_model).
+`-- incremental: <key>` rebuild only the rows touched by the reports that changed (warehouse.build_models).
 """
 import dagster as dg
 
