@@ -53,6 +53,7 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
         self._engines: "OrderedDict[str, Engine]" = OrderedDict()
         self._engines_pid = os.getpid()
         self._db_lock = threading.Lock()  # the base class sets the same; its __init__ may already connect
+        self._present: set[tuple[str, str]] = set()  # tables and asset_keys columns known to exist
         super().__init__(base_dir, inst_data)
 
     def _engine(self, shard: str) -> Engine:
@@ -94,11 +95,31 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
 
     def wipe(self) -> None:
         self._close_engines()  # the run shards' files are deleted
+        self._present.clear()
         super().wipe()
 
     def dispose(self) -> None:
         self._close_engines()
         super().dispose()
+
+    # Schema inspection: the stock storage asks SQLite whether a table or column exists on every event that
+    # could use it (storing a check evaluation, asset event tags, the asset-key index row), and each
+    # `has_table` builds a new engine and connection to ask. Tables and columns are only ever added (by
+    # `dagster instance migrate`), so once seen they are remembered; an absence is asked again next time.
+    def has_table(self, table_name: str) -> bool:
+        return self._remembered(("table", table_name), lambda: super(BatchingSqliteEventLogStorage, self).has_table(table_name))
+
+    def _has_asset_key_col_on_connection(self, conn, column_name: str) -> bool:
+        return self._remembered(("asset_keys", column_name),
+                                lambda: super(BatchingSqliteEventLogStorage, self)._has_asset_key_col_on_connection(conn, column_name))
+
+    def _remembered(self, what: tuple[str, str], ask) -> bool:
+        if what in self._present:
+            return True
+        present = bool(ask())
+        if present:
+            self._present.add(what)
+        return present
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
         """Consecutive asset events of one run go in one transaction per shard; others one by one."""

@@ -104,3 +104,22 @@ def test_a_forked_child_opens_its_own_connections(batching):
     assert os.read(read, 1) == b"1"
     _run(batching, ["p01"])  # the parent's connections still work
     assert len(batching.get_materialized_partitions(dg.AssetKey("numbers"))) == 2
+
+
+def test_tables_and_columns_once_seen_are_not_asked_again(batching, monkeypatch):
+    """Schema inspection is remembered once positive (tables and columns are only ever added), so storing
+    an event no longer opens a connection per check; an absence is asked again."""
+    storage = batching.event_log_storage
+    from dagster._core.storage.event_log import SqliteEventLogStorage
+
+    asked = []
+    real = SqliteEventLogStorage.has_table
+    monkeypatch.setattr(SqliteEventLogStorage, "has_table", lambda self, name: asked.append(name) or real(self, name))
+    storage._present.clear()
+    _run(batching, ["p00"])
+    _run(batching, ["p01"])
+    assert asked and len(asked) == len(set(asked))  # each table asked once over two runs
+    assert "asset_check_executions" in asked and storage.has_table("asset_check_executions")
+    assert not storage.has_table("no_such_table") and not storage.has_table("no_such_table")
+    assert asked.count("no_such_table") == 2
+    assert _records(batching)["checks"] == ["SUCCEEDED"] * 2

@@ -1,4 +1,5 @@
 """One pandera schema per table: failing rows are split off (and become quality issues), never written."""
+import pandas as pd
 import pytest
 
 from gov_pipeline.defs.common import schema_check_result, schema_issue_rows
@@ -44,3 +45,22 @@ def test_missing_column_fails_the_whole_table():
 def test_ddl_declares_every_column_with_its_type():
     ddl = TABLES["core.dim_report"].ddl()
     assert '"published_on" DATE' in ddl and '"report_year" INTEGER' in ddl and ddl.startswith("CREATE TABLE IF NOT EXISTS core.dim_report")
+
+
+def test_markdown_previews_cut_text_and_leave_missing_values_empty():
+    import math
+
+    from gov_pipeline.defs.common import PREVIEW_CHARS, markdown_preview, markdown_table
+
+    df = pd.DataFrame({"report_id": ["a|b", None], "text": ["x\n" * 100, "short"],
+                       "n": pd.array([3, None], dtype="Int64"), "share": [0.5, math.nan],
+                       "at": [pd.Timestamp("2024-05-01"), pd.NaT]})
+    lines = markdown_preview(df).value.splitlines()
+    header = [c.strip() for c in lines[0].strip("|").split("|")]
+    first = [c.strip() for c in lines[2].strip("|").split("|")]
+    second = [c.strip() for c in lines[3].strip("|").split("|")]
+    assert header == ["report_id", "text", "n", "share", "at"] and len(lines) == 4
+    assert first[0] == "a/b" and first[1] == ("x " * 100)[:PREVIEW_CHARS] + "…" and first[2] == "3"
+    assert first[3] == "0.5" and first[4].startswith("2024-05-01")
+    assert second == ["", "short", "", "", ""]
+    assert markdown_table(["a"], []) == "_no rows_" and markdown_preview(df.head(0)).value == "_no rows_"

@@ -1,9 +1,11 @@
 """Shared pieces of the Dagster layer: the partitions, policies and table metadata."""
 
+import math
 import warnings
 
 import dagster as dg
 import pandas as pd
+from tabulate import tabulate
 
 from gov_pipeline.schemas import TABLES, TableDef, Validation
 
@@ -46,14 +48,29 @@ def spec_metadata(table: TableDef) -> dict:
     return {"dagster/column_schema": column_schema(table), "dagster/table_name": f"gov.{table.name}"}
 
 
+def _cell(value):
+    """A preview cell: text cut to PREVIEW_CHARS on one line without pipes; missing values left empty."""
+    if isinstance(value, str):
+        value = value[:PREVIEW_CHARS] + "…" if len(value) > PREVIEW_CHARS else value
+        return value.replace("\n", " ").replace("|", "/")
+    return None if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) \
+        or value is pd.NA else value
+
+
+def markdown_table(columns: list[str], rows) -> str:
+    """A Markdown (pipe) table of row tuples, or `_no rows_`."""
+    cells = [[_cell(v) for v in row] for row in rows]
+    return tabulate(cells, headers=list(columns), tablefmt="pipe") if cells else "_no rows_"
+
+
 def markdown_preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS) -> dg.MetadataValue:
-    head = df.head(rows).copy()
-    for name in head.columns:
-        if head[name].dtype == object:
-            head[name] = head[name].map(
-                lambda v: (v[:PREVIEW_CHARS] + "…" if isinstance(v, str) and len(v) > PREVIEW_CHARS else v))
-            head[name] = head[name].map(lambda v: v.replace("\n", " ").replace("|", "/") if isinstance(v, str) else v)
-    return dg.MetadataValue.md(head.to_markdown(index=False) if len(head) else "_no rows_")
+    head = df.head(rows)
+    return dg.MetadataValue.md(markdown_table(list(head.columns), head.itertuples(index=False, name=None)))
+
+
+def frame_markdown(df: pd.DataFrame) -> str:
+    """Every row of a small frame (failure cases, samples) as a Markdown table."""
+    return markdown_table(list(df.columns), df.itertuples(index=False, name=None))
 
 
 def table_metadata(table: TableDef, df: pd.DataFrame, *, total_rows: int | None = None,
@@ -93,7 +110,7 @@ def schema_check_result(table: TableDef, dropped: int, failures: pd.DataFrame) -
     meta = {"num_failing_rows": int(dropped), "num_failure_cases": len(failures)}
     if len(failures):
         meta["failure_cases"] = dg.MetadataValue.md(
-            failures[["column", "check", "failure_case", "index"]].head(50).astype(str).to_markdown(index=False))
+            frame_markdown(failures[["column", "check", "failure_case", "index"]].head(50).astype(str)))
     return dg.AssetCheckResult(asset_key=dg.AssetKey(table.key), check_name="schema", passed=dropped == 0,
                                severity=dg.AssetCheckSeverity.WARN, metadata=meta)
 
@@ -126,7 +143,7 @@ def require_valid(table: TableDef, validation: Validation) -> Validation:
     if len(validation.dropped):
         cases = validation.failures[["column", "check", "failure_case", "index"]].head(50).astype(str)
         raise dg.Failure(description=f"{len(validation.dropped)} row(s) of {table.name} failed its schema; nothing was written.",
-                         metadata={"failure_cases": dg.MetadataValue.md(cases.to_markdown(index=False))})
+                         metadata={"failure_cases": dg.MetadataValue.md(frame_markdown(cases))})
     return validation
 
 

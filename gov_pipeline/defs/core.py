@@ -8,7 +8,7 @@ import pandas as pd
 
 from gov_pipeline.defs.common import (
     DERIVED_AUTOMATION, MIN_PARALLEL, OWNER, POOL, PREVIEW_ROWS, REDERIVE_AUTOMATION, RETRY, TABLE, Tally, chunks,
-    count_rows, increment_metadata, reports_partitions, require_valid, schema_check_result, schema_check_spec,
+    count_rows, frame_markdown, increment_metadata, reports_partitions, require_valid, schema_check_result, schema_check_spec,
     schema_issue_rows, spec_metadata, table_metadata,
 )
 from gov_pipeline.defs.staging import CLEAN, clean_spec
@@ -140,7 +140,7 @@ def _derive(conn, increment, pmap, seg: str, version: str) -> tuple[Derivation, 
 def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text_settings: TextSettings):
     version, seg = text_version(), text_settings.segmenter
     t0 = time.perf_counter()
-    with warehouse.get_connection() as conn:
+    with warehouse.get_connection(checkpoint=True) as conn:
         increment = plan_increment(conn, DERIVE_PLAN, version)
         planning = time.perf_counter() - t0
         if len(increment.todo) < MIN_PARALLEL:  # a few reports: parse them here (or in the run's warm worker)
@@ -152,7 +152,7 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
         text_settings.stop_warm()
         from gov_pipeline.text.pipeline import worker_pool  # the library, loaded in this process to be shared
 
-        with worker_pool(text_settings.workers, seg) as pmap, warehouse.get_connection() as conn:
+        with worker_pool(text_settings.workers, seg) as pmap, warehouse.get_connection(checkpoint=True) as conn:
             derivation, totals = _derive(conn, increment, pmap, seg, version)
     for name in DERIVED_TABLES:
         t, tally = TABLE[name], derivation.tallies[name]
@@ -174,7 +174,7 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
         asset_key=TABLE["core.quality_issue"].key, check_name="consistency_rules", passed=not derivation.by_rule,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"issues_by_rule": dg.MetadataValue.json(dict(derivation.by_rule.most_common())),
-                  "sample": dg.MetadataValue.md(derivation.tallies["core.quality_issue"].head.to_markdown(index=False)
+                  "sample": dg.MetadataValue.md(frame_markdown(derivation.tallies["core.quality_issue"].head)
                                                 if derivation.tallies["core.quality_issue"].rows else "_none_")})
 
 
@@ -203,7 +203,7 @@ ORDER BY r.report_id
 )
 def report_inventory(context: dg.AssetExecutionContext, warehouse: Warehouse):
     active = context.instance.get_dynamic_partitions(reports_partitions.name)
-    with warehouse.get_connection() as conn:
+    with warehouse.get_connection(checkpoint=True) as conn:
         pruned = prune_reports(conn, active)
         # only the rows that differ from the table are validated and written (one, when one report changed)
         changed, gone = table_diff(conn, INVENTORY.name, INVENTORY_SQL)

@@ -6,7 +6,7 @@ order in one step over one connection, instead of paying a step's start-up per t
 """
 import dagster as dg
 
-from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, PREVIEW_ROWS, markdown_preview
+from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, PREVIEW_ROWS, markdown_table
 from gov_pipeline.resources import Warehouse
 from gov_pipeline.schemas import REPORT_KEYED_TABLES, TABLES
 from gov_pipeline.settings import get_settings
@@ -37,19 +37,22 @@ def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
                                 "reports changed since its last build touch (meta.model_state).")
     def sql_models(context: dg.AssetExecutionContext, warehouse: Warehouse):
         selected = context.selected_asset_keys
-        with warehouse.get_connection() as conn:
+        results = []
+        with warehouse.get_connection(checkpoint=True) as conn:
             # models are already in dependency order
             for model, build in build_models(conn, [m for m in models if dg.AssetKey(m.key) in selected]):
                 cursor = conn.execute(f"SELECT * FROM {model.qualified} LIMIT {PREVIEW_ROWS}")
-                columns = [dg.TableColumn(name, str(type_)) for name, type_, *_ in cursor.description]
-                meta = {"dagster/row_count": build.rows, "preview": markdown_preview(cursor.df()),
-                        "dagster/column_schema": dg.TableSchema(columns=columns),
+                columns = [(name, str(type_)) for name, type_, *_ in cursor.description]
+                preview = markdown_table([name for name, _ in columns], cursor.fetchall())
+                meta = {"dagster/row_count": build.rows, "preview": dg.MetadataValue.md(preview),
+                        "dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(n, t) for n, t in columns]),
                         "build_mode": build.mode, "build_reason": build.reason}
                 if build.reports_changed is not None:
                     meta["reports_changed"] = build.reports_changed
                 if build.keys_rebuilt is not None:
                     meta[f"{model.incremental_key}_values_rebuilt"] = build.keys_rebuilt
-                yield dg.MaterializeResult(asset_key=dg.AssetKey(model.key), metadata=meta)
+                results.append(dg.MaterializeResult(asset_key=dg.AssetKey(model.key), metadata=meta))
+        yield from results  # recorded while the checkpoint runs
 
     return sql_models
 

@@ -49,7 +49,7 @@ def build_ref_asset(table_name: str) -> dg.AssetsDefinition:
               automation_condition=REF_AUTOMATION)
     def _ref(warehouse: Warehouse):
         validation = require_valid(t, validate(t, frame(t.name, _rows(table_name))))
-        with warehouse.get_connection() as conn:
+        with warehouse.get_connection(checkpoint=True) as conn:
             replace_table(conn, t.name, validation.valid)
         yield dg.MaterializeResult(metadata=table_metadata(t, validation.valid))
         yield schema_check_result(t, len(validation.dropped), validation.failures)

@@ -1,0 +1,80 @@
+"""The Warehouse resource: one connection per run, checkpoints folded in on a background thread."""
+import os
+
+import duckdb
+import pytest
+
+from gov_pipeline.resources import Warehouse
+
+
+def _wal(path) -> int:
+    wal = f"{path}.wal"
+    return os.path.getsize(wal) if os.path.exists(wal) else 0
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    wh = Warehouse(database=str(tmp_path / "w.duckdb"))
+    yield wh
+    wh.release()
+
+
+def test_a_checkpoint_started_by_a_step_is_waited_for_by_the_next_use(warehouse):
+    with warehouse.get_connection(checkpoint=True) as conn:
+        conn.execute("CREATE TABLE t AS SELECT range AS i FROM range(100000)")
+        assert _wal(warehouse.database) > 0  # written, not yet folded into the file
+    with warehouse.get_connection() as conn:  # waits for the background checkpoint first
+        assert _wal(warehouse.database) == 0
+        assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 100000
+        conn.execute("INSERT INTO t VALUES (1)")
+    assert _wal(warehouse.database) > 0  # no checkpoint asked for: it happens at release
+    warehouse.release()
+    assert _wal(warehouse.database) == 0
+    with duckdb.connect(warehouse.database, read_only=True) as other:
+        assert other.execute("SELECT count(*) FROM t").fetchone()[0] == 100001
+
+
+def test_a_failed_checkpoint_is_raised_where_the_connection_is_next_used(warehouse, monkeypatch):
+    from gov_pipeline import resources
+
+    class Broken:
+        def execute(self, sql):
+            raise duckdb.IOException(f"cannot {sql}")
+
+    with warehouse.get_connection() as conn:
+        conn.execute("CREATE TABLE t (i INTEGER)")
+    warehouse._pending = resources._Task(resources._checkpoint, "duckdb-checkpoint", Broken())
+    with pytest.raises(duckdb.IOException, match="cannot CHECKPOINT"):
+        with warehouse.get_connection():
+            pass
+    with warehouse.get_connection() as conn:  # the error was reported once; the connection still works
+        assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+
+
+def test_a_failing_block_closes_the_connection_without_checkpointing_in_the_background(warehouse):
+    with pytest.raises(ZeroDivisionError):
+        with warehouse.get_connection(checkpoint=True) as conn:
+            conn.execute("CREATE TABLE t (i INTEGER)")
+            1 / 0
+    assert warehouse._conn is None and warehouse._pending is None
+
+
+def test_a_run_opens_its_connection_in_the_background_as_it_starts(tmp_path):
+    """setup_for_execution starts opening (and ensuring the contract); the first step gets that connection."""
+    import dagster as dg
+
+    from gov_pipeline.schemas import TABLES
+
+    wh = Warehouse(database=str(tmp_path / "w.duckdb"))
+    opened = []
+    with dg.build_resources({"warehouse": wh}) as resources:
+        run_wh = resources.warehouse
+        assert run_wh._pending is not None  # opening on its thread
+        with run_wh.get_connection() as conn:
+            opened.append(conn)
+            tables = {f"{s}.{n}" for s, n in conn.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables()").fetchall()}
+            assert set(TABLES) <= tables
+        with run_wh.get_connection() as again:
+            assert again is opened[0]
+    assert run_wh._conn is None  # closed when the run's resources are torn down
