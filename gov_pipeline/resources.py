@@ -1,6 +1,7 @@
 """Dagster resources, configured once from the settings object."""
 from __future__ import annotations
 
+import itertools
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -124,63 +125,111 @@ class Inbox(dg.ConfigurableResource):
 
 
 class TextSettings(dg.ConfigurableResource):
-    """How the per-report text work runs.
+    """How the per-report text work runs: in forked worker processes that load the text library themselves.
 
     A run over ONE report partition (the inbox sensor's usual run) forks one worker as the run starts, which
-    loads the text library (segmenter dictionary, IDF table, prose patterns: ~0.3 s) on the other core while
-    the run does its raw step; derive_reports then parses the report there, warm (`few_map`). Runs over more
-    reports parse a few in this process, or many in a pool of `workers` (gov_pipeline.text.pipeline)."""
+    loads the text library (segmenter dictionary, IDF table, patterns: ~0.3 s) on the other core while the
+    run does its raw step. A run whose raw step reads many reports forks a pool of `workers` there, before
+    the warehouse opens. Either way the raw step hands the new reports' text over as it reads them
+    (`prefetch`, up to a chunk's worth), so they are parsed while the run records the raw step, and
+    derive_reports takes those results and parses the rest (`parse_map`). Runs without either parse a few
+    reports in this process, and fork the pool when they have many."""
 
     workers: int = 1
     segmenter: str = "jieba"
-    _warm = PrivateAttr(default=None)
+    _pool = PrivateAttr(default=None)  # multiprocessing pool: the warm worker, or the run's pool
+    _size: int = PrivateAttr(default=0)
+    _prefetched: dict = PrivateAttr(default_factory=dict)  # (func, report_id) -> (hash of the item, AsyncResult)
+    _early: int = PrivateAttr(default=0)  # prefetched results parse_map has used
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._warm = None
+        self._pool, self._size, self._prefetched, self._early = None, 0, {}, 0
         if self.workers > 1 and _one_partition(context.dagster_run):
-            self._warm = _start_warm_worker(self.segmenter)
+            self._fork(1)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        self.stop_warm()
+        self.stop_workers()
 
-    def stop_warm(self) -> None:
-        """End the warm worker (at the end of the run, or before a run with many reports forks its pool)."""
-        warm, self._warm = self._warm, None
-        if warm is not None:
-            warm.terminate()
-            warm.join()
+    def start_pool(self) -> None:
+        """Fork the run's pool of `workers` processes now (ending a warm worker first), with the warehouse
+        closed; a no-op when it runs already or when `workers` is 1."""
+        if self.workers > 1 and self._size < self.workers:
+            self.stop_workers()
+            self._fork(self.workers)
+
+    def _fork(self, size: int) -> None:
+        self._pool = _fork_workers(size, self.segmenter)
+        self._size = size if self._pool is not None else 0
+
+    def stop_workers(self) -> None:
+        """End the forked workers (at the end of the run, or before forking a bigger pool)."""
+        pool, self._pool, self._size, self._prefetched = self._pool, None, 0, {}
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+    def prefetch(self, func, items: list[tuple], limit: int) -> None:
+        """Start func(item) in the forked workers for items whose results a later `parse_map()(func, items)`
+        will want (item[0] is the report id), up to `limit` pending in all; nothing without workers."""
+        if self._pool is None:
+            return
+        for item in items[:max(0, limit - len(self._prefetched))]:
+            self._prefetched[(func, item[0])] = (hash(item), self._pool.apply_async(func, (item,)))
+
+    def parse_map(self, many: bool):
+        """map(func, items) for the reports to derive, or None when there are `many` and no pool yet (fork it
+        first: start_pool). Over the forked workers when there are any (a warm worker takes a few reports; many
+        need the pool), using what `prefetch` started for the same items; else in this process."""
+        if self._pool is not None and (not many or self._size >= self.workers):
+            return self._map
+        return map if not many or self.workers <= 1 else None
+
+    def _map(self, func, items):
+        ready, rest = [], []
+        for item in items:
+            hit = self._prefetched.pop((func, item[0]), None)
+            if hit is not None and hit[0] == hash(item):
+                ready.append(hit[1])
+            else:
+                rest.append(item)
+        self._early += len(ready)
+        started = self._pool.imap(func, rest, chunksize=max(1, min(64, len(rest) // (self._size * 8)))) if rest else ()
+        return itertools.chain((result.get() for result in ready), started)
 
     @property
-    def has_warm_worker(self) -> bool:
-        return self._warm is not None
+    def parsed_early(self) -> int:
+        """Reports whose prefetched parse parse_map used (parsed while the raw step ran)."""
+        return self._early
 
-    def few_map(self):
-        """map(func, items) for a few items: in the warm worker when the run started one, else here."""
-        return map if self._warm is None else self._warm.imap
+    @property
+    def parsed_in(self) -> str:
+        """Where parse_map parses (for the run's metadata)."""
+        if self._pool is None:
+            return "the run's process"
+        return "the run's warm worker" if self._size == 1 else f"{self._size} forked workers"
 
 
-def _start_warm_worker(segmenter: str):
-    """A pool of ONE forked worker that loads the text library at once, on the other core, while the run
-    does its first steps; None where processes cannot be forked. The text library is imported in the
-    worker, not here: the run's process never needs it.
+def _fork_workers(size: int, segmenter: str):
+    """A pool of `size` forked workers, each loading the text library at once (the run's process never
+    imports it), on the other core(s) while the run goes on; None where processes cannot be forked.
 
     Before forking, what the process holds so far (the code location, the instance, the run's plan) is moved
     out of the garbage collector's sight (gc.freeze, as Python's documentation advises before fork): the
-    child shares those pages instead of copying them as the collector touches them, and the run's own full
-    collections no longer rescan them (~50 ms in a one-report run)."""
+    children share those pages instead of copying them as the collector touches them, and the run's own
+    full collections no longer rescan them (~50 ms in a one-report run)."""
     import gc
     import multiprocessing as mp
 
     if "fork" not in mp.get_all_start_methods():
         return None
     gc.freeze()
-    return mp.get_context("fork").Pool(processes=1, initializer=_warm_worker_init, initargs=(segmenter,))
+    return mp.get_context("fork").Pool(processes=size, initializer=_worker_init, initargs=(segmenter,))
 
 
-def _warm_worker_init(segmenter: str) -> None:
-    from gov_pipeline.text.pipeline import _prepare_quietly
+def _worker_init(segmenter: str) -> None:
+    from gov_pipeline.text.pipeline import prepare_worker
 
-    _prepare_quietly(segmenter)
+    prepare_worker(segmenter)
 
 
 def _one_partition(run: dg.DagsterRun | None) -> bool:

@@ -18,13 +18,19 @@ def _run(tmp_path, workers):
         h = Harness(tmp_path, instance, workers=workers)
         _write_reports(h, 48)  # above MIN_PARALLEL, so the parallel path is taken
         h.materialize_all()
-        return {t: h.df(f"SELECT * FROM {t} ORDER BY ALL") for t in
-                ("core.dim_report", "core.fact_metric", "core.fact_section", "core.fact_keyword")}
+        meta = instance.get_latest_materialization_event(
+            dg.AssetKey(["core", "dim_report"])).asset_materialization.metadata
+        tables = {t: h.df(f"SELECT * FROM {t} ORDER BY ALL") for t in
+                  ("core.dim_report", "core.fact_metric", "core.fact_section", "core.fact_keyword")}
+        return tables, (meta["reports_parsed_in"].value, meta["reports_parsed_early"].value)
 
 
 def test_two_workers_match_one(tmp_path):
-    one = _run(tmp_path / "one", 1)
-    two = _run(tmp_path / "two", 2)
+    """With two workers the raw step forks the pool and hands it every new report as it reads them; derive
+    takes those results: the same rows as one process."""
+    one, how_one = _run(tmp_path / "one", 1)
+    two, how_two = _run(tmp_path / "two", 2)
+    assert how_one == ("the run's process", 0) and how_two == ("2 forked workers", 48)
     assert len(one["core.dim_report"]) == 48
     assert sorted(one["core.fact_metric"].query("metric_code == 'proactive_total'")["value"]) == list(range(1, 49))
     for table in one:
@@ -55,6 +61,34 @@ def test_a_one_report_run_parses_in_the_warm_worker_with_the_same_rows(tmp_path,
         assert rows[1][table].equals(rows[2][table]), table
 
 
+def _power(item):
+    _, base, exp = item
+    return base ** exp
+
+
+def _product(item):
+    _, a, b = item
+    return a * b
+
+
+def test_prefetched_results_are_used_only_for_the_same_item():
+    from gov_pipeline.resources import TextSettings
+
+    ts = TextSettings(workers=2, segmenter="jieba")
+    ts.start_pool()
+    try:
+        ts.prefetch(_power, [("a", 2, 3), ("b", 2, 4), ("c", 2, 5)], limit=2)  # ("c", ...) is over the limit
+        assert len(ts._prefetched) == 2
+        got = list(ts.parse_map(many=True)(_power, [("a", 2, 3), ("b", 2, 10), ("c", 2, 5)]))
+        assert sorted(got) == sorted([8, 1024, 32])  # "b" changed: computed again, not the prefetched 16
+        assert ts.parsed_early == 1 and ts.parsed_in == "2 forked workers" and not ts._prefetched
+        ts.prefetch(_power, [("a", 7, 2)], limit=5)
+        assert list(ts.parse_map(many=True)(_product, [("a", 7, 2)])) == [14]  # another function: not a hit
+    finally:
+        ts.stop_workers()
+    assert ts.parse_map(many=False) is map and ts.parse_map(many=True) is None  # no pool: fork one for many
+
+
 def test_only_one_partition_runs_start_a_warm_worker():
     from gov_pipeline.resources import _one_partition
 
@@ -68,10 +102,11 @@ def test_only_one_partition_runs_start_a_warm_worker():
 
 def test_a_warm_worker_whose_preparation_fails_still_parses(monkeypatch):
     from gov_pipeline.frames import derive_report
+    from gov_pipeline.resources import _fork_workers
     from gov_pipeline.text import pipeline
 
     monkeypatch.setattr(pipeline, "prepare", lambda segmenter: 1 / 0)  # inherited by the forked worker
-    pool = pipeline.start_warm_worker("jieba")
+    pool = _fork_workers(1, "jieba")
     try:
         (derived,) = pool.imap(derive_report, [("r", REPORT.format(agency=AGENCIES[0], n=5), "jieba")])
     finally:

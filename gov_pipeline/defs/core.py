@@ -143,17 +143,16 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
     with warehouse.get_connection(checkpoint=True) as conn:
         increment = plan_increment(conn, DERIVE_PLAN, version)
         planning = time.perf_counter() - t0
-        if len(increment.todo) < MIN_PARALLEL:  # a few reports: parse them here (or in the run's warm worker)
-            parsed_in = "the run's warm worker" if text_settings.has_warm_worker else "the run's process"
-            derivation, totals = _derive(conn, increment, text_settings.few_map(), seg, version)
-    if len(increment.todo) >= MIN_PARALLEL:  # the workers fork with the warehouse closed
-        parsed_in = f"{text_settings.workers} forked workers" if text_settings.workers > 1 else "the run's process"
+        many = len(increment.todo) >= MIN_PARALLEL
+        parse = text_settings.parse_map(many)  # the run's workers, or this process; None: fork the pool first
+        if parse is not None:
+            derivation, totals = _derive(conn, increment, parse, seg, version)
+    if parse is None:  # many reports and no pool yet (no raw step in this run): it forks with the warehouse closed
         warehouse.release()
-        text_settings.stop_warm()
-        from gov_pipeline.text.pipeline import worker_pool  # the library, loaded in this process to be shared
-
-        with worker_pool(text_settings.workers, seg) as pmap, warehouse.get_connection(checkpoint=True) as conn:
-            derivation, totals = _derive(conn, increment, pmap, seg, version)
+        text_settings.start_pool()
+        with warehouse.get_connection(checkpoint=True) as conn:
+            derivation, totals = _derive(conn, increment, text_settings.parse_map(many), seg, version)
+    parsed_in = text_settings.parsed_in
     for name in DERIVED_TABLES:
         t, tally = TABLE[name], derivation.tallies[name]
         extra = {"rows_written_this_run": tally.rows, **increment_metadata(increment)}
@@ -167,6 +166,7 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
             seconds = {"planning": planning, **derivation.seconds, "all": time.perf_counter() - t0}
             extra["step_seconds"] = dg.MetadataValue.json({k: round(v, 3) for k, v in seconds.items()})
             extra["reports_parsed_in"] = parsed_in
+            extra["reports_parsed_early"] = text_settings.parsed_early  # handed over by the raw step
         head = tally.head.drop(columns=["offset_runs"]) if name == CLEAN.name else tally.head
         yield dg.MaterializeResult(asset_key=t.key, metadata=table_metadata(t, head, total_rows=totals[name], **extra))
         yield tally.check_result()

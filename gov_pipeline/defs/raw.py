@@ -7,13 +7,13 @@ from pathlib import Path
 import dagster as dg
 
 from gov_pipeline.defs.common import (
-    OWNER, POOL, RETRY, SINGLE_RUN, TABLE, Tally, chunks, reports_partitions, schema_check_spec,
+    CHUNK, MIN_PARALLEL, OWNER, POOL, RETRY, SINGLE_RUN, TABLE, Tally, chunks, reports_partitions, schema_check_spec,
     require_valid, spec_metadata, table_metadata, count_rows,
 )
-from gov_pipeline.frames import frame
+from gov_pipeline.frames import derive_report, frame
 from gov_pipeline.inbox import find_files
 from gov_pipeline.ingest import Previous, ingest
-from gov_pipeline.resources import Inbox, Warehouse
+from gov_pipeline.resources import Inbox, TextSettings, Warehouse
 from gov_pipeline.schemas import validate
 from gov_pipeline.warehouse import ensure_tables, first_copies, read_reports, replacing_reports
 
@@ -27,9 +27,13 @@ RAW = TABLE["raw.reports"]
     partitions_def=reports_partitions, backfill_policy=SINGLE_RUN, retry_policy=RETRY, pool=POOL,
     kinds={"python", "duckdb"}, owners=[OWNER], metadata=spec_metadata(RAW), check_specs=[schema_check_spec(RAW)],
 )
-def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Warehouse):
+def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Warehouse, text_settings: TextSettings):
     span = context.partition_key_range  # one key: no need to list every partition to resolve the range
     keys = [span.start] if span.start == span.end else sorted(context.partition_keys)
+    derives = _derived_in_run(context)
+    if derives and len(keys) >= MIN_PARALLEL:  # the run's pool forks now, with the warehouse closed, and parses
+        warehouse.release()                    # the first new reports while this step writes them (prefetch)
+        text_settings.start_pool()
     files = find_files(Path(inbox.path), keys)
     tally, missing, counts = Tally(RAW), [], Counter()
     with warehouse.get_connection(checkpoint=True) as conn:
@@ -42,6 +46,8 @@ def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Ware
         with replacing_reports(conn, [RAW.name], keys) as insert:
             for chunk in chunks(keys):  # in key order, so the first copy of duplicate bytes is the smallest key
                 rows, gone = ingest(chunk, files, previous, lambda shas: first_copies(conn, shas), inbox.max_bytes, now)
+                if derives:
+                    text_settings.prefetch(derive_report, _new_texts(rows, previous, text_settings.segmenter), limit=CHUNK)
                 validation = require_valid(RAW, validate(RAW, frame(RAW.name, rows)))
                 insert(RAW.name, validation.valid)
                 tally.add(validation)
@@ -57,3 +63,17 @@ def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Ware
         RAW, tally.head[["report_id", "source_path", "byte_size", "encoding", "duplicate_of"]], total_rows=total,
         per_partition=True, rows_written_this_run=tally.rows, missing_files=len(missing), **counts))
     yield tally.check_result()
+
+
+def _derived_in_run(context: dg.AssetExecutionContext) -> bool:
+    """Whether this run also derives the reports (staging.clean_reports is in its selection)."""
+    selection = context.run.asset_selection
+    return selection is None or dg.AssetKey(TABLE["staging.clean_reports"].key) in selection
+
+
+def _new_texts(rows: list[dict], previous: dict[str, Previous], segmenter: str) -> list[tuple[str, str, str]]:
+    """derive_report's items for the rows whose bytes are new (derive_reports will parse them): decoded, not
+    duplicates, not what raw.reports held already."""
+    return [(r["report_id"], r["text"], segmenter) for r in rows
+            if r["text"] is not None and r["duplicate_of"] is None
+            and (r["report_id"] not in previous or previous[r["report_id"]].content_sha256 != r["content_sha256"])]

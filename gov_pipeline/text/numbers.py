@@ -88,12 +88,6 @@ def _cn_to_float(s: str) -> float | None:
     return _MEMO.get(s, _cn2an)
 
 
-def warm_up() -> None:
-    """Load the memo and import cn2an now (before forking workers, so they share both)."""
-    _MEMO.load()
-    _cn2an("一")
-
-
 def parse_number(s: str | None) -> ParsedNumber:
     """Parse one figure; see the module docstring for the accepted forms."""
     if s is None:

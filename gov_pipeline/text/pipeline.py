@@ -1,7 +1,6 @@
 """The whole library in one call per report, and a parallel driver for many reports."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from gov_pipeline.text.clean import clean_report
@@ -9,7 +8,6 @@ from gov_pipeline.text.consistency import check_consistency
 from gov_pipeline.text.keywords import top_keywords_from_tokens
 from gov_pipeline.text.metadata import extract_metadata
 from gov_pipeline.text.model import Cleaned, ReportAnalysis
-from gov_pipeline.text import numbers
 from gov_pipeline.text.prose import RULES as PROSE_RULES
 from gov_pipeline.text.prose import extract_prose_metrics
 from gov_pipeline.text.sections import parse_sections
@@ -79,32 +77,12 @@ def analyse_item(args: tuple[str, Cleaned, str]) -> ReportAnalysis | Failure:
 WARM_UP_TEXT = "某市生态环境局2020年政府信息公开工作年度报告\n一、总体情况\n2020年主动公开政府信息10条,未收到政府信息公开申请。\n"
 
 
-def warm_up(segmenter: str = "jieba") -> None:
-    """Load every lazily loaded table (dictionary, IDF, gazetteer, catalogue, patterns) in this process,
-    so forked workers share them instead of each loading its own copy."""
-    prepare(segmenter)
-    numbers.warm_up()  # cn2an (Chinese numerals), which a report needs only for its first numeral in words
-
-
 def prepare(segmenter: str = "jieba") -> None:
     """What the first report of a process costs before any of its own work: the segmenter's dictionary,
     the IDF table, the patterns every report meets (one small report analysed) and every prose regex."""
     analyse_raw("warm-up", WARM_UP_TEXT, segmenter)
     for rule in PROSE_RULES:
         rule.rx  # noqa: B018 - compiles it
-
-
-def start_warm_worker(segmenter: str = "jieba"):
-    """A pool of ONE forked worker that starts `prepare` at once, for a process that will parse a report
-    soon but has other work first (a one-report Dagster run: the raw step, Dagster's events): the worker
-    loads the library on the other core meanwhile, and the report is then parsed warm. Returns the
-    multiprocessing pool (its imap runs items there; terminate() it when done), or None where processes
-    cannot be forked."""
-    import multiprocessing as mp
-
-    if "fork" not in mp.get_all_start_methods():
-        return None
-    return mp.get_context("fork").Pool(processes=1, initializer=_prepare_quietly, initargs=(segmenter,))
 
 
 def _default_signals() -> None:
@@ -115,28 +93,12 @@ def _default_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _prepare_quietly(segmenter: str) -> None:
-    """prepare(), whose failure must not kill the worker (a pool would restart it, failing again, forever):
-    the worker then starts cold, and a report that fails again is quarantined by analyse_item."""
+def prepare_worker(segmenter: str) -> None:
+    """A forked worker's start (gov_pipeline.resources.TextSettings): default signals, then prepare(), whose
+    failure must not kill the worker (a pool would restart it, failing again, forever): the worker then
+    starts cold, and a report that fails again is quarantined by analyse_item."""
     _default_signals()
     try:
         prepare(segmenter)
     except Exception:  # noqa: BLE001 - see the docstring
         pass
-
-
-@contextmanager
-def worker_pool(workers: int = 1, segmenter: str = "jieba", parallel: bool = True):
-    """Yield `pmap(func, items)` (ordered, lazy) running over `workers` forked processes.
-
-    Fork it before opening databases or loading data: the workers then start small. The reference
-    tables are loaded in the parent first (warm_up) so the workers share them.
-    """
-    import multiprocessing as mp  # here, not at import: a one-report process never needs it
-
-    if workers <= 1 or not parallel or "fork" not in mp.get_all_start_methods():
-        yield lambda func, items: map(func, items)
-        return
-    warm_up(segmenter)
-    with mp.get_context("fork").Pool(processes=workers, initializer=_default_signals) as pool:
-        yield lambda func, items: pool.imap(func, items, chunksize=max(1, min(64, len(items) // (workers * 8))))
