@@ -32,6 +32,9 @@ class Warehouse(DuckDBResource):
     work: the connection is opened (and the contract ensured) as the run starts, and a step that has
     written starts the checkpoint (`get_connection(checkpoint=True)`) while Dagster records its events and
     starts the next step. Whoever asks for the connection next waits for that task, and gets its error.
+    No process forks while such a thread runs: a one-report run's warm worker forks before this resource is set
+    up (resources are set up in name order: text_settings, then warehouse), and a step that forks a pool calls
+    release() first, which waits for the thread.
     """
 
     _conn: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)

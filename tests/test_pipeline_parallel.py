@@ -148,3 +148,19 @@ def test_a_one_partition_run_with_many_reports_to_derive_stops_its_warm_worker_q
             dg.AssetKey(["core", "dim_report"])).asset_materialization.metadata
         assert (meta["reports_parsed_in"].value, meta["reports_derived"].value) == ("2 forked workers", 48)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_the_raw_step_hands_over_only_reports_whose_bytes_are_new():
+    import datetime as dt
+
+    from gov_pipeline.defs.raw import _new_texts
+    from gov_pipeline.ingest import Previous
+
+    def row(rid, sha, text="t", dup=None):
+        return {"report_id": rid, "content_sha256": sha, "text": text, "duplicate_of": dup}
+
+    then = dt.datetime(2024, 1, 1)
+    rows = [row("new", "1"), row("changed", "2"), row("same", "3"), row("undecodable", "4", text=None),
+            row("copy", "1", dup="new")]
+    previous = {"changed": Previous("old", then), "same": Previous("3", then)}
+    assert _new_texts(rows, previous, "jieba") == [("new", "t", "jieba"), ("changed", "t", "jieba")]
