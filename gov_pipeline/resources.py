@@ -144,9 +144,10 @@ class TextSettings(dg.ConfigurableResource):
     _size: int = PrivateAttr(default=0)
     _prefetched: dict = PrivateAttr(default_factory=dict)  # (func, report_id) -> (hash of the item, AsyncResult)
     _early: int = PrivateAttr(default=0)  # prefetched results parse_map has used
+    _stopping: "_Task | None" = PrivateAttr(default=None)  # workers ending on a thread (stop_workers(wait=False))
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._pool, self._size, self._prefetched, self._early = None, 0, {}, 0
+        self._pool, self._size, self._prefetched, self._early, self._stopping = None, 0, {}, 0, None
         if self.workers > 1 and _one_partition(context.dagster_run):
             self._fork(1)
 
@@ -164,12 +165,21 @@ class TextSettings(dg.ConfigurableResource):
         self._pool = _fork_workers(size, self.segmenter)
         self._size = size if self._pool is not None else 0
 
-    def stop_workers(self) -> None:
-        """End the forked workers (at the end of the run, or before forking a bigger pool)."""
+    def stop_workers(self, wait: bool = True) -> None:
+        """End the forked workers (at the end of the run, or before forking a bigger pool). With wait=False
+        they end on a thread (derive_reports is done with them: they end while Dagster records its results),
+        which the next stop_workers() waits for."""
         pool, self._pool, self._size, self._prefetched = self._pool, None, 0, {}
         if pool is not None:
-            pool.terminate()
-            pool.join()
+            self._wait_stopping()
+            self._stopping = _Task(_end_pool, "text-workers-stop", pool)
+        if wait:
+            self._wait_stopping()
+
+    def _wait_stopping(self) -> None:
+        stopping, self._stopping = self._stopping, None
+        if stopping is not None:
+            stopping.wait()
 
     def prefetch(self, func, items: list[tuple], limit: int) -> None:
         """Start func(item) in the forked workers for items whose results a later `parse_map()(func, items)`
@@ -210,6 +220,11 @@ class TextSettings(dg.ConfigurableResource):
         if self._pool is None:
             return "the run's process"
         return "the run's warm worker" if self._size == 1 else f"{self._size} forked workers"
+
+
+def _end_pool(pool) -> None:
+    pool.terminate()
+    pool.join()
 
 
 def _fork_workers(size: int, segmenter: str):

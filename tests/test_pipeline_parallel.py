@@ -164,3 +164,16 @@ def test_the_raw_step_hands_over_only_reports_whose_bytes_are_new():
             row("copy", "1", dup="new")]
     previous = {"changed": Previous("old", then), "same": Previous("3", then)}
     assert _new_texts(rows, previous, "jieba") == [("new", "t", "jieba"), ("changed", "t", "jieba")]
+
+
+def test_workers_stopped_without_waiting_are_gone_once_the_run_ends():
+    from gov_pipeline.resources import TextSettings
+
+    ts = TextSettings(workers=2, segmenter="jieba")
+    ts.start_pool()
+    procs = list(ts._pool._pool)
+    assert list(ts.parse_map(many=True)(_power, [("a", 3, 2)])) == [9]
+    ts.stop_workers(wait=False)  # derive_reports is done with them
+    assert ts.parse_map(many=False) is map  # a retry would parse here, or fork a new pool for many
+    ts.stop_workers()  # the run's teardown waits for them
+    assert ts._stopping is None and not any(p.is_alive() for p in procs)

@@ -153,6 +153,7 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
         with warehouse.get_connection(checkpoint=True) as conn:
             derivation, totals = _derive(conn, increment, text_settings.parse_map(many), seg, version)
     parsed_in = text_settings.parsed_in
+    text_settings.stop_workers(wait=False)  # done with them: they end while Dagster records the results
     for name in DERIVED_TABLES:
         t, tally = TABLE[name], derivation.tallies[name]
         extra = {"rows_written_this_run": tally.rows, **increment_metadata(increment)}
@@ -203,7 +204,7 @@ ORDER BY r.report_id
 )
 def report_inventory(context: dg.AssetExecutionContext, warehouse: Warehouse):
     active = context.instance.get_dynamic_partitions(reports_partitions.name)
-    with warehouse.get_connection(checkpoint=True) as conn:
+    with warehouse.get_connection() as conn:
         pruned = prune_reports(conn, active)
         # only the rows that differ from the table are validated and written (one, when one report changed)
         changed, gone = table_diff(conn, INVENTORY.name, INVENTORY_SQL)

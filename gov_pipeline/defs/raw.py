@@ -36,7 +36,7 @@ def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Ware
         text_settings.start_pool()
     files = find_files(Path(inbox.path), keys)
     tally, missing, counts = Tally(RAW), [], Counter()
-    with warehouse.get_connection(checkpoint=True) as conn:
+    with warehouse.get_connection() as conn:
         ensure_tables(conn)
         prev = read_reports(conn, RAW.name, keys, ["report_id", "content_sha256", "ingested_at"])
         previous = {r.report_id: Previous(r.content_sha256, r.ingested_at) for r in prev.itertuples()}
