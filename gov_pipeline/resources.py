@@ -24,9 +24,9 @@ class Warehouse(DuckDBResource):
 
     DuckDB admits one writing process, so runs that use the warehouse run one at a time: every step that
     opens it is in the `duckdb` pool, and the instance (gov_pipeline/instance.py) limits that pool to one
-    run. Within a run the steps (in one process: the in-process executor) share one connection, opened by
-    the first step that asks for it and closed when the run ends: a one-report run pays one open and one
-    checkpoint (DuckDB folds its write-ahead log into the file on close) instead of one per step.
+    run. Within a run the steps (in one process: the in-process executor) share one connection, opened as
+    the run starts (again after a step closed it: before forking workers, or on failure) and closed when
+    the run ends, instead of one open and one checkpoint per step.
 
     DuckDB releases the GIL while it works, so its slow moments run on a thread while Dagster does its own
     work: the connection is opened (and the contract ensured) as the run starts, and a step that has

@@ -23,7 +23,8 @@ RAW = TABLE["raw.reports"]
 @dg.asset(
     key=RAW.key, group_name="raw", description=RAW.schema.description + " One partition per report file (the "
     "inbox sensor adds and deletes them). Decoding failures are kept with their reason (decode_error) and "
-    "quarantined downstream; byte-identical copies are marked duplicate_of.",
+    "quarantined downstream; byte-identical copies are marked duplicate_of. In a run that also derives them, the "
+    "new reports' text goes to the run's text workers as it is read (derive_reports' reports_parsed_early).",
     partitions_def=reports_partitions, backfill_policy=SINGLE_RUN, retry_policy=RETRY, pool=POOL,
     kinds={"python", "duckdb"}, owners=[OWNER], metadata=spec_metadata(RAW), check_specs=[schema_check_spec(RAW)],
 )
