@@ -63,14 +63,13 @@ def markdown_table(columns: list[str], rows) -> str:
     return tabulate(cells, headers=list(columns), tablefmt="pipe") if cells else "_no rows_"
 
 
-def markdown_preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS) -> dg.MetadataValue:
-    head = df.head(rows)
-    return dg.MetadataValue.md(markdown_table(list(head.columns), head.itertuples(index=False, name=None)))
-
-
 def frame_markdown(df: pd.DataFrame) -> str:
-    """Every row of a small frame (failure cases, samples) as a Markdown table."""
+    """Every row of a small frame (a head, failure cases, samples) as a Markdown table."""
     return markdown_table(list(df.columns), df.itertuples(index=False, name=None))
+
+
+def markdown_preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS) -> dg.MetadataValue:
+    return dg.MetadataValue.md(frame_markdown(df.head(rows)))
 
 
 def table_metadata(table: TableDef, df: pd.DataFrame, *, total_rows: int | None = None,

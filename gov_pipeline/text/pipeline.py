@@ -1,4 +1,4 @@
-"""The whole library in one call per report, and a parallel driver for many reports."""
+"""The whole library in one call per report, and what a forked worker runs first (prepare_worker)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
