@@ -29,7 +29,8 @@ class Warehouse(DuckDBResource):
     the run ends, instead of one open and one checkpoint per step.
 
     DuckDB releases the GIL while it works, so its slow moments run on a thread while Dagster does its own
-    work: the connection is opened (and the contract ensured) as the run starts, and a step that has
+    work: the connection is opened (and the contract ensured) as the run starts (unless the run covers many
+    partitions: its raw step forks the text workers before opening it), and a step that has
     written starts the checkpoint (`get_connection(checkpoint=True)`) while Dagster records its events and
     starts the next step. Whoever asks for the connection next waits for that task, and gets its error.
     No process forks while such a thread runs: a one-report run's warm worker forks before this resource is set
@@ -41,8 +42,9 @@ class Warehouse(DuckDBResource):
     _pending: "_Task | None" = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._conn = None
-        self._pending = _Task(self._open, "duckdb-open")
+        self._conn, self._pending = None, None
+        if not _many_partitions(context.dagster_run):  # (a run over many reports forks its pool first, closed)
+            self._pending = _Task(self._open, "duckdb-open")
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         self.release()
@@ -248,6 +250,13 @@ def _worker_init(segmenter: str) -> None:
     from gov_pipeline.text.pipeline import prepare_worker
 
     prepare_worker(segmenter)
+
+
+def _many_partitions(run: dg.DagsterRun | None) -> bool:
+    """Whether a run covers a range of several partitions."""
+    tags = run.tags if run is not None else {}
+    start = tags.get(ASSET_PARTITION_RANGE_START_TAG)
+    return start is not None and start != tags.get(ASSET_PARTITION_RANGE_END_TAG)
 
 
 def _one_partition(run: dg.DagsterRun | None) -> bool:

@@ -215,11 +215,6 @@ class ModelBuild:
     keys_rebuilt: int | None = None  # key values whose rows were rebuilt (incremental builds)
 
 
-def build_model(conn: duckdb.DuckDBPyConnection, model) -> ModelBuild:
-    """Build one SQL model (see build_models)."""
-    return build_models(conn, [model])[0][1]
-
-
 def build_models(conn: duckdb.DuckDBPyConnection, models: Iterable) -> list[tuple[object, ModelBuild]]:
     """Build SQL models (sql_models.SqlModel, in dependency order) in ONE transaction: readers see every
     model before the refresh or every model after it, and a failure leaves all of them as they were.

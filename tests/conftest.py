@@ -12,6 +12,13 @@ from gov_pipeline.settings import REPO_ROOT, Settings
 SEEDS = REPO_ROOT / "seeds"
 
 
+def build_model(con: duckdb.DuckDBPyConnection, model):
+    """Build one SQL model on its own (gov_pipeline.warehouse.build_models); its ModelBuild."""
+    from gov_pipeline.warehouse import build_models
+
+    return build_models(con, [model])[0][1]
+
+
 class Harness:
     """A code location pointed at a temporary inbox and warehouse, on a real temporary instance."""
 

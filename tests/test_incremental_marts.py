@@ -11,7 +11,8 @@ from gov_pipeline.frames import frame
 from gov_pipeline.schemas import REPORT_KEYED_TABLES, TABLES
 from gov_pipeline.settings import REPO_ROOT
 from gov_pipeline.sql_models import load_models
-from gov_pipeline.warehouse import build_model, ensure_tables, prune_reports, replace_reports, replace_table
+from gov_pipeline.warehouse import ensure_tables, prune_reports, replace_reports, replace_table
+from tests.conftest import build_model
 
 MODELS = load_models(REPO_ROOT / "dbt_like_sql", set(TABLES), set(REPORT_KEYED_TABLES))
 CODES = ["proactive_total", "requests_received", "staff_total", "admin_review_total"]

@@ -6,7 +6,8 @@ from gov_pipeline.frames import frame
 from gov_pipeline.schemas import REPORT_KEYED_TABLES, TABLES
 from gov_pipeline.settings import REPO_ROOT
 from gov_pipeline.sql_models import load_models
-from gov_pipeline.warehouse import build_model, ensure_tables, replace_reports, replace_table
+from gov_pipeline.warehouse import ensure_tables, replace_reports, replace_table
+from tests.conftest import build_model
 
 
 def dim(rid, agency_key, year, kind="annual_report"):

@@ -13,16 +13,24 @@ def _write_reports(h, n):
         (h.inbox / f"r{i:02d}.txt").write_text(REPORT.format(agency=AGENCIES[i % 4], n=i + 1), encoding="utf-8")
 
 
+def _derive_meta(instance) -> dict:
+    """The metadata values of derive_reports' latest core/dim_report materialisation."""
+    meta = instance.get_latest_materialization_event(dg.AssetKey(["core", "dim_report"])).asset_materialization.metadata
+    return {k: v.value for k, v in meta.items()}
+
+
+def _core_rows(h) -> dict:
+    return {t: h.df(f"SELECT * FROM {t} ORDER BY ALL") for t in
+            ("core.dim_report", "core.fact_metric", "core.fact_section", "core.fact_keyword")}
+
+
 def _run(tmp_path, workers):
     with dg.instance_for_test() as instance:
         h = Harness(tmp_path, instance, workers=workers)
         _write_reports(h, 48)  # above MIN_PARALLEL, so the parallel path is taken
         h.materialize_all()
-        meta = instance.get_latest_materialization_event(
-            dg.AssetKey(["core", "dim_report"])).asset_materialization.metadata
-        tables = {t: h.df(f"SELECT * FROM {t} ORDER BY ALL") for t in
-                  ("core.dim_report", "core.fact_metric", "core.fact_section", "core.fact_keyword")}
-        return tables, (meta["reports_parsed_in"].value, meta["reports_parsed_early"].value)
+        meta = _derive_meta(instance)
+        return _core_rows(h), (meta["reports_parsed_in"], meta["reports_parsed_early"])
 
 
 def test_two_workers_match_one(tmp_path):
@@ -49,11 +57,9 @@ def test_a_one_report_run_parses_in_the_warm_worker_with_the_same_rows(tmp_path,
             (h.inbox / "new.txt").write_text(REPORT.format(agency=AGENCIES[3], n=77), encoding="utf-8")
             assert sync_partitions(instance, h.settings)[1] == ["new"]
             assert run_reports(h.defs, instance, ["new"], run_config=QUIET).success  # the sensor's one-report run
-            meta = instance.get_latest_materialization_event(
-                dg.AssetKey(["core", "dim_report"])).asset_materialization.metadata
-            parsed_in[workers] = (meta["reports_parsed_in"].value, meta["reports_derived"].value)
-            rows[workers] = {t: h.df(f"SELECT * FROM {t} ORDER BY ALL") for t in
-                             ("core.dim_report", "core.fact_metric", "core.fact_section", "core.fact_keyword")}
+            meta = _derive_meta(instance)
+            parsed_in[workers] = (meta["reports_parsed_in"], meta["reports_derived"])
+            rows[workers] = _core_rows(h)
     assert parsed_in == {1: ("the run's process", 1), 2: ("the run's warm worker", 1)}
     assert "Traceback" not in capfd.readouterr().err  # the terminated workers end quietly
     assert 77.0 in rows[1]["core.fact_metric"].query("report_id == 'new'")["value"].tolist()
@@ -144,9 +150,8 @@ def test_a_one_partition_run_with_many_reports_to_derive_stops_its_warm_worker_q
         assert job.execute_in_process(instance=instance, asset_selection=[RAW_KEY], run_config=QUIET, tags={
             "dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}).success
         assert run_reports(h.defs, instance, keys[:1], run_config=QUIET).success
-        meta = instance.get_latest_materialization_event(
-            dg.AssetKey(["core", "dim_report"])).asset_materialization.metadata
-        assert (meta["reports_parsed_in"].value, meta["reports_derived"].value) == ("2 forked workers", 48)
+        meta = _derive_meta(instance)
+        assert (meta["reports_parsed_in"], meta["reports_derived"]) == ("2 forked workers", 48)
     assert "Traceback" not in capfd.readouterr().err
 
 
