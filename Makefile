@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BENCH_N ?= 2000
 export DAGSTER_HOME := $(CURDIR)/.dagster
+# every command runs in the project's virtualenv (dg checks that the active one is the project's)
+export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 # Dagster writes a step's per-partition events in batches (stored in one transaction by gov_pipeline/event_log.py)
 export DAGSTER_EVENT_BATCH_SIZE := 1000
 
@@ -30,13 +32,15 @@ demo: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/python -m gov_pipeline.demo
 
+# `dg check defs` loads the code location as `dg dev` does (pyproject's [tool.dg]); then the tests
 test: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
+	$(BIN)/dg check defs
 	$(BIN)/python -m pytest -q
 
 dev: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	$(BIN)/dg dev -h 127.0.0.1 -p 3000
 
 bench: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null

@@ -5,29 +5,55 @@ Runs on the project's Dagster instance ($DAGSTER_HOME, default .dagster/) so the
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from gov_pipeline.defs.automation import PER_REPORT_KEYS, RANGE_END, RANGE_START, REFRESH_KEYS, ROLLUP_KEYS
+from gov_pipeline.defs.automation import (
+    PER_REPORT_KEYS, RANGE_END, RANGE_START, REFRESH_KEYS, ROLLUP_KEYS, contiguous_ranges,
+)
 from gov_pipeline.defs.common import reports_partitions
-from gov_pipeline.inbox import inbox_keys
+from gov_pipeline.inbox import InboxUnavailable, inbox_keys
+from gov_pipeline.instance import in_process_tags
 from gov_pipeline.settings import Settings, get_settings
 
 
 def sync_partitions(instance: dg.DagsterInstance, settings: Settings) -> tuple[list[str], list[str]]:
     """Make the `reports` partitions match the inbox: add new files, delete removed ones. Returns every key
-    (sorted) and the keys added."""
+    (sorted) and the keys added. Raises InboxUnavailable, having changed nothing, when the inbox cannot be listed
+    (a missing folder is not an empty one)."""
     keys = inbox_keys(settings.inbox)
     existing = set(instance.get_dynamic_partitions(reports_partitions.name))
     for key in sorted(existing.difference(keys)):
         instance.delete_dynamic_partition(reports_partitions.name, key)
     added = [k for k in keys if k not in existing]
-    instance.add_dynamic_partitions(reports_partitions.name, added)
+    add_partitions(instance, added)
     return keys, added
+
+
+def add_partitions(instance: dg.DagsterInstance, keys: list[str], attempts: int = 5) -> None:
+    """Add report partitions, whoever else adds some at the same time (the sensor, another `make demo`): Dagster
+    checks which keys exist and inserts the rest, so two processes adding one key race on its unique index, and
+    the loser's whole batch is rolled back. Asked again for what is still missing."""
+    for attempt in range(attempts):
+        missing = [k for k in keys if not instance.has_dynamic_partition(reports_partitions.name, k)] \
+            if attempt else keys
+        if not missing:
+            return
+        try:
+            instance.add_dynamic_partitions(reports_partitions.name, missing)
+            return
+        except (IntegrityError, OperationalError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
@@ -35,17 +61,23 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 def run_reports(defs: dg.Definitions, instance: dg.DagsterInstance, keys: list[str],
                 run_config: dict | None = None, with_ref: bool = False) -> dg.ExecuteInProcessResult:
-    """ONE run: the report partitions first..last (a contiguous range) and then the rollups.
+    """ONE run: the report partitions `keys` (a contiguous range of the partitions, in their order: the order
+    they were added in) and then the rollups.
 
     This is the run the inbox sensor launches for the files it finds in a tick (`with_ref` also
     reloads the reference tables, as `make demo` does).
     """
     job = defs.resolve_implicit_global_asset_job_def()
     rollups = ROLLUP_KEYS if with_ref else REFRESH_KEYS
+    tags = in_process_tags()
     if keys:
-        selection, tags = PER_REPORT_KEYS + rollups, {RANGE_START: keys[0], RANGE_END: keys[-1]}
+        selection = PER_REPORT_KEYS + rollups
+        ranges = contiguous_ranges(keys, instance.get_dynamic_partitions(reports_partitions.name))
+        if len(ranges) != 1:
+            raise ValueError(f"the reports to run are not one range of partitions: {ranges[:3]}")
+        tags.update({RANGE_START: ranges[0][0], RANGE_END: ranges[0][1]})
     else:
-        selection, tags = rollups, {}
+        selection = rollups
     return job.execute_in_process(instance=instance, asset_selection=selection, tags=tags, run_config=run_config)
 
 
@@ -56,6 +88,7 @@ def materialize_all(defs: dg.Definitions, instance: dg.DagsterInstance, settings
 
 
 def summary(warehouse: Path) -> str:
+    """What the warehouse holds, read from its published copy (which the run just published)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         counts = {
@@ -82,15 +115,40 @@ def summary(warehouse: Path) -> str:
         con.close()
 
 
+@contextmanager
+def one_demo_at_a_time(home: Path):
+    """Hold the instance's demo lock: a second `make demo` on the same instance waits for the first (two would
+    race on the partitions and the warehouse)."""
+    with open(home / "gov-demo.lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("another `make demo` is running on this instance: waiting for it to finish ...", file=sys.stderr)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
 def main() -> int:
-    from gov_pipeline.definitions import defs
     from gov_pipeline.instance import ensure_dagster_home
 
     settings = get_settings()
-    os.environ["DAGSTER_HOME"] = str(ensure_dagster_home())
-    with dg.DagsterInstance.get() as instance:
-        materialize_all(defs, instance, settings, run_config=QUIET)
-    print(summary(settings.warehouse))
+    home = ensure_dagster_home()
+    os.environ["DAGSTER_HOME"] = str(home)
+    try:
+        with one_demo_at_a_time(home):
+            from gov_pipeline.definitions import defs
+
+            with dg.DagsterInstance.get() as instance:
+                results = materialize_all(defs, instance, settings, run_config=QUIET)
+    except InboxUnavailable as exc:
+        print(f"make demo: {exc.strerror}. Nothing was read, changed or deleted.", file=sys.stderr)
+        return 1
+    except dg.DagsterExecutionStepExecutionError as exc:
+        print(f"make demo: the run failed: {exc.user_exception or exc}", file=sys.stderr)
+        return 1
+    if not all(r.success for r in results):
+        return 1
+    print(summary(settings.read_copy))
     return 0
 
 

@@ -102,7 +102,7 @@ def core_rows(a: ReportAnalysis, raw_map: Cleaned) -> dict[str, list[dict]]:
     }]
     sections = [{
         "report_id": rid, "section_id": s.section_id, "parent_section_id": s.parent_section_id,
-        "depth": s.depth, "ordinal": s.ordinal, "heading": s.heading, "topic": s.topic,
+        "depth": s.depth, "ordinal": s.ordinal, "heading": s.heading_text, "topic": s.topic,
         "body": s.body, "kind": s.kind, "char_start": s.char_start, "char_end": s.char_end,
     } for s in a.sections]
     metrics = []

@@ -1,75 +1,129 @@
-"""The inbox: which files are reports, and the stable partition key of each.
+"""The inbox: which files are reports, the stable partition key of each, and what every other file is.
 
-Pure file-system logic shared by the sensor, the raw asset and `make demo`
-(no Dagster or DuckDB import).
+Pure file-system logic shared by the sensor, the raw asset, the inventory and `make demo` (no Dagster or
+DuckDB import). The rules of which files are read live in `assets/inbox.toml`.
+
+Safety rules:
+- only regular files are ever opened, without blocking (a FIFO, socket or device named `x.txt` is listed as
+  ignored, never read); symlinks are followed only to regular files inside the inbox;
+- a folder that cannot be listed (the inbox itself, or any folder in it) raises `InboxUnavailable`: callers
+  then fail loudly and delete nothing, since a file missing from an incomplete listing is no evidence
+  that it was removed;
+- every entry that is not read as a report comes back as a `SkippedFile` with the reason, so it can be shown;
+- file names that are not valid UTF-8 (a GBK name from a Windows archive) are shown decoded as GB18030, and
+  keyed by their exact bytes.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
+import stat
+import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-# suffix -> reader. Only plain text is read today; adding ".html" or ".docx" here
-# (with a reader in gov_pipeline.text.decode) is all that is needed to accept them.
-READERS: dict[str, str] = {".txt": "text"}
-TEMP_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".swp", ".lock")
+from gov_pipeline.text.refdata import asset_path
+
 MAX_KEY_LEN = 80
+HASH_LEN = 8  # hex digits of the path hash in a hashed key
 _UNSAFE = re.compile(r"[^\w.\-]+")  # \w is Unicode-aware: CJK file names stay readable
 _DOTS = re.compile(r"\.{2,}")
-# a top-level `<stem>.txt` whose stem is already a clean slug is its own key (the common case, no Path work)
+# a top-level `<stem>.txt` whose stem is already a clean slug is its own key (the common case)...
 _PLAIN_STEM = re.compile(r"(?![.-])(?:[\w\-]|\.(?!\.))+(?<![.-])")
+# ...unless the stem ends like a hashed key (`-` and 8+ hex digits): hashed keys always end so, plain ones never
+_HASHED_END = re.compile(r"-[0-9a-f]{8,}$")
+
+
+class InboxUnavailable(OSError):
+    """The inbox, or a folder in it, cannot be listed: nothing may be concluded about the files in it."""
 
 
 @dataclass(frozen=True)
 class InboxFile:
     key: str
-    rel_path: str
-    path: Path
+    rel_path: str  # path under the inbox as shown (valid UTF-8)
+    path: Path  # the file itself
     size: int
     mtime_ns: int
 
 
 @dataclass(frozen=True)
-class RefusedFile:
+class SkippedFile:
+    key: str  # the key the entry would have (unique among all entries: core.report_inventory.report_id)
     rel_path: str
     reason: str
 
 
-def short_hash(text: str, n: int = 8) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+class Listing(NamedTuple):
+    files: list[InboxFile]  # the reports, sorted by key
+    skipped: list[SkippedFile]  # every other entry, sorted by path
+
+
+@dataclass(frozen=True)
+class Rules:
+    readers: dict[str, str]  # suffix (lower case) -> reader
+    temporary_suffixes: tuple[str, ...]
+    lock_prefixes: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    data = tomllib.loads(asset_path("inbox.toml").read_text(encoding="utf-8"))
+    ignore = data.get("ignore", {})
+    return Rules({k.lower(): v for k, v in data["readers"].items()},
+                 tuple(s.lower() for s in ignore.get("temporary_suffixes", ())),
+                 tuple(ignore.get("lock_prefixes", ())))
+
+
+# --------------------------------------------------------------------------------------------- names and keys
+
+def shown(rel_path: str) -> str:
+    """The path as text: itself when it is valid UTF-8; else its bytes read as GB18030 (names from Chinese
+    Windows archives), or with the undecodable bytes escaped (\\xNN)."""
+    try:
+        rel_path.encode("utf-8")
+        return rel_path
+    except UnicodeEncodeError:
+        raw = os.fsencode(rel_path)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="backslashreplace")
+
+
+def short_hash(rel_path: str, n: int | None = None) -> str:
+    """Hex digest of the path's exact bytes (as the file system holds them)."""
+    return hashlib.sha1(os.fsencode(rel_path)).hexdigest()[:n or HASH_LEN]
 
 
 def partition_key_for(rel_path: str) -> str:
     """Readable, valid, stable partition key for a file's path relative to the inbox.
 
-    `reports/2019/怀柔 年报.txt` -> `reports__2019__怀柔-年报-1a2b3c4d`. The short hash of the
-    relative path is appended whenever the readable slug is not the plain file stem (path
-    separators, unsafe characters, a non-.txt suffix, truncation), so two different paths can
-    never share a key.
-    """
+    A top-level `<stem>.txt` (exactly that suffix) whose stem is already a clean slug is keyed by its stem
+    (`000_d9a8aa6b43ea3b92.txt` -> `000_d9a8aa6b43ea3b92`). Every other path is keyed by a readable slug plus
+    `-` and a hash of its exact bytes (`reports/2019/怀柔 年报.txt` -> `reports__2019__怀柔-年报-1a2b3c4d`). A
+    plain stem never ends like a hashed key, so two paths share a key only if their hashes collide, which a
+    listing resolves (`_unique`)."""
     if rel_path.endswith(".txt") and "/" not in rel_path:
         stem = rel_path[:-4]
-        if len(stem) <= MAX_KEY_LEN and _PLAIN_STEM.fullmatch(stem):
+        if len(stem) <= MAX_KEY_LEN and _PLAIN_STEM.fullmatch(stem) and not _HASHED_END.search(stem):
             return stem
-    return _slug_key(rel_path)
+    return f"{_slug(shown(rel_path))}-{short_hash(rel_path)}"
 
 
-def _slug_key(rel_path: str) -> str:
+def _slug(rel_path: str) -> str:
     parts = [part for part in rel_path.split("/") if part not in ("", ".")]
     suffix = _suffix(parts[-1]) if parts else ""
     if suffix:
         parts[-1] = parts[-1][:-len(suffix)]
-        if parts[-1] == ".":  # pathlib drops a name that was only a dot before its suffix
-            parts.pop()
-    stem_path = "/".join(parts) or "."
-    slug = "__".join(_UNSAFE.sub("-", part).strip("-") for part in parts)
+    slug = "__".join(_UNSAFE.sub("-", part).strip("-") for part in parts if part)
     slug = _DOTS.sub(".", slug).strip(".-") or "report"
-    lossy = slug != stem_path or suffix.lower() != ".txt"
-    if len(slug) > MAX_KEY_LEN:
-        slug, lossy = slug[:MAX_KEY_LEN].rstrip(".-"), True
-    return f"{slug}-{short_hash(rel_path)}" if lossy else slug
+    return slug[:MAX_KEY_LEN].rstrip(".-") or "report"
 
 
 def _suffix(name: str) -> str:
@@ -78,125 +132,229 @@ def _suffix(name: str) -> str:
     return name[i:] if 0 < i < len(name) - 1 else ""
 
 
-def is_candidate(rel_path: str) -> bool:
-    """Supported suffix, not hidden, not a temporary or office lock file."""
-    parts = rel_path.split("/")
-    if any(part.startswith((".", "~$", "~")) for part in parts):
-        return False
-    name = parts[-1].lower()
-    if name.endswith(TEMP_SUFFIXES):
-        return False
-    return _suffix(name) in READERS
+def _unique(rel_paths: list[str]) -> list[str]:
+    """The keys of these paths (in this order of precedence), made unique: a path whose key an earlier path
+    already has (a collision of short hashes) gets the full hash instead."""
+    keys, taken = [], set()
+    for rel in rel_paths:
+        key = partition_key_for(rel)
+        if key in taken:
+            key = f"{_slug(shown(rel))}-{short_hash(rel, 40)}"
+        taken.add(key)
+        keys.append(key)
+    return keys
 
 
-def _look(root: Path, real_root: Path, path: Path, rel: str | None = None,
-          entry: os.DirEntry | None = None) -> InboxFile | RefusedFile | None:
-    """The inbox file at `path` (rel: its path under root, if known; entry: its directory entry, if read
-    from a scan), a refusal, or None when it is not a candidate report."""
-    rel = rel if rel is not None else path.relative_to(root).as_posix()
-    if not is_candidate(rel):
-        return None
-    if entry.is_symlink() if entry is not None else path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(real_root):
-            return RefusedFile(rel, f"symlink points outside the inbox ({target})")
-    try:
-        st = entry.stat() if entry is not None else path.stat()
-    except OSError as exc:  # vanished or dangling link
-        return RefusedFile(rel, f"cannot stat: {exc.strerror or exc}")
-    return InboxFile(partition_key_for(rel), rel, path, st.st_size, st.st_mtime_ns)
+def ignore_reason(rel_path: str) -> str | None:
+    """Why a regular file at this path is not read as a report, or None when it is one."""
+    r = rules()
+    name = rel_path.rsplit("/", 1)[-1]
+    lower = name.lower()
+    if name.startswith(r.lock_prefixes):
+        return "office lock file (sits beside an open document)"
+    if lower.endswith(r.temporary_suffixes):
+        return "temporary file (still being downloaded or written): read once it is renamed"
+    suffix = _suffix(lower)
+    if suffix not in r.readers:
+        kinds = ", ".join(sorted(r.readers))
+        return f"unsupported file type {suffix or '(no suffix)'}: only {kinds} files are read"
+    return None
+
+
+# --------------------------------------------------------------------------------------------- listing
+
+_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+          stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder"}
+
+
+def _kind(mode: int) -> str:
+    return _KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
 def _entries(root: Path):
-    """(path relative to root, directory entry) of every file under root, recursively, in name order.
-    One directory read per folder (os.scandir) and no stat; hidden folders and directory symlinks are not
-    descended into."""
+    """(path relative to root, directory entry) of every entry under root in name order, folders descended
+    into (not hidden ones, not symlinked ones, which come back as entries). One directory read per folder
+    (os.scandir) and no stat. A folder that cannot be listed raises InboxUnavailable."""
     def walk(folder: str, prefix: str):
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
-        except OSError:
-            return
+        except OSError as exc:
+            what = "the inbox" if not prefix else f"the folder {shown(prefix.rstrip('/'))!r} in the inbox"
+            raise InboxUnavailable(exc.errno, f"cannot list {what} ({root}): {exc.strerror or exc}") from exc
         for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith("."):
-                    yield from walk(entry.path, prefix + entry.name + "/")
-            elif not (entry.is_symlink() and entry.is_dir()):
-                yield prefix + entry.name, entry
+            rel = prefix + entry.name
+            if not entry.name.startswith(".") and _is_real_dir(entry):
+                yield from walk(entry.path, rel + "/")
+            else:
+                yield rel, entry
 
+    if not root.is_dir():
+        reason = "does not exist" if not root.exists() else "is not a folder"
+        raise InboxUnavailable(errno.ENOENT, f"the inbox {root} {reason} (GOV_INBOX)")
     yield from walk(str(root), "")
 
 
-def scan_inbox(root: Path) -> tuple[list[InboxFile], list[RefusedFile]]:
-    """All candidate report files under root (recursive), sorted by key.
+def _is_real_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
-    Symlinks are followed only when their target stays inside the inbox; others are refused.
-    Directory symlinks are not descended into. One stat per candidate file.
-    """
+
+def _judge(root: Path, real_root: Path, rel: str, path: Path, entry: os.DirEntry | None,
+           need_stat: bool) -> tuple[str | None, os.stat_result | None]:
+    """(why this entry is skipped or None, its stat if needed or cheap). Only a regular file (or a link to one
+    inside the inbox) with a supported name is a report."""
+    if rel.rsplit("/", 1)[-1].startswith("."):  # (hidden folders are not descended into)
+        return "hidden (its name starts with a dot)", None
+    link = entry.is_symlink() if entry is not None else path.is_symlink()
+    if link:
+        try:
+            target = path.resolve(strict=True)
+        except RuntimeError:  # Python 3.11-3.12 report a loop this way
+            return "symlink loop", None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "symlink loop", None
+            return "broken symlink (its target does not exist)", None
+        if not target.is_relative_to(real_root):
+            return f"symlink points outside the inbox ({target})", None
+    try:
+        if link or need_stat or entry is None:
+            st = path.stat()
+            regular = stat.S_ISREG(st.st_mode)
+        else:
+            st, regular = None, entry.is_file(follow_symlinks=False)
+    except OSError as exc:
+        return f"cannot stat: {exc.strerror or exc}", None
+    if not regular:
+        if st is None:
+            try:
+                st = path.lstat()
+            except OSError as exc:
+                return f"cannot stat: {exc.strerror or exc}", None
+        what = _kind(st.st_mode)
+        return (f"symlink to {what} (folders behind links are not followed)" if link and stat.S_ISDIR(st.st_mode)
+                else f"not a regular file: {what}"), None
+    return ignore_reason(rel), st
+
+
+def _scan(root: Path, need_stat: bool) -> tuple[list[tuple[str, Path, os.stat_result | None]], list[tuple[str, str]]]:
     root = Path(root)
-    files: list[InboxFile] = []
-    refused: list[RefusedFile] = []
-    if not root.is_dir():
-        return files, refused
     real_root = root.resolve()
+    files, skipped = [], []
     for rel, entry in _entries(root):
-        found = _look(root, real_root, Path(entry.path), rel, entry)
-        if isinstance(found, InboxFile):
-            files.append(found)
-        elif found is not None:
-            refused.append(found)
+        reason, st = _judge(root, real_root, rel, Path(entry.path), entry, need_stat)
+        if reason is None:
+            files.append((rel, Path(entry.path), st))
+        else:
+            skipped.append((rel, reason))
+    return files, skipped
+
+
+def scan_inbox(root: Path) -> Listing:
+    """Every entry under root (recursive): the reports with their keys and stats, and what is skipped and why.
+
+    Raises InboxUnavailable when the inbox or a folder in it cannot be listed."""
+    found, skipped = _scan(Path(root), need_stat=True)
+    keys = _unique([rel for rel, _, _ in found] + [rel for rel, _ in skipped])
+    files = [InboxFile(key, shown(rel), path, st.st_size, st.st_mtime_ns)
+             for key, (rel, path, st) in zip(keys, found)]
+    skips = [SkippedFile(key, shown(rel), reason) for key, (rel, reason) in zip(keys[len(found):], skipped)]
     files.sort(key=lambda f: f.key)
-    return files, refused
+    return Listing(files, skips)
 
 
 def inbox_keys(root: Path) -> list[str]:
-    """The partition keys of scan_inbox's files, sorted, without its stats (a regular file's key needs
-    only its name; a symlink is still checked)."""
-    root = Path(root)
-    if not root.is_dir():
-        return []
-    real_root, keys = root.resolve(), []
-    for rel, entry in _entries(root):
-        if entry.is_symlink():
-            found = _look(root, real_root, Path(entry.path), rel, entry)
-            if isinstance(found, InboxFile):
-                keys.append(found.key)
-        elif is_candidate(rel):
-            keys.append(partition_key_for(rel))
-    return sorted(keys)
+    """The partition keys of scan_inbox's files, sorted, without stats where the directory entry tells enough
+    (a regular file's key needs only its name; a symlink is still followed). Raises InboxUnavailable."""
+    found, skipped = _scan(Path(root), need_stat=False)
+    return sorted(_unique([rel for rel, _, _ in found] + [rel for rel, _ in skipped])[:len(found)])
+
+
+def skipped_files(root: Path) -> list[SkippedFile]:
+    """scan_inbox's skipped entries, without stats where the directory entry tells enough. Raises InboxUnavailable."""
+    found, skipped = _scan(Path(root), need_stat=False)
+    keys = _unique([rel for rel, _, _ in found] + [rel for rel, _ in skipped])[len(found):]
+    return [SkippedFile(key, shown(rel), reason) for key, (rel, reason) in zip(keys, skipped)]
 
 
 def find_files(root: Path, keys: list[str]) -> dict[str, InboxFile]:
     """The inbox files of these partition keys. A plain key names its file (`abc` is `abc.txt` at the top
     of the inbox), so a few keys cost a few stats instead of a walk of the whole inbox; any other key
-    falls back to one scan."""
+    falls back to one scan (which raises InboxUnavailable if the inbox cannot be listed)."""
     root = Path(root)
-    real_root = root.resolve() if root.is_dir() else root
     found: dict[str, InboxFile] = {}
-    for key in keys:
-        path = root / f"{key}.txt"
-        if "/" in key or not path.is_file():
-            break
-        hit = _look(root, real_root, path)
-        if not isinstance(hit, InboxFile) or hit.key != key:
-            break
-        found[key] = hit
-    else:
-        return found
+    if root.is_dir():
+        real_root = root.resolve()
+        for key in keys:
+            rel = f"{key}.txt"
+            path = root / rel
+            if "/" in key or partition_key_for(rel) != key or not path.is_file():
+                break
+            reason, st = _judge(root, real_root, rel, path, None, need_stat=True)
+            if reason is not None:
+                break
+            found[key] = InboxFile(key, rel, path, st.st_size, st.st_mtime_ns)
+        else:
+            return found
     wanted = set(keys)
-    return {f.key: f for f in scan_inbox(root)[0] if f.key in wanted}
+    return {f.key: f for f in scan_inbox(root).files if f.key in wanted}
+
+
+# --------------------------------------------------------------------------------------------- reading
+
+class NotRegularFile(OSError):
+    pass
+
+
+@contextmanager
+def open_regular(path: Path):
+    """A binary file object for a regular file, opened without blocking (a FIFO that replaced the file since it
+    was listed raises NotRegularFile instead of waiting for a writer forever)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(errno.EINVAL, f"not a regular file: {_kind(mode)}")
+        fh = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with fh:
+        yield fh
+
+
+def read_bytes(path: Path) -> bytes:
+    with open_regular(path) as fh:
+        return fh.read()
 
 
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
 
 
+def read_failure(exc: OSError) -> str:
+    """The quarantine reason of a file that could not be read."""
+    if isinstance(exc, NotRegularFile):
+        return f"cannot read the file: {exc.strerror}"
+    if exc.errno == errno.ENOENT:
+        return "cannot read the file: it vanished while it was being read"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot read the file: permission denied"
+    return f"cannot read the file: {exc.strerror or exc}"
+
+
 # ---------------------------------------------------------------------------------------------
 # What the inbox sensor does on each tick, as a pure function of the inbox and its cursor.
+
+UNREADABLE = "unreadable"  # the cursor's hash of a file that could not be read (read again on every tick)
+
 
 @dataclass
 class TickPlan:
@@ -204,50 +362,63 @@ class TickPlan:
     changed_keys: list[str]  # known files whose bytes changed (or that lost their first copy) -> re-process
     removed_keys: list[str]  # partitions whose file left the inbox -> delete partition, prune rows
     waiting: list[str]  # files still being written (size/mtime moved since the last look)
-    refused: list[RefusedFile]
+    skipped: list[SkippedFile]  # entries that are not reports, with the reason
+    skipped_changed: bool  # the set of skipped entries differs from the last tick's (the inventory shows them)
     cursor: dict
 
 
-def _sha16(path: Path) -> str | None:
+def _sha16(path: Path) -> str:
     try:
         return file_sha256(path)[:16]
     except OSError:
-        return None
+        return UNREADABLE
 
 
-def plan_tick(root: Path, cursor: dict | None, partitions: set[str]) -> TickPlan:
+def _fingerprint(items) -> str:
+    return hashlib.sha1("\n".join(items).encode("utf-8")).hexdigest()[:12]
+
+
+def plan_tick(root: Path, cursor: dict | None, partitions: set[str], loaded=None) -> TickPlan:
     """Compare the inbox with the cursor and the existing partitions.
 
-    Cursor: {"files": {key: [rel_path, size, mtime_ns, sha16]}, "seen": {rel_path: [size, mtime_ns]}}.
-    A file is read only once it has had the same size and mtime on two consecutive ticks.
-    """
+    Cursor: {"files": {key: [rel_path, size, mtime_ns, sha16]}, "seen": {key: [size, mtime_ns]},
+    "skipped": fingerprint of the skipped entries, "seq": runs requested so far}.
+    A file is read only once it has had the same size and mtime on two consecutive ticks. A file that could
+    not be read is hashed again on every tick (permissions change no mtime). `loaded(keys)` -> {key: sha256}
+    tells what the warehouse holds for partitions the cursor does not know (written by `make demo` or the
+    UI), so that a file already loaded with the same bytes asks for no run. Raises InboxUnavailable (nothing
+    is removed when the inbox cannot be listed)."""
     cursor = cursor or {}
     known: dict[str, list] = dict(cursor.get("files", {}))
     seen_before: dict[str, list] = cursor.get("seen", {})
-    files, refused = scan_inbox(root)
-    new, changed, waiting = [], [], []
+    files, skipped = scan_inbox(root)
+    new, changed, waiting, unknown = [], [], [], {}
     seen_now: dict[str, list] = {}
     present = set()
     for f in files:
         present.add(f.key)
         stamp = [f.size, f.mtime_ns]
-        entry = known.get(f.key)
-        if entry and entry[0] == f.rel_path and [entry[1], entry[2]] == stamp:
+        entry = known.get(f.key) if f.key in partitions else None  # (a partition deleted meanwhile: new again)
+        if entry and entry[0] == f.rel_path and [entry[1], entry[2]] == stamp and entry[3] != UNREADABLE:
             continue  # unchanged since processed
-        if seen_before.get(f.rel_path) != stamp:
-            seen_now[f.rel_path] = stamp  # first look at this version: wait for it to settle
+        if seen_before.get(f.key) != stamp and not (entry and entry[3] == UNREADABLE):
+            seen_now[f.key] = stamp  # first look at this version: wait for it to settle
             waiting.append(f.key)
             continue
         sha = _sha16(f.path)
-        if sha is None:
-            continue
         if entry and entry[3] == sha:
-            known[f.key] = [f.rel_path, f.size, f.mtime_ns, sha]  # touched, same bytes
+            known[f.key] = [f.rel_path, f.size, f.mtime_ns, sha]  # touched, same bytes (or still unreadable)
             continue
-        (changed if entry or f.key in partitions else new).append(f.key)
         known[f.key] = [f.rel_path, f.size, f.mtime_ns, sha]
+        if not entry and f.key in partitions and sha != UNREADABLE:
+            unknown[f.key] = sha  # loaded by someone else? asked below, all at once
+        else:
+            (changed if entry or f.key in partitions else new).append(f.key)
+    if unknown:
+        have = loaded(sorted(unknown)) if loaded is not None else {}
+        changed += [k for k, sha in unknown.items() if (have.get(k) or "")[:16] != sha]
     removed = sorted((set(known) | set(partitions)) - present)
-    removed_shas = {known[k][3] for k in removed if k in known}
+    removed_shas = {known[k][3] for k in removed if k in known} - {UNREADABLE}
     for k in removed:
         known.pop(k, None)
     # a surviving copy of removed bytes may have been a duplicate: re-process it so it becomes the first copy
@@ -255,5 +426,7 @@ def plan_tick(root: Path, cursor: dict | None, partitions: set[str]) -> TickPlan
         for key, entry in known.items():
             if entry[3] in removed_shas and key not in new and key not in changed:
                 changed.append(key)
-    return TickPlan(sorted(new), sorted(changed), removed, sorted(waiting), refused,
-                    {"files": known, "seen": seen_now})
+    skipped_fp = _fingerprint(f"{s.rel_path}\0{s.reason}" for s in skipped)
+    return TickPlan(sorted(new), sorted(changed), removed, sorted(waiting), skipped,
+                    skipped_fp != cursor.get("skipped", _fingerprint([])),
+                    {"files": known, "seen": seen_now, "skipped": skipped_fp, "seq": cursor.get("seq", 0)})

@@ -3,30 +3,37 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from gov_pipeline.inbox import InboxFile, file_sha256
+from gov_pipeline.inbox import InboxFile, file_sha256, read_bytes, read_failure
 from gov_pipeline.text.decode import decode_report
 from gov_pipeline.text.model import QuarantineError
 
 
 @dataclass(frozen=True)
 class Previous:
-    content_sha256: str
+    content_sha256: str | None
     ingested_at: dt.datetime
+    duplicate_of: str | None = None
 
 
 def read_report(file: InboxFile, max_bytes: int) -> dict:
-    """One raw.reports row (without duplicate_of/ingested_at) for a file; never raises on bad content."""
-    if file.size > max_bytes:
-        return {"report_id": file.key, "source_path": file.rel_path, "content_sha256": file_sha256(file.path),
-                "byte_size": file.size, "encoding": None, "text": None,
-                "decode_error": f"file is {file.size:,} bytes, over the {max_bytes:,}-byte limit (GOV_MAX_BYTES)"}
-    data = file.path.read_bytes()
-    row = {"report_id": file.key, "source_path": file.rel_path,
-           "content_sha256": hashlib.sha256(data).hexdigest(), "byte_size": len(data),
+    """One raw.reports row (without duplicate_of/ingested_at) for a file; never raises on bad content or on a
+    file that cannot be read (permissions, I/O error, vanished, no longer a regular file): its row says why
+    (decode_error), with no hash since no bytes were read."""
+    row = {"report_id": file.key, "source_path": file.rel_path, "content_sha256": None, "byte_size": file.size,
            "encoding": None, "text": None, "decode_error": None}
+    try:
+        if file.size > max_bytes:
+            row["content_sha256"] = file_sha256(file.path)
+            row["decode_error"] = f"file is {file.size:,} bytes, over the {max_bytes:,}-byte limit (GOV_MAX_BYTES)"
+            return row
+        data = read_bytes(file.path)
+    except OSError as exc:
+        row["decode_error"] = read_failure(exc)
+        return row
+    row["content_sha256"], row["byte_size"] = hashlib.sha256(data).hexdigest(), len(data)
     try:
         decoded = decode_report(data, max_bytes=max_bytes)
         row["encoding"], row["text"] = decoded.encoding, decoded.text
@@ -35,28 +42,36 @@ def read_report(file: InboxFile, max_bytes: int) -> dict:
     return row
 
 
-def ingest(keys: Sequence[str], files: Mapping[str, InboxFile], previous: Mapping[str, Previous],
-           first_copies: Callable[[set[str]], Mapping[str, str]], max_bytes: int,
+def ingest(keys: Sequence[str], files: Mapping[str, InboxFile], previous: Mapping[str, Previous], max_bytes: int,
            now: dt.datetime) -> tuple[list[dict], list[str]]:
-    """raw.reports rows for `keys`, and the keys whose file is gone.
-
-    - ingested_at is kept from the previous row while the bytes are unchanged (idempotent re-runs);
-    - duplicate_of points at the first copy of the same bytes: the report that `first_copies` (called once,
-      with the hashes of these files) names for them, or, within `keys`, the smallest key.
-    """
+    """raw.reports rows for `keys` (duplicate_of left None: `first_copies` decides it once every row is
+    written), and the keys whose file is gone. ingested_at is kept from the previous row while the bytes are
+    unchanged (idempotent re-runs)."""
     rows, missing = [], []
     for key in sorted(keys):
         file = files.get(key)
         if file is None:
             missing.append(key)
-        else:
-            rows.append(read_report(file, max_bytes))
-    canonical_by_sha = first_copies({row["content_sha256"] for row in rows}) if rows else {}
-    first_in_run: dict[str, str] = {}
-    for row in rows:
-        key, sha = row["report_id"], row["content_sha256"]
+            continue
+        row = read_report(file, max_bytes)
         prev = previous.get(key)
-        row["ingested_at"] = prev.ingested_at if prev and prev.content_sha256 == sha else now
-        canonical = canonical_by_sha.get(sha) or first_in_run.setdefault(sha, key)
-        row["duplicate_of"] = canonical if canonical != key else None
+        row["ingested_at"] = prev.ingested_at if prev and prev.content_sha256 == row["content_sha256"] else now
+        row["duplicate_of"] = None
+        rows.append(row)
     return rows, missing
+
+
+def first_copies(copies: Iterable[tuple[str, str, bool]]) -> dict[str, str | None]:
+    """duplicate_of of every report holding some bytes, from (report_id, content_sha256, was the first copy of
+    those bytes before): None for the first copy, else the first copy's report_id. The first copy stays the
+    one it was while it is still there with the same bytes (a new copy never displaces a loaded report);
+    otherwise (it was removed or edited, or the bytes are new) the smallest report_id becomes the first copy."""
+    groups: dict[str, list[tuple[bool, str]]] = {}
+    for report_id, sha, was_first in copies:
+        groups.setdefault(sha, []).append((not was_first, report_id))
+    chosen: dict[str, str | None] = {}
+    for members in groups.values():
+        first = min(members)[1]
+        for _, report_id in members:
+            chosen[report_id] = None if report_id == first else first
+    return chosen

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -38,14 +39,60 @@ concurrency:
 run_monitoring:
   enabled: true
 run_retries:
+  # a run whose process died is retried once; a run whose step failed is not (the steps have their own
+  # retry policies, and a fault such as a damaged warehouse would only fail again)
   enabled: true
   max_retries: 1
+  retry_on_asset_or_op_failure: false
 sensors:
   use_threads: true
   num_workers: 2
 telemetry:
   enabled: false
 """
+
+
+# Tags of a run executed in this process (make demo, tests): the process that runs it, so that a later start
+# of the instance can tell that a run left STARTED by a killed process is dead (mark_dead_runs_failed)
+PID_TAG, HOST_TAG = "gov/pid", "gov/host"
+
+
+def in_process_tags() -> dict[str, str]:
+    # dagster/max_retries 0: the daemon cannot retry a run executed in a process of its own
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(), "dagster/max_retries": "0"}
+
+
+def mark_dead_runs_failed(instance) -> list[str]:
+    """Mark failed every run of this host left STARTING or STARTED by a process that no longer runs (killed with
+    SIGKILL, or a `make dev` whose code server died with it): Dagster's own run monitoring cannot see such runs,
+    and one would hold the `duckdb` pool's slot for ever. A run's process is its `gov/pid` tag (runs executed in
+    a process: make demo), else the pid of its RUN_START event (runs the daemon launched). Returns their ids."""
+    import psutil
+    from dagster import DagsterEventType, DagsterRunStatus, RunsFilter
+
+    host, dead = socket.gethostname(), []
+    records = instance.get_run_records(filters=RunsFilter(statuses=[DagsterRunStatus.STARTING,
+                                                                    DagsterRunStatus.STARTED]))
+    for record in records:
+        run = record.dagster_run
+        if run.tags.get(HOST_TAG, host) != host:
+            continue
+        pid = run.tags.get(PID_TAG)
+        if pid is None:
+            start = instance.get_records_for_run(run.run_id, of_type=DagsterEventType.RUN_START, limit=1).records
+            if not start or start[0].event_log_entry.dagster_event is None:
+                continue
+            pid = start[0].event_log_entry.dagster_event.pid
+        started = record.start_time or record.create_timestamp.timestamp()
+        try:  # alive, and not another process that reused the pid since
+            alive = psutil.Process(int(pid)).create_time() <= started + 1
+        except (psutil.NoSuchProcess, ValueError):
+            alive = False
+        if not alive:
+            instance.report_run_failed(run, f"the run's process (pid {pid}) ended without finishing the run "
+                                            "(killed?); marked failed when the instance started again")
+            dead.append(run.run_id)
+    return dead
 
 
 def ensure_dagster_home(home: Path | None = None) -> Path:
@@ -59,5 +106,18 @@ def ensure_dagster_home(home: Path | None = None) -> Path:
     return home
 
 
+def start(home: Path | None = None) -> Path:
+    """What `make demo`, `make dev` and `make test` do first: write dagster.yaml, and mark failed the runs that
+    processes killed since the instance last ran left STARTED."""
+    home = ensure_dagster_home(home)
+    if (home / "history").exists():
+        from dagster import DagsterInstance
+
+        with DagsterInstance.from_config(str(home)) as instance:
+            for run_id in mark_dead_runs_failed(instance):
+                print(f"marked run {run_id} failed: its process had died", file=sys.stderr)
+    return home
+
+
 if __name__ == "__main__":
-    print(ensure_dagster_home(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
+    print(start(Path(sys.argv[1]) if len(sys.argv) > 1 else None))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,12 +12,11 @@ import duckdb
 from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG, PARTITION_NAME_TAG,
 )
-from dagster._utils.backoff import backoff
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from gov_pipeline.settings import Settings
-from gov_pipeline.warehouse import ensure_tables
+from gov_pipeline.warehouse import ensure_tables, publish_copy, published_hashes
 
 
 class Warehouse(DuckDBResource):
@@ -36,32 +36,55 @@ class Warehouse(DuckDBResource):
     No process forks while such a thread runs: a one-report run's warm worker forks before this resource is set
     up (resources are set up in name order: text_settings, then warehouse), and a step that forks a pool calls
     release() first, which waits for the thread.
+
+    Analysts never open this file: a run that used it and did not fail publishes a read-only copy of it as it
+    ends (`read_copy`, warehouse.publish_copy), which any number of readers may hold open while runs write.
     """
 
+    read_copy: str = ""  # where the analysts' copy is published ("" publishes none)
     _conn: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
     _pending: "_Task | None" = PrivateAttr(default=None)
+    _used: bool = PrivateAttr(default=False)  # a step of this run had the connection: publish the copy at the end
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._conn, self._pending = None, None
+        self._conn, self._pending, self._used = None, None, False
         if not _many_partitions(context.dagster_run):  # (a run over many reports forks its pool first, closed)
             self._pending = _Task(self._open, "duckdb-open")
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        self.release()
+        try:
+            if self._used and self.read_copy and not _run_failed(context):
+                started = time.perf_counter()
+                with self.get_connection() as conn:
+                    size = publish_copy(conn, self.database, self.read_copy)
+                context.log.info(f"published the analysts' copy {self.read_copy} ({size / 1e6:.1f} MB) in "
+                                 f"{time.perf_counter() - started:.2f} s")
+        finally:
+            self.release()
 
     @contextmanager
     def get_connection(self, checkpoint: bool = False):
         """The run's connection (opened on first use, with DuckDBResource's lock-retry backoff). A step that
         fails closes it, so its retry, or the next step, starts on a fresh connection. With `checkpoint`, a
         block that ends normally starts a background checkpoint of what it wrote (`checkpoint_soon`)."""
-        self._wait_pending()
-        if self._conn is None:
-            self._conn = self._open()
+        try:
+            self._wait_pending()
+            if self._conn is None:
+                self._conn = self._open()
+        except BaseException as err:
+            raise warehouse_failure(self.database, err, opening=True) from err
+        self._used = True
         try:
             yield self._conn
-        except BaseException:
-            self.release()
-            raise
+        except BaseException as err:
+            try:
+                self.release()
+            except BaseException:  # noqa: BLE001 - the step's own error is the headline
+                pass
+            fault = warehouse_failure(self.database, err)
+            if fault is err:
+                raise
+            raise fault from err
         if checkpoint:
             self.checkpoint_soon()
 
@@ -87,14 +110,49 @@ class Warehouse(DuckDBResource):
                 conn.close()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
-        """A new connection (DuckDBResource's lock-retry backoff), with the warehouse contract ensured."""
+        """A new connection, with the warehouse contract ensured. Only a lock held by another process is waited
+        for (up to LOCK_WAIT_S); any other error (a damaged file, permissions, a full disk) is raised at once."""
         if self.database not in (":memory:", ""):
             Path(self.database).parent.mkdir(parents=True, exist_ok=True)
-        conn = backoff(fn=duckdb.connect, retry_on=(RuntimeError, duckdb.IOException), max_retries=10,
-                       kwargs={"database": self.database, "read_only": False,
-                               "config": {"custom_user_agent": "dagster", **(self.connection_config or {})}})
+        config = {"custom_user_agent": "dagster", **(self.connection_config or {})}
+        deadline, delay = time.monotonic() + LOCK_WAIT_S, 0.1
+        while True:
+            try:
+                conn = duckdb.connect(self.database, read_only=False, config=config)
+                break
+            except duckdb.IOException as err:
+                if not is_lock_conflict(err) or time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
         ensure_tables(conn)
         return conn
+
+
+LOCK_WAIT_S = 60.0  # how long a run waits for another process's lock on the warehouse before it fails
+_LOCK_MESSAGES = ("Could not set lock on file", "Conflicting lock is held")
+
+
+def is_lock_conflict(err: BaseException) -> bool:
+    """Whether a DuckDB error says another process holds the warehouse's lock (the only error worth waiting out)."""
+    return isinstance(err, duckdb.IOException) and any(m in str(err) for m in _LOCK_MESSAGES)
+
+
+def warehouse_failure(database: str, err: BaseException, opening: bool = False) -> BaseException:
+    """A fault of the warehouse file itself (damaged, unreadable or unwritable, disk full, a previous fatal error)
+    as a step failure that is not retried, with DuckDB's (or, while `opening`, the system's) message as its
+    headline; any other error unchanged (a lock conflict, or a bug, keeps the step's retry policy)."""
+    if isinstance(err, dg.Failure) or is_lock_conflict(err):
+        return err
+    if isinstance(err, (duckdb.IOException, duckdb.FatalException, duckdb.PermissionException)):
+        hint = ("the file is damaged or is not a DuckDB database: move it aside and run `make demo` to rebuild it "
+                "from the inbox" if "not a valid DuckDB" in str(err) or "Could not read enough bytes" in str(err)
+                else "check the file, its folder's permissions and the free disk space")
+    elif opening and isinstance(err, OSError):
+        hint = "check the warehouse path (GOV_WAREHOUSE) and its folder's permissions"
+    else:
+        return err
+    return dg.Failure(description=f"{err} -- warehouse {database}: {hint}. This is not retried.", allow_retries=False)
 
 
 def _checkpoint(conn: duckdb.DuckDBPyConnection) -> None:
@@ -127,6 +185,12 @@ class Inbox(dg.ConfigurableResource):
 
     path: str
     max_bytes: int = 20 * 1024 * 1024
+    read_copy: str = ""  # the warehouse's published copy: what is loaded already (never the pipeline's own file)
+
+    def loaded_hashes(self, keys: list[str]) -> dict[str, str]:
+        """What the warehouse held after its last run for these reports (report_id -> content_sha256): the sensor
+        asks about partitions it has no record of (loaded by `make demo` or from the UI)."""
+        return published_hashes(self.read_copy, keys)
 
 
 class TextSettings(dg.ConfigurableResource):
@@ -252,6 +316,14 @@ def _worker_init(segmenter: str) -> None:
     prepare_worker(segmenter)
 
 
+def _run_failed(context: dg.InitResourceContext) -> bool:
+    """Whether a step of this run has failed (its events are in the instance already)."""
+    if context.instance is None or context.run_id is None:
+        return False
+    return bool(context.instance.get_records_for_run(
+        context.run_id, of_type=dg.DagsterEventType.STEP_FAILURE, limit=1).records)
+
+
 def _many_partitions(run: dg.DagsterRun | None) -> bool:
     """Whether a run covers a range of several partitions."""
     tags = run.tags if run is not None else {}
@@ -268,8 +340,8 @@ def _one_partition(run: dg.DagsterRun | None) -> bool:
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     return {
-        "warehouse": Warehouse(database=str(settings.warehouse),
+        "warehouse": Warehouse(database=str(settings.warehouse), read_copy=str(settings.read_copy),
                                connection_config={"memory_limit": settings.duckdb_memory}),
-        "inbox": Inbox(path=str(settings.inbox), max_bytes=settings.max_bytes),
+        "inbox": Inbox(path=str(settings.inbox), max_bytes=settings.max_bytes, read_copy=str(settings.read_copy)),
         "text_settings": TextSettings(workers=settings.workers, segmenter=settings.segmenter),
     }

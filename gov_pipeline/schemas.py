@@ -32,6 +32,9 @@ def col(duck: str, description: str, *, nullable: bool = False, checks=None) -> 
                      metadata={"duckdb": duck}, coerce=duck not in ("VARCHAR",))
 
 
+INVENTORY_STATUSES = ("loaded", "duplicate", "quarantined", "pending", "ignored")
+
+
 def one_of(values) -> pa.Check:
     return pa.Check.isin(list(values))
 
@@ -82,12 +85,13 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
     _table("raw.reports", "One row per report file as it arrived: bytes' hash and the decoded text.", {
         "report_id": _report_id(),
         "source_path": col("VARCHAR", "Path of the file relative to the inbox."),
-        "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes.", checks=_SHA),
+        "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes; NULL when the file could not be read.",
+                              nullable=True, checks=_SHA),
         "byte_size": col("BIGINT", "Size of the file in bytes.", checks=_nonneg),
         "encoding": col("VARCHAR", "Detected text encoding (utf-8, utf-8-sig, utf-16-le, gb18030, ...); NULL if undecodable.", nullable=True),
         "text": col("VARCHAR", "Decoded text, unchanged; NULL if undecodable.", nullable=True),
-        "decode_error": col("VARCHAR", "Why the file could not be decoded (the quarantine reason); NULL if it decoded.", nullable=True),
-        "duplicate_of": col("VARCHAR", "report_id of an earlier byte-identical file; NULL if this file is the first copy.", nullable=True),
+        "decode_error": col("VARCHAR", "Why the file could not be read or decoded (the quarantine reason); NULL if it decoded.", nullable=True),
+        "duplicate_of": col("VARCHAR", "report_id of the first copy of the same bytes (the copy loaded first, while it stays in the inbox unchanged; else the smallest report_id); NULL for the first copy itself.", nullable=True),
         "ingested_at": col("TIMESTAMP", "UTC time this content was first ingested (kept while the bytes are unchanged)."),
     }, unique=["report_id"]),
     _table("staging.clean_reports", "Cleaned text of each decoded, non-duplicate report, with cleaning bookkeeping.", {
@@ -164,22 +168,25 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
         "severity": col("VARCHAR", "error | warning | info.", checks=one_of(SEVERITIES)),
         "detail": col("VARCHAR", "What was found, with the figures."),
     }),
-    _table("core.quarantine", "Reports that could not be decoded or parsed, with the reason; the rest of the run goes on.", {
+    _table("core.quarantine", "Reports that could not be read, decoded or parsed, with the reason; the rest of the run goes on.", {
         "report_id": _report_id(),
         "source_path": col("VARCHAR", "Path of the file relative to the inbox."),
-        "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes."),
-        "stage": col("VARCHAR", "decode | parse.", checks=one_of(("decode", "parse"))),
+        "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes; NULL when the file could not be read.", nullable=True),
+        "stage": col("VARCHAR", "read | decode | parse.", checks=one_of(("read", "decode", "parse"))),
         "reason": col("VARCHAR", "Human-readable reason."),
         "detected_at": col("TIMESTAMP", "UTC time the bytes were first ingested."),
         "text_version": _text_version(),
     }, unique=["report_id"]),
-    _table("core.report_inventory", "Every report file currently in the inbox and its status; the step that prunes removed reports.", {
-        "report_id": _report_id(),
+    _table("core.report_inventory", "Every file currently in the inbox and its status: the reports, and every other file "
+           "with the reason it is not read; the step that prunes removed reports.", {
+        "report_id": col("VARCHAR", "Partition key of the report (stable, derived from the file name); for an ignored "
+                                    "file, the key it would have."),
         "source_path": col("VARCHAR", "Path of the file relative to the inbox."),
-        "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes."),
-        "status": col("VARCHAR", "loaded | duplicate | quarantined | pending.", checks=one_of(("loaded", "duplicate", "quarantined", "pending"))),
+        "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes; NULL when they were not read (ignored or "
+                                         "unreadable files).", nullable=True),
+        "status": col("VARCHAR", "loaded | duplicate | quarantined | pending | ignored.", checks=one_of(INVENTORY_STATUSES)),
         "duplicate_of": col("VARCHAR", "For duplicates: the report_id of the first byte-identical copy.", nullable=True),
-        "reason": col("VARCHAR", "Quarantine reason, if any.", nullable=True),
+        "reason": col("VARCHAR", "Why the file was quarantined or ignored; NULL otherwise.", nullable=True),
     }, unique=["report_id"], partitioned=False),
     _table("ref.metric_catalog", "The metric catalogue (assets/metric_catalog.csv).", {
         "code": col("VARCHAR", "Metric code used in core.fact_metric."),

@@ -2,7 +2,8 @@
 
 Environment overrides:
   GOV_INBOX        folder watched for reports (default: <repo>/seeds)
-  GOV_WAREHOUSE    DuckDB file (default: <repo>/warehouse/gov.duckdb)
+  GOV_WAREHOUSE    DuckDB file the pipeline writes (default: <repo>/warehouse/gov.duckdb); analysts read its
+                   copy published beside it after every run (`read_copy`: warehouse/gov-read.duckdb)
   GOV_WORKERS      processes for the per-report text work (default: CPU count, max 8)
   GOV_SEGMENTER    rjieba (default: the Rust port of jieba, ~20x faster, 99.8% the same tokens on the
                    benchmark corpus) | jieba (the reference, used by the tests)
@@ -33,6 +34,11 @@ class Settings:
     sql_dir: Path
     duckdb_memory: str = "256MB"
 
+    @property
+    def read_copy(self) -> Path:
+        """The analysts' read-only copy of the warehouse, published after every run that wrote to it."""
+        return read_copy_of(self.warehouse)
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
         env = dict(os.environ if env is None else env)
@@ -46,6 +52,10 @@ class Settings:
             sql_dir=Path(env.get("GOV_SQL_DIR") or REPO_ROOT / "dbt_like_sql").resolve(),
             duckdb_memory=env.get("GOV_DUCKDB_MEMORY") or "256MB",
         )
+
+
+def read_copy_of(warehouse: Path) -> Path:
+    return warehouse.with_name(f"{warehouse.stem}-read{warehouse.suffix}")
 
 
 def get_settings() -> Settings:

@@ -31,6 +31,55 @@ class SqlModelError(ValueError):
 # What an incremental model may be keyed by: columns of the report snapshot (warehouse.SNAPSHOT_SQL)
 INCREMENTAL_KEYS = ("report_id", "agency_key", "report_year")
 _INCREMENTAL_RE = re.compile(r"^--\s*incremental\s*:\s*(\S+)\s*$", re.IGNORECASE)
+# The model's contract, declared in its header: `-- unique: a, b` and one line per output column,
+# `-- column <name> <TYPE> [not null] [in (a, b)] [>= x] [<= y]: <description>`
+_UNIQUE_RE = re.compile(r"^--\s*unique\s*:\s*(.+?)\s*$", re.IGNORECASE)
+_COLUMN_RE = re.compile(r"^--\s*column\s+(?P<name>\w+)\s+(?P<type>[A-Za-z]+)(?P<rules>[^:]*):\s*(?P<doc>.+?)\s*$",
+                        re.IGNORECASE)
+_RULE_RE = re.compile(r"\s*(?:(?P<notnull>not\s+null)|in\s*\((?P<values>[^)]*)\)|(?P<op>>=|<=)\s*(?P<bound>-?\d+(?:\.\d+)?))",
+                      re.IGNORECASE)
+COLUMN_TYPES = ("VARCHAR", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN", "DATE", "TIMESTAMP")
+
+
+@dataclass(frozen=True)
+class ModelColumn:
+    """One declared output column of a SQL model: its type, the rules its values keep, what it means."""
+    name: str
+    type: str
+    description: str
+    nullable: bool = True
+    allowed: tuple[str, ...] | None = None  # `in (a, b)`
+    min_value: float | None = None  # `>= x`
+    max_value: float | None = None  # `<= y`
+
+    @property
+    def rules(self) -> str:
+        """The rules as declared (for the docs): `not null in (a, b) >= 0`."""
+        parts = [] if self.nullable else ["not null"]
+        if self.allowed is not None:
+            parts.append(f"in ({', '.join(self.allowed)})")
+        parts += [f"{op} {value:g}" for op, value in ((">=", self.min_value), ("<=", self.max_value)) if value is not None]
+        return " ".join(parts)
+
+
+def _column(match: re.Match, source: str) -> ModelColumn:
+    col_type, rules = match["type"].upper(), match["rules"]
+    if col_type not in COLUMN_TYPES:
+        raise SqlModelError(f"{source}: column {match['name']}: unknown type {col_type} (one of {', '.join(COLUMN_TYPES)})")
+    fields: dict = {}
+    pos = 0
+    while pos < len(rules.rstrip()):
+        rule = _RULE_RE.match(rules, pos)
+        if not rule:
+            raise SqlModelError(f"{source}: column {match['name']}: cannot read the rule {rules[pos:].strip()!r}")
+        if rule["notnull"]:
+            fields["nullable"] = False
+        elif rule["values"] is not None:
+            fields["allowed"] = tuple(v.strip() for v in rule["values"].split(",") if v.strip())
+        else:
+            fields["min_value" if rule["op"] == ">=" else "max_value"] = float(rule["bound"])
+        pos = rule.end()
+    return ModelColumn(match["name"].lower(), col_type, match["doc"], **fields)
 
 
 @dataclass(frozen=True)
@@ -42,6 +91,8 @@ class SqlModel:
     deps: tuple[str, ...]  # qualified upstream tables, sorted
     description: str
     incremental_key: str | None = None  # `-- incremental: <key>` in the header
+    columns: tuple[ModelColumn, ...] = ()  # `-- column ...` lines: the declared output columns, in order
+    unique: tuple[str, ...] = ()  # `-- unique: a, b`: the columns that identify a row
     build_version: str = ""  # the SQL of this model and of every model upstream of it (set by load_models)
     scoped_sql: str | None = None  # incremental models: the SQL over only the reports in SCOPE_TABLE (scope_sql)
 
@@ -140,21 +191,37 @@ def _scope(arg: str) -> str:
     return tree.sql(dialect="duckdb", pretty=True)
 
 
-def _header(sql: str, source: str) -> tuple[str, str | None]:
-    """The description (leading `--` lines) and the incremental key declared among them, if any."""
-    lines, key = [], None
+@dataclass(frozen=True)
+class _Header:
+    description: str  # the leading `--` lines that are not directives
+    incremental_key: str | None
+    columns: tuple[ModelColumn, ...]
+    unique: tuple[str, ...]
+
+
+def _header(sql: str, source: str) -> _Header:
+    """The description (leading `--` lines) and the directives among them: incremental key, unique key, columns."""
+    lines, key, columns, unique = [], None, [], ()
     for line in sql.splitlines():
         stripped = line.strip()
         if not stripped.startswith("--"):
             break
-        directive = _INCREMENTAL_RE.match(stripped)
-        if directive:
+        if directive := _INCREMENTAL_RE.match(stripped):
             key = directive.group(1).lower()
             if key not in INCREMENTAL_KEYS:
                 raise SqlModelError(f"{source}: incremental key {key!r} is not one of {', '.join(INCREMENTAL_KEYS)}")
-            continue
-        lines.append(stripped.lstrip("-").strip())
-    return " ".join(s for s in lines if s), key
+        elif directive := _UNIQUE_RE.match(stripped):
+            unique = tuple(c.strip().lower() for c in directive.group(1).split(",") if c.strip())
+        elif directive := _COLUMN_RE.match(stripped):
+            columns.append(_column(directive, source))
+        else:
+            lines.append(stripped.lstrip("-").strip())
+    names = [c.name for c in columns]
+    if len(set(names)) != len(names):
+        raise SqlModelError(f"{source}: a column is declared twice")
+    if unique and columns and not set(unique) <= set(names):
+        raise SqlModelError(f"{source}: unique key {', '.join(unique)} names an undeclared column")
+    return _Header(" ".join(s for s in lines if s), key, tuple(columns), unique)
 
 
 def load_models(sql_dir: Path, known_tables: set[str], report_tables: set[str] = frozenset()) -> list[SqlModel]:
@@ -170,9 +237,9 @@ def load_models(sql_dir: Path, known_tables: set[str], report_tables: set[str] =
         body = sql.strip().rstrip(";")
         if not body:
             raise SqlModelError(f"{rel}: empty model")
-        description, key = _header(sql, str(rel))
+        header = _header(sql, str(rel))
         model = SqlModel(schema, name, path, body, tuple(sorted(parse_dependencies(body, source=str(rel)))),
-                         description, key)
+                         header.description, header.incremental_key, header.columns, header.unique)
         if model.qualified in known_tables:
             raise SqlModelError(f"{rel}: {model.qualified} is already a table written by Python")
         models[model.qualified] = model

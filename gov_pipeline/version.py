@@ -14,6 +14,8 @@ from gov_pipeline.settings import REPO_ROOT
 
 # Everything that decides what a report turns into: the text library, the row shaping, the reference data.
 SOURCES = ("gov_pipeline/text/**/*.py", "gov_pipeline/frames.py", "assets/**/*")
+# ...but not the inbox's rules (assets/inbox.toml): they decide which files are read, not what a report becomes.
+NOT_SOURCES = ("assets/inbox.toml",)
 
 
 @lru_cache(maxsize=1)
@@ -21,7 +23,7 @@ def text_version() -> str:
     """12 hex digits of SHA-256 over the relative path and bytes of every source file, in path order."""
     digest = hashlib.sha256()
     files = sorted({p for pattern in SOURCES for p in REPO_ROOT.glob(pattern) if p.is_file()
-                    and "__pycache__" not in p.parts})
+                    and "__pycache__" not in p.parts and p.relative_to(REPO_ROOT).as_posix() not in NOT_SOURCES})
     for path in files:
         digest.update(path.relative_to(REPO_ROOT).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")

@@ -7,14 +7,19 @@ spliced into an `IN (...)` list.
 """
 from __future__ import annotations
 
+import os
+import subprocess
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
+from pathlib import Path
+
+from gov_pipeline.ingest import first_copies
 from gov_pipeline.schemas import TABLES
 from gov_pipeline.sql_models import SCOPE_TABLE
 
@@ -50,6 +55,49 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection) -> None:
     _READY.add(conn)
 
 
+ATTACH_SCRIPT = "attach.sql"  # beside the read copy: opens it, or re-opens a newer one, in a DuckDB CLI session
+
+
+def publish_copy(conn: duckdb.DuckDBPyConnection, database: str, copy: str) -> int:
+    """Publish the analysts' read-only copy of the warehouse: fold the write-ahead log into the file (CHECKPOINT),
+    copy the file to a temporary name beside the copy and rename it over the copy, atomically. A reader with the
+    old copy open keeps reading it (its inode lives on) and never holds a lock the pipeline needs.
+
+    The copy is made by a child process (`cp`): DuckDB's lock on the warehouse is a POSIX record lock, which this
+    process would drop the moment it closed any file handle of its own on the warehouse file; while `conn` stays
+    open and idle nobody else can write. A stale write-ahead log beside the copy (someone opened it read-write)
+    is removed, or read-only readers would replay it onto the new copy. Returns the bytes published."""
+    conn.execute("CHECKPOINT")
+    target = Path(copy)
+    tmp = target.with_name(target.name + ".tmp")
+    done = subprocess.run(["cp", "--", database, str(tmp)], capture_output=True, text=True)
+    if done.returncode:
+        tmp.unlink(missing_ok=True)
+        raise OSError(f"could not copy the warehouse to {tmp}: {done.stderr.strip()}")
+    Path(f"{target}.wal").unlink(missing_ok=True)
+    os.replace(tmp, target)
+    script = target.with_name(ATTACH_SCRIPT)
+    quoted = str(target).replace("'", "''")
+    text = (f"-- Open (again) the newest published warehouse in a DuckDB CLI session: .read {script}\n"
+            f"USE memory;\nDETACH DATABASE IF EXISTS gov;\nATTACH '{quoted}' AS gov (READ_ONLY);\nUSE gov;\n")
+    if not script.exists() or script.read_text(encoding="utf-8") != text:
+        script.write_text(text, encoding="utf-8")
+    return target.stat().st_size
+
+
+def published_hashes(copy: str, report_ids: Iterable[str]) -> dict[str, str]:
+    """report_id -> content_sha256 of these reports in a published read-only copy ({} when there is none yet)."""
+    if not copy or not Path(copy).exists():
+        return {}
+    conn = duckdb.connect(copy, read_only=True)
+    try:
+        with registered(conn, "_gov_ids", _ids_frame(report_ids)):
+            return dict(conn.execute("SELECT report_id, content_sha256 FROM raw.reports JOIN _gov_ids USING (report_id) "
+                                     "WHERE content_sha256 IS NOT NULL").fetchall())
+    finally:
+        conn.close()
+
+
 def _ids_frame(report_ids: Iterable[str], column: str = "report_id") -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(sorted(set(report_ids)), dtype=object)})
 
@@ -62,7 +110,10 @@ def transaction(conn: duckdb.DuckDBPyConnection):
         yield
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        try:
+            conn.execute("ROLLBACK")
+        except duckdb.Error:  # a failed COMMIT has ended the transaction already: its error is the one to see
+            pass
         raise
 
 
@@ -175,13 +226,32 @@ def sync_table(conn: duckdb.DuckDBPyConnection, name: str, changed: pd.DataFrame
     return len(rows)
 
 
-def first_copies(conn: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> dict[str, str]:
-    """content_sha256 -> report_id of the first (non-duplicate) copy in raw.reports, for these hashes."""
+def settle_duplicates(conn: duckdb.DuckDBPyConnection, shas: Iterable[str | None], run: Mapping[str, bool],
+                      active: Callable[[list[str]], set[str]]) -> dict[str, str | None]:
+    """Make raw.reports.duplicate_of right for every row holding one of these hashes (ingest.first_copies), inside
+    the caller's transaction. `run`: the reports this run wrote -> whether each was the first copy of the same
+    bytes before it. A row outside the run whose report is no longer `active` (its file left the inbox, its
+    partition is gone) is deleted here, so it can be no one's first copy; its derived rows leave with derivation
+    and the inventory. Returns duplicate_of of the run's reports."""
     ensure_tables(conn)
-    with registered(conn, "_gov_shas", _ids_frame(shas, "content_sha256")):
-        return dict(conn.execute(
-            "SELECT content_sha256, min(report_id) FROM raw.reports WHERE duplicate_of IS NULL "
-            "AND content_sha256 IN (SELECT content_sha256 FROM _gov_shas) GROUP BY 1").fetchall())
+    with registered(conn, "_gov_shas", _ids_frame({s for s in shas if s}, "content_sha256")):
+        rows = conn.execute("SELECT report_id, content_sha256, duplicate_of FROM raw.reports "
+                            "WHERE content_sha256 IN (SELECT content_sha256 FROM _gov_shas)").fetchall()
+    outside = [rid for rid, _, _ in rows if rid not in run]
+    alive = active(outside) if outside else set()
+    gone = [rid for rid in outside if rid not in alive]
+    if gone:
+        with registered(conn, "_gov_gone", _ids_frame(gone)):
+            conn.execute("DELETE FROM raw.reports WHERE report_id IN (SELECT report_id FROM _gov_gone)")
+    kept = [(rid, sha, dup) for rid, sha, dup in rows if rid in run or rid in alive]
+    chosen = first_copies((rid, sha, run[rid] if rid in run else dup is None) for rid, sha, dup in kept)
+    changes = pd.DataFrame([(rid, chosen[rid]) for rid, _, dup in kept if chosen[rid] != dup],
+                           columns=["report_id", "duplicate_of"], dtype=object)
+    if len(changes):
+        with registered(conn, "_gov_dups", changes):
+            conn.execute("UPDATE raw.reports SET duplicate_of = d.duplicate_of FROM _gov_dups d "
+                         "WHERE raw.reports.report_id = d.report_id")
+    return {rid: chosen.get(rid) for rid in run}
 
 
 # --------------------------------------------------------------------------- SQL models
@@ -191,7 +261,7 @@ def first_copies(conn: duckdb.DuckDBPyConnection, shas: Iterable[str]) -> dict[s
 _NONE = "\u2205"  # stands for NULL inside the fingerprint
 SNAPSHOT_SQL = f"""
 SELECT i.report_id,
-       md5(concat_ws('|', i.source_path, i.content_sha256, i.status, coalesce(i.duplicate_of, '{_NONE}'),
+       md5(concat_ws('|', i.source_path, coalesce(i.content_sha256, '{_NONE}'), i.status, coalesce(i.duplicate_of, '{_NONE}'),
                      coalesce(i.reason, '{_NONE}'), coalesce(d.content_sha256, '{_NONE}'),
                      coalesce(d.text_version, '{_NONE}'), coalesce(q.content_sha256, '{_NONE}'),
                      coalesce(q.text_version, '{_NONE}'))) AS fingerprint,
@@ -320,6 +390,57 @@ _KEY_TYPES = {"report_id": "VARCHAR", "agency_key": TABLES["core.dim_report"].sc
               "report_year": TABLES["core.dim_report"].schema.columns["report_year"].metadata["duckdb"]}
 
 
+@dataclass(frozen=True)
+class Violation:
+    rule: str  # e.g. "columns", "not null: value", "unique: report_id, metric_code"
+    rows: int  # rows that break it (for "columns": the columns that differ)
+    detail: str
+
+
+def contract_violations(conn: duckdb.DuckDBPyConnection, model) -> list[Violation]:
+    """How the table of a SQL model breaks the contract its header declares (sql_models.ModelColumn): columns
+    missing, undeclared or of another type; NULLs in a `not null` column; values outside `in (...)` or the bounds;
+    rows that repeat the `unique` key. One pass over the table."""
+    if not model.columns:
+        return []
+    schema, name = model.qualified.split(".")
+    have = dict(conn.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $s "
+                             "AND table_name = $t AND table_catalog = current_database()", {"s": schema, "t": name}).fetchall())
+    declared = {c.name: c.type for c in model.columns}
+    wrong = sorted(f"{c}: {have.get(c, 'missing')} (declared {t})" for c, t in declared.items() if have.get(c) != t)
+    wrong += sorted(f"{c}: {t} (not declared)" for c, t in have.items() if c not in declared)
+    found = [Violation("columns", len(wrong), "; ".join(wrong))] if wrong else []
+    checks: list[tuple[str, str]] = []  # (rule, SQL condition a breaking row meets)
+    for c in model.columns:
+        if c.name not in have:
+            continue
+        ident = f'"{c.name}"'
+        if not c.nullable:
+            checks.append((f"not null: {c.name}", f"{ident} IS NULL"))
+        if c.allowed is not None:
+            values = ", ".join("'" + v.replace("'", "''") + "'" for v in c.allowed)
+            checks.append((f"in ({', '.join(c.allowed)}): {c.name}", f"{ident} NOT IN ({values})"))
+        if c.min_value is not None:
+            checks.append((f">= {c.min_value:g}: {c.name}", f"{ident} < {c.min_value!r}"))
+        if c.max_value is not None:
+            checks.append((f"<= {c.max_value:g}: {c.name}", f"{ident} > {c.max_value!r}"))
+    unique = [c for c in model.unique if c in have]
+    selects = [f"count(*) FILTER (WHERE {cond})" for _, cond in checks]
+    if unique:
+        key = ", ".join(f'"{c}"' for c in unique)
+        selects.append(f"(SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {model.qualified} GROUP BY {key} "
+                       "HAVING count(*) > 1))")
+        checks.append((f"unique: {', '.join(unique)}", ""))
+    if not selects:
+        return found
+    counts = conn.execute(f"SELECT {', '.join(selects)} FROM {model.qualified}").fetchone()
+    for (rule, cond), n in zip(checks, counts):
+        if n:
+            sample = conn.execute(f"SELECT * FROM {model.qualified} WHERE {cond} LIMIT 3").fetchall() if cond else []
+            found.append(Violation(rule, int(n), f"{int(n)} row(s); e.g. {sample}" if sample else f"{int(n)} row(s)"))
+    return found
+
+
 # --------------------------------------------------------------------------- incremental derivation
 # staging and core are derived from raw.reports report by report. A report is derived again when
 # its bytes change (content_sha256) or when the text version changes; rows of a report that no
@@ -361,7 +482,7 @@ def plan_increment(conn: duckdb.DuckDBPyConnection, plan: IncrementPlan, version
     rows = conn.execute(f"""
         SELECT t.report_id, t.report_id IN (SELECT report_id FROM ({plan.held})) FROM ({plan.ready}) t
         WHERE NOT EXISTS (SELECT 1 FROM ({plan.done}) d WHERE d.report_id = t.report_id
-                          AND d.content_sha256 = t.content_sha256 AND d.text_version = $version)
+                          AND d.content_sha256 IS NOT DISTINCT FROM t.content_sha256 AND d.text_version = $version)
         ORDER BY 1""", params).fetchall()
     todo = [rid for rid, _ in rows]
     stale = [r[0] for r in conn.execute(

@@ -58,7 +58,8 @@ def con(tmp_path_factory):
     replace_reports(con, {name: frame(name, r) for name, r in rows.items()}, ["r1", "r2", "r3"])
     replace_table(con, "core.report_inventory", frame("core.report_inventory", [
         inventory("r1", "loaded"), inventory("r2", "loaded"), inventory("r3", "loaded"),
-        inventory("r4", "quarantined", reason="empty file (0 bytes)"), inventory("r5", "duplicate", "r1")]))
+        inventory("r4", "quarantined", reason="empty file (0 bytes)"), inventory("r5", "duplicate", "r1"),
+        inventory("r6", "ignored", reason="unsupported file type .pdf: only .txt files are read") | {"content_sha256": None}]))
     for model in load_models(REPO_ROOT / "dbt_like_sql", set(TABLES), set(REPORT_KEYED_TABLES)):
         build_model(con, model)
     yield con
@@ -93,6 +94,15 @@ def test_report_scorecard(con):
     assert got["r1"] == ("loaded", False, None, 3, "1,2,6", 3, 1)
     assert got["r4"] == ("quarantined", True, None, 0, None, 0, 0)
     assert got["r5"][:3] == ("duplicate", False, "r1")
+    assert got["r6"] == ("ignored", False, None, 0, None, 0, 0)
+
+
+def test_every_mart_declares_its_columns_and_keeps_its_contract(con):
+    from gov_pipeline.warehouse import contract_violations
+
+    for model in load_models(REPO_ROOT / "dbt_like_sql", set(TABLES), set(REPORT_KEYED_TABLES)):
+        assert model.columns and model.unique, model.qualified
+        assert contract_violations(con, model) == [], model.qualified
 
 
 def test_keyword_trends(con):

@@ -168,7 +168,8 @@ def test_the_raw_step_hands_over_only_reports_whose_bytes_are_new():
     rows = [row("new", "1"), row("changed", "2"), row("same", "3"), row("undecodable", "4", text=None),
             row("copy", "1", dup="new")]
     previous = {"changed": Previous("old", then), "same": Previous("3", then)}
-    assert _new_texts(rows, previous, "jieba") == [("new", "t", "jieba"), ("changed", "t", "jieba")]
+    assert _new_texts(rows, previous, {}, "jieba") == [("new", "t", "jieba"), ("changed", "t", "jieba")]
+    assert _new_texts(rows, previous, {"earlier": "2"}, "jieba") == [("new", "t", "jieba")]  # 2's bytes were read
 
 
 def test_workers_stopped_without_waiting_are_gone_once_the_run_ends():

@@ -1,6 +1,7 @@
 """The Warehouse resource: one connection per run, checkpoints folded in on a background thread."""
 import os
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -44,9 +45,10 @@ def test_a_failed_checkpoint_is_raised_where_the_connection_is_next_used(warehou
     with warehouse.get_connection() as conn:
         conn.execute("CREATE TABLE t (i INTEGER)")
     warehouse._pending = resources._Task(resources._checkpoint, "duckdb-checkpoint", Broken())
-    with pytest.raises(duckdb.IOException, match="cannot CHECKPOINT"):
+    with pytest.raises(dg.Failure, match="cannot CHECKPOINT") as raised:  # an I/O fault: not retried
         with warehouse.get_connection():
             pass
+    assert isinstance(raised.value.__cause__, duckdb.IOException) and not raised.value.allow_retries
     with warehouse.get_connection() as conn:  # the error was reported once; the connection still works
         assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0
 

@@ -119,3 +119,48 @@ def test_scoped_sql_narrows_only_per_report_tables():
     con.execute(f"CREATE TEMP TABLE {SCOPE_TABLE} AS SELECT 'a' AS report_id UNION ALL SELECT 'c'")
     want = sorted(r for r in con.execute(sql).fetchall() if r[0] in ("a", "c"))
     assert sorted(con.execute(scoped).fetchall()) == want and len(want) == 4
+
+
+def test_the_header_declares_the_contract(tmp_path):
+    _write(tmp_path, "marts/m.sql", "-- What it is.\n-- unique: report_id\n"
+           "-- column report_id VARCHAR not null: the report\n"
+           "-- column status VARCHAR not null in (a, b): its status\n"
+           "-- column n BIGINT >= 0 <= 6: how many\n"
+           "SELECT report_id, 'a' AS status, 1 AS n FROM core.dim_report")
+    (model,) = load_models(tmp_path, {"core.dim_report"})
+    assert model.description == "What it is." and model.unique == ("report_id",)
+    assert [(c.name, c.type, c.nullable, c.allowed, c.min_value, c.max_value, c.description) for c in model.columns] == [
+        ("report_id", "VARCHAR", False, None, None, None, "the report"),
+        ("status", "VARCHAR", False, ("a", "b"), None, None, "its status"),
+        ("n", "BIGINT", True, None, 0.0, 6.0, "how many")]
+    assert [c.rules for c in model.columns] == ["not null", "not null in (a, b)", ">= 0 <= 6"]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("-- column x TEXTY: doc", "unknown type TEXTY"),
+    ("-- column x VARCHAR nott null: doc", "cannot read the rule 'nott null'"),
+    ("-- unique: y\n-- column x VARCHAR: doc", "unique key y names an undeclared column"),
+])
+def test_a_contract_that_cannot_be_read_names_the_file(tmp_path, line, message):
+    _write(tmp_path, "marts/bad.sql", f"{line}\nSELECT report_id AS x FROM core.dim_report")
+    with pytest.raises(SqlModelError, match=rf"bad\.sql.*{message}"):
+        load_models(tmp_path, {"core.dim_report"})
+
+
+def test_contract_violations_are_found_in_one_pass(tmp_path):
+    import duckdb
+
+    from gov_pipeline.warehouse import contract_violations
+
+    _write(tmp_path, "marts/m.sql", "-- unique: k\n-- column k VARCHAR not null: key\n"
+           "-- column s VARCHAR in (a, b): status\n-- column n BIGINT >= 0: count\n-- column gone DOUBLE: missing\n"
+           "SELECT * FROM core.t")
+    (model,) = load_models(tmp_path, {"core.t"})
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA core; CREATE SCHEMA marts")
+    con.execute("CREATE TABLE marts.m AS SELECT * FROM (VALUES ('x', 'a', 1::BIGINT, 1), ('x', 'c', -1, 2), "
+                "(NULL, 'b', 0, 3)) t(k, s, n, extra)")
+    found = {v.rule: v.rows for v in contract_violations(con, model)}
+    assert found == {"columns": 2, "not null: k": 1, "in (a, b): s": 1, ">= 0: n": 1, "unique: k": 2}
+    con.execute("CREATE OR REPLACE TABLE marts.m AS SELECT 'x' AS k, 'a' AS s, 1::BIGINT AS n, 1.0::DOUBLE AS gone")
+    assert contract_violations(con, model) == []

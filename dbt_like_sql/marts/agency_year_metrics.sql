@@ -2,6 +2,14 @@
 -- Agencies are matched by agency_key, which survives the 环保局 -> 生态环境局 rename. When an agency has
 -- several reports for a year, the annual report wins over summaries.
 -- incremental: agency_key
+-- unique: agency_key, report_year, metric_code
+-- column agency_key VARCHAR not null: canonical agency (stable across the 环保局 -> 生态环境局 rename)
+-- column report_year INTEGER not null: year covered
+-- column metric_code VARCHAR not null: headline metric (ref.metric_catalog)
+-- column value DOUBLE: value for that agency and year (an annual report beats a summary for the same year)
+-- column previous_year_value DOUBLE: value for report_year - 1; NULL if none
+-- column yoy_change DOUBLE: value - previous_year_value
+-- column report_id VARCHAR not null: report the value came from
 WITH per_report AS (
     SELECT d.agency_key, d.report_year, h.metric_code, h.value, d.report_kind, d.report_id
     FROM marts.report_headline_metrics h

@@ -1,5 +1,10 @@
 -- Keywords over covered years: in how many loaded reports a term is among the top 20, and its summed weight.
 -- incremental: report_year
+-- unique: report_year, term
+-- column report_year INTEGER not null: year covered
+-- column term VARCHAR not null: keyword
+-- column n_reports BIGINT not null >= 1: loaded reports with the term among their top 20
+-- column total_weight DOUBLE not null >= 0: summed TF-IDF weight
 SELECT d.report_year, k.term,
        count(DISTINCT k.report_id) AS n_reports,
        sum(k.weight) AS total_weight

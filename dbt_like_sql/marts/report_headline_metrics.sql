@@ -2,6 +2,14 @@
 -- When a report states a figure both in its statistics table and in prose, the table value wins;
 -- a stated value beats a blank cell; cumulative (stock) figures never stand in for annual ones.
 -- incremental: report_id
+-- unique: report_id, metric_code
+-- column report_id VARCHAR not null: report (core.dim_report)
+-- column metric_code VARCHAR not null: code from ref.metric_catalog
+-- column value DOUBLE: the chosen value; NULL when the figure is stated only as a blank cell or redacted
+-- column unit VARCHAR: unit of the value
+-- column source_kind VARCHAR not null in (table, narrative): where the chosen value came from
+-- column qualifier VARCHAR in (approx, as_of, cumulative, partial_period, negation): qualifier of the chosen value
+-- column is_redacted BOOLEAN not null: the chosen value was redacted in the source
 WITH candidates AS (
     SELECT m.report_id, m.metric_code, m.value, m.unit, m.source_kind, m.qualifier, m.is_redacted,
            row_number() OVER (

@@ -1,6 +1,36 @@
 -- One row per loaded report: its metadata and one column per cross-year headline metric
 -- (the table value when the report has a statistics table, else the prose value).
 -- incremental: report_id
+-- unique: report_id
+-- column report_id VARCHAR not null: report (core.dim_report)
+-- column title VARCHAR: report title, as in core.dim_report
+-- column agency_name VARCHAR: issuing agency, as in core.dim_report
+-- column agency_key VARCHAR: canonical agency, as in core.dim_report
+-- column admin_level VARCHAR not null in (province, city, county, unknown): as in core.dim_report
+-- column province VARCHAR: as in core.dim_report
+-- column city VARCHAR: as in core.dim_report
+-- column county VARCHAR: as in core.dim_report
+-- column report_year INTEGER: year covered, as in core.dim_report
+-- column report_kind VARCHAR not null in (annual_report, half_year_summary, quarterly_report, work_summary, other): as in core.dim_report
+-- column format_era VARCHAR not null in (narrative, table_2014, table_2019, table_2021): as in core.dim_report
+-- column published_on DATE: as in core.dim_report
+-- column doc_number VARCHAR: as in core.dim_report
+-- column proactive_total DOUBLE >= 0: items published proactively (条)
+-- column requests_received DOUBLE >= 0: disclosure requests received this year (件)
+-- column requests_carried_in DOUBLE >= 0: requests carried over from last year (件)
+-- column requests_resolved DOUBLE >= 0: requests resolved this year (件)
+-- column requests_carried_out DOUBLE >= 0: requests carried over to next year (件)
+-- column admin_review_total DOUBLE >= 0: administrative reconsiderations (件)
+-- column admin_litigation_total DOUBLE >= 0: administrative lawsuits (件)
+-- column complaints_total DOUBLE >= 0: complaints and reports about disclosure (件)
+-- column fees_collected DOUBLE >= 0: fees collected (万元)
+-- column press_conferences DOUBLE >= 0: press conferences held (次)
+-- column staff_total DOUBLE >= 0: staff working on disclosure (人)
+-- column staff_fulltime DOUBLE >= 0: of whom full-time (人)
+-- column staff_parttime DOUBLE >= 0: of whom part-time (人)
+-- column gid_meetings DOUBLE >= 0: government-information-disclosure meetings (次)
+-- column trainings DOUBLE >= 0: training sessions held (次)
+-- column trainees DOUBLE >= 0: people trained (人次)
 SELECT
     d.report_id, d.title, d.agency_name, d.agency_key, d.admin_level, d.province, d.city, d.county,
     d.report_year, d.report_kind, d.format_era, d.published_on, d.doc_number,

@@ -1,6 +1,25 @@
--- One row per report file in the inbox: its status (loaded, duplicate, quarantined), which of the six
+-- One row per file in the inbox: its status (loaded, duplicate, quarantined, pending, ignored), which of the six
 -- official report parts it has (1 总体情况 .. 6 其他需要报告的事项), how many sections, figures and quality issues.
 -- incremental: report_id
+-- unique: report_id
+-- column report_id VARCHAR not null: report (the partition key; for an ignored file, the key it would have)
+-- column source_path VARCHAR not null: file path relative to the inbox
+-- column status VARCHAR not null in (loaded, duplicate, quarantined, pending, ignored): as in core.report_inventory
+-- column is_quarantined BOOLEAN not null: status = 'quarantined'
+-- column duplicate_of VARCHAR: first copy of the same bytes, for duplicates
+-- column quarantine_reason VARCHAR: why the file was quarantined or ignored
+-- column agency_name VARCHAR: from core.dim_report
+-- column report_year INTEGER: from core.dim_report
+-- column format_era VARCHAR in (narrative, table_2014, table_2019, table_2021): from core.dim_report
+-- column official_parts_present BIGINT not null >= 0 <= 6: how many of the six official parts (1 总体情况, 2 主动公开, 3 依申请, 4 复议诉讼, 5 问题改进, 6 其他事项) were found
+-- column official_parts VARCHAR: which ones, e.g. 1,2,5
+-- column n_sections BIGINT not null >= 0: sections in the tree
+-- column n_top_sections BIGINT not null >= 0: top-level sections
+-- column metrics_found BIGINT not null >= 0: rows in core.fact_metric
+-- column table_metrics BIGINT not null >= 0: of which from a statistics table
+-- column redacted_metrics BIGINT not null >= 0: of which redacted
+-- column quality_issues BIGINT not null >= 0: rows in core.quality_issue
+-- column quality_errors BIGINT not null >= 0: of which severity error
 WITH part_rows AS (
     SELECT report_id,
            CASE topic WHEN 'overview' THEN 1 WHEN 'proactive_disclosure' THEN 2 WHEN 'on_request' THEN 3

@@ -10,7 +10,7 @@ from gov_pipeline.defs.common import TABLE, reports_partitions
 from gov_pipeline.defs.core import CORE_TABLES
 from gov_pipeline.defs.marts import MART_KEYS
 from gov_pipeline.defs.ref import SOURCES
-from gov_pipeline.inbox import plan_tick
+from gov_pipeline.inbox import InboxUnavailable, TickPlan, plan_tick
 from gov_pipeline.resources import Inbox
 from gov_pipeline.settings import get_settings
 
@@ -67,44 +67,69 @@ def _fingerprint(items) -> str:
     return hashlib.sha1("\n".join(items).encode("utf-8")).hexdigest()[:12]
 
 
-def _range_request(first: str, last: str, reason: str, fingerprint: str) -> dg.RunRequest:
+def _range_request(first: str, last: str, reason: str, run_key: str) -> dg.RunRequest:
     return dg.RunRequest(
-        run_key=f"{reason}:{first}..{last}:{fingerprint}", asset_selection=PER_REPORT_KEYS + REFRESH_KEYS,
+        run_key=run_key, asset_selection=PER_REPORT_KEYS + REFRESH_KEYS,
         tags={RANGE_START: first, RANGE_END: last, "gov/reason": reason})
 
 
-
-
-@dg.sensor(
-    name="report_inbox_sensor", minimum_interval_seconds=get_settings().sensor_interval_s,
-    asset_selection=AUTOMATED | dg.AssetSelection.assets(RAW_KEY), default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Watches GOV_INBOX (recursive) for new, changed and removed reports. New files become "
-                "partitions and are processed in ONE run per tick; files are read only once stable across two ticks.",
-)
-def report_inbox_sensor(context: dg.SensorEvaluationContext, inbox: Inbox):
-    cursor = json.loads(context.cursor) if context.cursor else None
-    partitions = context.instance.get_dynamic_partitions(reports_partitions.name)
-    plan = plan_tick(Path(inbox.path), cursor, set(partitions))
-    for refused in plan.refused:
-        context.log.warning(f"refused {refused.rel_path}: {refused.reason}")
+def tick_requests(plan: TickPlan, partitions: list[str]) -> list[dg.RunRequest]:
+    """The runs a tick asks for: one per contiguous range of new or changed partitions, else one refresh when
+    files left the inbox or the ignored files changed (the inventory lists them). Each run key ends with the
+    tick's sequence number (the cursor's `seq`, counted up by every tick that asks for runs), so it never repeats
+    across remove/restore or A -> B -> A cycles (the daemon skips a run whose key it has seen), yet a tick that is
+    evaluated again after a crash, from the same cursor, asks for the same keys and starts nothing twice (the key
+    does not say new or changed: a partition the first evaluation added makes its files 'changed' the second time)."""
+    seq = plan.cursor["seq"] + 1
     removed = set(plan.removed_keys)
     order = [k for k in partitions if k not in removed] + plan.new_keys
     shas = plan.cursor["files"]
     fingerprint = lambda ks: _fingerprint(f"{k}:{shas[k][3]}" for k in ks)  # noqa: E731
     requests: list[dg.RunRequest] = []
     if plan.new_keys:
-        requests.append(_range_request(plan.new_keys[0], plan.new_keys[-1], "new", fingerprint(plan.new_keys)))
+        first, last = plan.new_keys[0], plan.new_keys[-1]
+        requests.append(_range_request(first, last, "new", f"{first}..{last}:{fingerprint(plan.new_keys)}:{seq}"))
     for first, last in contiguous_ranges(plan.changed_keys, order):
-        requests.append(_range_request(first, last, "changed", fingerprint(plan.changed_keys)))
-    if plan.removed_keys and not requests:
-        requests.append(dg.RunRequest(run_key=f"removed:{_fingerprint(plan.removed_keys)}",
-                                      asset_selection=REFRESH_KEYS, tags={"gov/reason": "removed"}))
+        requests.append(_range_request(first, last, "changed", f"{first}..{last}:{fingerprint(plan.changed_keys)}:{seq}"))
+    if not requests and (plan.removed_keys or plan.skipped_changed):
+        reason = "removed" if plan.removed_keys else "ignored"
+        requests.append(dg.RunRequest(run_key=f"refresh:{_fingerprint(plan.removed_keys)}:{seq}",
+                                      asset_selection=REFRESH_KEYS, tags={"gov/reason": reason}))
+    if requests:
+        plan.cursor["seq"] = seq
+    return requests
+
+
+@dg.sensor(
+    name="report_inbox_sensor", minimum_interval_seconds=get_settings().sensor_interval_s,
+    asset_selection=AUTOMATED | dg.AssetSelection.assets(RAW_KEY), default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Watches GOV_INBOX (recursive) for new, changed and removed reports. New files become "
+                "partitions and are processed in ONE run per tick; files are read only once stable across two ticks. "
+                "A tick that asks for nothing says why; an inbox that cannot be listed fails the tick (nothing is "
+                "removed).",
+)
+def report_inbox_sensor(context: dg.SensorEvaluationContext, inbox: Inbox):
+    cursor = json.loads(context.cursor) if context.cursor else None
+    partitions = context.instance.get_dynamic_partitions(reports_partitions.name)
+    try:
+        plan = plan_tick(Path(inbox.path), cursor, set(partitions), loaded=inbox.loaded_hashes)
+    except InboxUnavailable as exc:  # fail the tick, loudly: nothing is added, removed or requested
+        raise InboxUnavailable(exc.errno, f"{exc.strerror}. Nothing was added or removed.") from exc
+    if plan.skipped_changed:
+        for skipped in plan.skipped[:20]:
+            context.log.info(f"not read: {skipped.rel_path}: {skipped.reason}")
+    requests = tick_requests(plan, partitions)
     dyn = []
     if plan.new_keys:
         dyn.append(reports_partitions.build_add_request(plan.new_keys))
     if plan.removed_keys:
         dyn.append(reports_partitions.build_delete_request(plan.removed_keys))
-    context.log.info(f"new={len(plan.new_keys)} changed={len(plan.changed_keys)} removed={len(plan.removed_keys)} "
-                     f"waiting={len(plan.waiting)} refused={len(plan.refused)} runs={len(requests)}")
-    return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=dyn,
-                           cursor=json.dumps(plan.cursor, separators=(",", ":"), ensure_ascii=False))
+    counts = (f"new={len(plan.new_keys)} changed={len(plan.changed_keys)} removed={len(plan.removed_keys)} "
+              f"waiting={len(plan.waiting)} ignored={len(plan.skipped)}")
+    context.log.info(f"{counts} runs={len(requests)}")
+    cursor_text = json.dumps(plan.cursor, separators=(",", ":"), ensure_ascii=False)
+    if requests:
+        return dg.SensorResult(run_requests=requests, dynamic_partitions_requests=dyn, cursor=cursor_text)
+    why = (f"{len(plan.waiting)} file(s) still being written: read once unchanged for one more tick ({counts})"
+           if plan.waiting else f"no new, changed or removed report ({counts})")
+    return dg.SensorResult(skip_reason=why, dynamic_partitions_requests=dyn, cursor=cursor_text)

@@ -2,11 +2,13 @@
 
 import math
 import warnings
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 from tabulate import tabulate
 
+from gov_pipeline.inbox import InboxUnavailable
 from gov_pipeline.schemas import TABLES, TableDef, Validation
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
@@ -158,6 +160,15 @@ def schema_issue_rows(table: TableDef, validation: Validation) -> list[dict]:
         rows.append({"report_id": str(row.get("report_id", "")), "rule": f"schema:{table.name}",
                      "severity": "error", "detail": f"row kept out of {table.name}: {why}"[:1000]})
     return rows
+
+
+def inbox_listing(root, list_fn, *args):
+    """list_fn(Path(root), *args): a read of the inbox. An inbox (or a folder in it) that cannot be listed fails
+    the step at once, without retries, and nothing is concluded from it: nothing is read, nothing deleted."""
+    try:
+        return list_fn(Path(root), *args)
+    except InboxUnavailable as exc:
+        raise dg.Failure(description=f"{exc.strerror}. Nothing was read or deleted.", allow_retries=False) from exc
 
 
 def count_rows(conn, table: str) -> int:

@@ -8,16 +8,17 @@ import pandas as pd
 
 from gov_pipeline.defs.common import (
     DERIVED_AUTOMATION, MIN_PARALLEL, OWNER, POOL, PREVIEW_ROWS, REDERIVE_AUTOMATION, RETRY, TABLE, Tally, chunks,
-    count_rows, frame_markdown, increment_metadata, reports_partitions, require_valid, schema_check_result, schema_check_spec,
+    count_rows, frame_markdown, inbox_listing, increment_metadata, reports_partitions, require_valid, schema_check_result, schema_check_spec,
     schema_issue_rows, spec_metadata, table_metadata,
 )
 from gov_pipeline.defs.staging import CLEAN, clean_spec
 from gov_pipeline.frames import Derived, derive_report, frame
-from gov_pipeline.resources import TextSettings, Warehouse
+from gov_pipeline.inbox import skipped_files
+from gov_pipeline.resources import Inbox, TextSettings, Warehouse
 from gov_pipeline.schemas import validate
 from gov_pipeline.version import text_version
 from gov_pipeline.warehouse import (
-    DERIVE_PLAN, plan_increment, prune_reports, read_reports, replacing_reports, sync_table, table_diff,
+    DERIVE_PLAN, plan_increment, prune_reports, read_reports, registered, replacing_reports, sync_table, table_diff,
 )
 
 CORE_TABLES = ["core.dim_report", "core.fact_section", "core.fact_metric", "core.fact_keyword",
@@ -79,7 +80,8 @@ class Derivation:
         t0 = time.perf_counter()
         rows: dict[str, list[dict]] = {name: [] for name in DERIVED_TABLES}
         for r in raw[raw["decode_error"].notna()].itertuples():
-            rows["core.quarantine"].append(quarantine_row(raw.loc[r.Index], "decode", r.decode_error, self.version))
+            stage = "decode" if isinstance(r.content_sha256, str) else "read"  # no hash: no bytes were read
+            rows["core.quarantine"].append(quarantine_row(raw.loc[r.Index], stage, r.decode_error, self.version))
         derived: Derived
         for derived in results:
             for name, table_rows in derived.rows.items():
@@ -180,7 +182,8 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
 
 
 INVENTORY = TABLE["core.report_inventory"]
-INVENTORY_SQL = """
+SKIPPED = "_gov_skipped"  # the inbox's entries that are not reports (inbox.skipped_files), registered for the SQL
+INVENTORY_SQL = f"""
 SELECT r.report_id, r.source_path, r.content_sha256,
        CASE WHEN q.report_id IS NOT NULL THEN 'quarantined'
             WHEN r.duplicate_of IS NOT NULL THEN 'duplicate'
@@ -190,7 +193,10 @@ SELECT r.report_id, r.source_path, r.content_sha256,
 FROM raw.reports r
 LEFT JOIN core.quarantine q USING (report_id)
 LEFT JOIN core.dim_report d USING (report_id)
-ORDER BY r.report_id
+UNION ALL
+SELECT report_id, source_path, NULL, 'ignored', NULL, reason FROM {SKIPPED}
+WHERE report_id NOT IN (SELECT report_id FROM raw.reports)
+ORDER BY report_id
 """
 
 
@@ -198,16 +204,22 @@ ORDER BY r.report_id
     key=INVENTORY.key, group_name="core",
     deps=[TABLE[n].key for n in ("raw.reports", "core.dim_report", "core.quarantine")],
     description=INVENTORY.schema.description + " Removal policy: a report whose file left the inbox loses its "
-                "partition (sensor) and, here, every row in raw/staging/core, so the marts built after it drop it too.",
+                "partition (sensor) and, here, every row in raw/staging/core, so the marts built after it drop it too. "
+                "Files that are not read (unsupported type, temporary, hidden, not a regular file, a broken or looping "
+                "symlink) are listed with status 'ignored' and the reason. Fails, deleting nothing, when the inbox "
+                "cannot be listed.",
     pool=POOL, kinds={"python", "duckdb"}, owners=[OWNER], metadata=spec_metadata(INVENTORY),
     automation_condition=DERIVED_AUTOMATION, check_specs=[schema_check_spec(INVENTORY)],
 )
-def report_inventory(context: dg.AssetExecutionContext, warehouse: Warehouse):
+def report_inventory(context: dg.AssetExecutionContext, warehouse: Warehouse, inbox: Inbox):
+    skipped = inbox_listing(inbox.path, skipped_files)
     active = context.instance.get_dynamic_partitions(reports_partitions.name)
     with warehouse.get_connection() as conn:
         pruned = prune_reports(conn, active)
         # only the rows that differ from the table are validated and written (one, when one report changed)
-        changed, gone = table_diff(conn, INVENTORY.name, INVENTORY_SQL)
+        with registered(conn, SKIPPED, pd.DataFrame([(s.key, s.rel_path, s.reason) for s in skipped],
+                                                    columns=["report_id", "source_path", "reason"], dtype=object)):
+            changed, gone = table_diff(conn, INVENTORY.name, INVENTORY_SQL)
         validation = validate(INVENTORY, changed)
         written = sync_table(conn, INVENTORY.name, changed, gone, validation.valid)
         by_status = dict(conn.execute(f"SELECT status, count(*) FROM {INVENTORY.name} GROUP BY 1 ORDER BY 1").fetchall())

@@ -11,32 +11,60 @@ from gov_pipeline.resources import Warehouse
 from gov_pipeline.schemas import REPORT_KEYED_TABLES, TABLES
 from gov_pipeline.settings import get_settings
 from gov_pipeline.sql_models import SqlModel, load_models
-from gov_pipeline.warehouse import build_models
+from gov_pipeline.warehouse import Violation, build_models, contract_violations
+
+
+def declared_schema(model: SqlModel) -> dg.TableSchema:
+    """The columns the model's header declares, with their descriptions and rules (the UI's Columns tab)."""
+    return dg.TableSchema(columns=[
+        dg.TableColumn(c.name, c.type, description=c.description, constraints=dg.TableColumnConstraints(
+            nullable=c.nullable, unique=model.unique == (c.name,), other=[c.rules] if c.allowed or c.min_value is not None
+            or c.max_value is not None else []))
+        for c in model.columns])
 
 
 def _spec(model: SqlModel) -> dg.AssetSpec:
+    metadata = {
+        "sql": dg.MetadataValue.md(f"```sql\n{model.sql}\n```"),
+        "sql_file": dg.MetadataValue.path(str(model.path)),
+        "dagster/table_name": f"gov.{model.qualified}",
+        "dagster/code_references": dg.CodeReferencesMetadataValue(
+            code_references=[dg.LocalFileCodeReference(file_path=str(model.path), line_number=1)]),
+    }
+    if model.columns:
+        metadata["dagster/column_schema"] = declared_schema(model)
     return dg.AssetSpec(
         model.key, group_name=model.schema, deps=[dg.AssetKey(d.split(".")) for d in model.deps],
         description=model.description or f"SQL model {model.path.name}",
         code_version=model.code_version, kinds={"sql", "duckdb"}, owners=[OWNER],
-        automation_condition=DERIVED_AUTOMATION,
-        metadata={
-            "sql": dg.MetadataValue.md(f"```sql\n{model.sql}\n```"),
-            "sql_file": dg.MetadataValue.path(str(model.path)),
-            "dagster/table_name": f"gov.{model.qualified}",
-            "dagster/code_references": dg.CodeReferencesMetadataValue(
-                code_references=[dg.LocalFileCodeReference(file_path=str(model.path), line_number=1)]),
-        },
+        automation_condition=DERIVED_AUTOMATION, metadata=metadata,
     )
+
+
+def _contract_spec(model: SqlModel) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        "schema", asset=dg.AssetKey(model.key),
+        description="The table keeps the contract declared in its SQL file's header: the declared columns and types, "
+                    "no NULL in a `not null` column, values within `in (...)` and the bounds, no repeated `unique` key.")
+
+
+def contract_result(model: SqlModel, violations: list[Violation]) -> dg.AssetCheckResult:
+    meta = {"violations": len(violations)}
+    if violations:
+        meta["found"] = dg.MetadataValue.md(markdown_table(["rule", "rows", "detail"],
+                                                           [(v.rule, v.rows, v.detail[:300]) for v in violations]))
+    return dg.AssetCheckResult(asset_key=dg.AssetKey(model.key), check_name="schema", passed=not violations,
+                               severity=dg.AssetCheckSeverity.ERROR, metadata=meta)
 
 
 def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
     @dg.multi_asset(specs=[_spec(m) for m in models], name="sql_models", can_subset=True, pool=POOL,
+                    check_specs=[_contract_spec(m) for m in models if m.columns],
                     description="Every SQL model in dbt_like_sql/, in dependency order in one transaction: CREATE OR "
                                 "REPLACE TABLE, or for a model marked `-- incremental: <key>` only the key values that the "
                                 "reports changed since its last build touch (meta.model_state).")
     def sql_models(context: dg.AssetExecutionContext, warehouse: Warehouse):
-        selected = context.selected_asset_keys
+        selected, checks = context.selected_asset_keys, context.selected_asset_check_keys
         results = []
         with warehouse.get_connection(checkpoint=True) as conn:
             # models are already in dependency order
@@ -44,14 +72,17 @@ def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
                 cursor = conn.execute(f"SELECT * FROM {model.qualified} LIMIT {PREVIEW_ROWS}")
                 columns = [(name, str(type_)) for name, type_, *_ in cursor.description]
                 preview = markdown_table([name for name, _ in columns], cursor.fetchall())
+                schema = declared_schema(model) if model.columns else \
+                    dg.TableSchema(columns=[dg.TableColumn(n, t) for n, t in columns])
                 meta = {"dagster/row_count": build.rows, "preview": dg.MetadataValue.md(preview),
-                        "dagster/column_schema": dg.TableSchema(columns=[dg.TableColumn(n, t) for n, t in columns]),
-                        "build_mode": build.mode, "build_reason": build.reason}
+                        "dagster/column_schema": schema, "build_mode": build.mode, "build_reason": build.reason}
                 if build.reports_changed is not None:
                     meta["reports_changed"] = build.reports_changed
                 if build.keys_rebuilt is not None:
                     meta[f"{model.incremental_key}_values_rebuilt"] = build.keys_rebuilt
                 results.append(dg.MaterializeResult(asset_key=dg.AssetKey(model.key), metadata=meta))
+                if dg.AssetCheckKey(dg.AssetKey(model.key), "schema") in checks:
+                    results.append(contract_result(model, contract_violations(conn, model)))
         yield from results  # recorded while the checkpoint runs
 
     return sql_models

@@ -2,20 +2,19 @@
 
 import datetime as dt
 from collections import Counter
-from pathlib import Path
 
 import dagster as dg
 
 from gov_pipeline.defs.common import (
     CHUNK, MIN_PARALLEL, OWNER, POOL, RETRY, SINGLE_RUN, TABLE, Tally, chunks, reports_partitions, schema_check_spec,
-    require_valid, spec_metadata, table_metadata, count_rows,
+    require_valid, spec_metadata, table_metadata, count_rows, inbox_listing,
 )
 from gov_pipeline.frames import derive_report, frame
 from gov_pipeline.inbox import find_files
 from gov_pipeline.ingest import Previous, ingest
 from gov_pipeline.resources import Inbox, TextSettings, Warehouse
 from gov_pipeline.schemas import validate
-from gov_pipeline.warehouse import ensure_tables, first_copies, read_reports, replacing_reports
+from gov_pipeline.warehouse import ensure_tables, read_reports, replacing_reports, settle_duplicates
 
 RAW = TABLE["raw.reports"]
 
@@ -35,33 +34,41 @@ def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Ware
     if derives and len(keys) >= MIN_PARALLEL:  # the run's pool forks now, with the warehouse closed, and parses
         warehouse.release()                    # the first new reports while this step writes them (prefetch)
         text_settings.start_pool()
-    files = find_files(Path(inbox.path), keys)
+    files = inbox_listing(inbox.path, find_files, keys)
     tally, missing, counts = Tally(RAW), [], Counter()
+    active = lambda ids: {k for k in ids if context.instance.has_dynamic_partition(reports_partitions.name, k)}  # noqa: E731
     with warehouse.get_connection() as conn:
         ensure_tables(conn)
-        prev = read_reports(conn, RAW.name, keys, ["report_id", "content_sha256", "ingested_at"])
-        previous = {r.report_id: Previous(r.content_sha256, r.ingested_at) for r in prev.itertuples()}
+        prev = read_reports(conn, RAW.name, keys, ["report_id", "content_sha256", "ingested_at", "duplicate_of"])
+        previous = {r.report_id: Previous(r.content_sha256, r.ingested_at, r.duplicate_of) for r in prev.itertuples()}
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-        # inside the transaction the run's own old rows are gone and its earlier chunks' rows are visible, so
-        # first_copies names the first copy outside the run or in an earlier chunk
+        written: dict[str, str | None] = {}  # report -> its bytes' hash
         with replacing_reports(conn, [RAW.name], keys) as insert:
-            for chunk in chunks(keys):  # in key order, so the first copy of duplicate bytes is the smallest key
-                rows, gone = ingest(chunk, files, previous, lambda shas: first_copies(conn, shas), inbox.max_bytes, now)
+            for chunk in chunks(keys):
+                rows, gone = ingest(chunk, files, previous, inbox.max_bytes, now)
                 if derives:
-                    text_settings.prefetch(derive_report, _new_texts(rows, previous, text_settings.segmenter), limit=CHUNK)
+                    text_settings.prefetch(derive_report, _new_texts(rows, previous, written, text_settings.segmenter),
+                                           limit=CHUNK)
+                written.update((r["report_id"], r["content_sha256"]) for r in rows)
                 validation = require_valid(RAW, validate(RAW, frame(RAW.name, rows)))
                 insert(RAW.name, validation.valid)
                 tally.add(validation)
                 missing += gone
                 df = validation.valid
                 counts.update(decode_failures=int(df["decode_error"].notna().sum()),
-                              duplicates=int(df["duplicate_of"].notna().sum()), bytes_read=int(df["byte_size"].sum()))
+                              bytes_read=int(df["byte_size"].sum()))
+            # which copy of each bytes is the first: the run's new hashes and those its reports held before
+            was_first = {k: k in previous and previous[k].content_sha256 == sha and previous[k].duplicate_of is None
+                         for k, sha in written.items()}
+            shas = {*written.values(), *(p.content_sha256 for p in previous.values())}
+            duplicate_of = settle_duplicates(conn, shas, was_first, active)
+        counts["duplicates"] = sum(v is not None for v in duplicate_of.values())
         total = count_rows(conn, RAW.name)
     if missing:
         context.log.warning(f"{len(missing)} report file(s) no longer in the inbox: {missing[:10]}")
     # one event per report partition carries this metadata: keep it small
     yield dg.MaterializeResult(asset_key=RAW.key, metadata=table_metadata(
-        RAW, tally.head[["report_id", "source_path", "byte_size", "encoding", "duplicate_of"]], total_rows=total,
+        RAW, tally.head[["report_id", "source_path", "byte_size", "encoding", "decode_error"]], total_rows=total,
         per_partition=True, rows_written_this_run=tally.rows, missing_files=len(missing), **counts))
     yield tally.check_result()
 
@@ -72,9 +79,15 @@ def _derived_in_run(context: dg.AssetExecutionContext) -> bool:
     return selection is None or dg.AssetKey(TABLE["staging.clean_reports"].key) in selection
 
 
-def _new_texts(rows: list[dict], previous: dict[str, Previous], segmenter: str) -> list[tuple[str, str, str]]:
+def _new_texts(rows: list[dict], previous: dict[str, Previous], written: dict[str, str | None],
+               segmenter: str) -> list[tuple[str, str, str]]:
     """derive_report's items for the rows whose bytes are new (derive_reports will parse them): decoded, not
-    duplicates, not what raw.reports held already."""
-    return [(r["report_id"], r["text"], segmenter) for r in rows
-            if r["text"] is not None and r["duplicate_of"] is None
-            and (r["report_id"] not in previous or previous[r["report_id"]].content_sha256 != r["content_sha256"])]
+    what raw.reports held already, not a copy of bytes read earlier in this run."""
+    earlier = set(written.values())
+    items = []
+    for r in rows:
+        sha, prev = r["content_sha256"], previous.get(r["report_id"])
+        if r["text"] is not None and sha not in earlier and (prev is None or prev.content_sha256 != sha):
+            items.append((r["report_id"], r["text"], segmenter))
+        earlier.add(sha)
+    return items

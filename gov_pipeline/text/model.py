@@ -89,6 +89,13 @@ class Section:
     kind: str = "heading"  # heading | preamble | cover_letter | statistics_table
     topic: str = "other"  # one of TOPICS
 
+    @property
+    def heading_text(self) -> str:
+        """The heading without its numbering marker ('一、总体情况' -> '总体情况'): core.fact_section.heading."""
+        if self.marker and self.heading.startswith(self.marker):
+            return self.heading[len(self.marker):].lstrip()
+        return self.heading
+
 
 @dataclass
 class ReportMeta:

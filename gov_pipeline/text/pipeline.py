@@ -45,9 +45,10 @@ def analyse_clean(report_id: str, cleaned: Cleaned, segmenter: str = "jieba") ->
     assign_topics(sections, seg, tokens=tokens)
     meta, issues = extract_metadata(text, cleaned.page_meta, sections)
     era = detect_table_era(text, meta.report_year)
-    meta.format_era = era or "narrative"
     meta.char_count = len(text)
     metrics, table_issues = extract_table_metrics(text, sections, era) if era else ([], [])
+    # a table generation only where a table was read: prose that names a table row (本年度办理结果…) is not one
+    meta.format_era = era if era and (metrics or table_issues) else "narrative"
     metrics = list(metrics) + extract_prose_metrics(text, sections)
     issues = list(issues) + list(table_issues) + check_consistency(metrics)
     keywords = top_keywords_from_tokens([t for heading, body in tokens for t in (*heading, *body)], N_KEYWORDS)

@@ -316,3 +316,10 @@ def test_numeric_row_outside_table_is_not_heading_and_month_list_is_not_item():
     secs = parse_sections(text)
     assert [s.heading for s in secs] == ["一、总体情况", "二、收到和处理政府信息公开申请情况", "三、其他需要报告的事项"]
     assert "3、4月份开展培训。" in secs[1].body
+
+
+def test_heading_text_drops_the_numbering_marker():
+    text = "某局报告\n一、总体情况\n正文。\n(一)主动公开\n正文。\n1. 网站建设\n正文。"
+    sections = [s for s in parse_sections(text) if s.kind == "heading"]
+    assert [(s.marker, s.heading_text) for s in sections] == [("一、", "总体情况"), ("(一)", "主动公开"), ("1.", "网站建设")]
+    assert all(s.heading.startswith(s.marker) for s in sections)  # the library keeps the heading as printed

@@ -589,3 +589,14 @@ def test_table_b_one_cell_per_line_blank_first_cell():
     _b(got, "requests_resolved", "result=refused;reason=state_secret", (None, None, None, None, 1, None, 1))
     _b(got, "requests_resolved", "result=refused;reason=law_prohibited", (None,) * 6 + (0,))
     assert issues == []
+
+
+def test_prose_that_names_table_rows_is_not_a_statistics_table():
+    from gov_pipeline.text.pipeline import analyse_raw
+
+    prose = ("某县生态环境局2020年政府信息公开工作年度报告\n一、总体情况\n本年度办理结果：予以公开两件，"
+             "本机关不掌握相关政府信息一件，结转下年度继续办理零件。\n二、主动公开\n全年主动公开信息二十条。")
+    assert detect_table_era(prose, 2020) is not None  # the row labels are there...
+    analysis = analyse_raw("x", prose)
+    assert analysis.meta.format_era == "narrative"  # ...but no table was read
+    assert all(m.source_kind == "narrative" for m in analysis.metrics)
