@@ -10,7 +10,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 # Dagster writes a step's per-partition events in batches (stored in one transaction by gov_pipeline/event_log.py)
 export DAGSTER_EVENT_BATCH_SIZE := 1000
 
-.PHONY: venv bytecode demo test dev bench clean
+.PHONY: venv bytecode demo test dev sql bench clean
 
 # (Re)create the virtualenv when it is missing or older than pyproject.toml.
 $(STAMP): pyproject.toml
@@ -41,6 +41,10 @@ test: bytecode
 dev: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/dg dev -h 127.0.0.1 -p 3000
+
+# a DuckDB shell on the analysts' copy of the warehouse (`.read warehouse/attach.sql` re-opens the newest copy)
+sql: venv
+	@$(BIN)/duckdb -init "$$($(BIN)/python -c 'from gov_pipeline.settings import get_settings; print(get_settings().read_copy.with_name("attach.sql"))')"
 
 bench: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null

@@ -95,12 +95,20 @@ def summary(warehouse: Path) -> str:
             "reports loaded": "SELECT count(*) FROM core.report_inventory WHERE status = 'loaded'",
             "quarantined": "SELECT count(*) FROM core.quarantine",
             "duplicates": "SELECT count(*) FROM core.report_inventory WHERE status = 'duplicate'",
+            "files ignored": "SELECT count(*) FROM core.report_inventory WHERE status = 'ignored'",
             "sections": "SELECT count(*) FROM core.fact_section",
             "metrics": "SELECT count(*) FROM core.fact_metric",
             "quality issues": "SELECT count(*) FROM core.quality_issue",
         }
         lines = [f"warehouse: {warehouse}"]
         lines += [f"{label + ':':<16}{con.execute(sql).fetchone()[0]:>6}" for label, sql in counts.items()]
+        odd = con.execute("SELECT source_path, status, coalesce(reason, 'copy of ' || duplicate_of, '') "
+                          "FROM core.report_inventory WHERE status <> 'loaded' ORDER BY status, source_path").fetchall()
+        if odd:
+            lines += ["", "files not loaded (core.report_inventory):"]
+            lines += [f"  {status:<12} {path}: {why}" for path, status, why in odd[:30]]
+            if len(odd) > 30:
+                lines.append(f"  ... and {len(odd) - 30} more")
         lines += [
             "",
             "marts.report_metrics_wide (first rows):",
@@ -143,8 +151,8 @@ def main() -> int:
     except InboxUnavailable as exc:
         print(f"make demo: {exc.strerror}. Nothing was read, changed or deleted.", file=sys.stderr)
         return 1
-    except dg.DagsterExecutionStepExecutionError as exc:
-        print(f"make demo: the run failed: {exc.user_exception or exc}", file=sys.stderr)
+    except dg.Failure as exc:  # a fault the run names (a damaged warehouse, an inbox gone mid-run): no traceback
+        print(f"make demo: the run failed: {exc.description}", file=sys.stderr)
         return 1
     if not all(r.success for r in results):
         return 1

@@ -75,8 +75,9 @@ def markdown_preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS) -> dg.MetadataV
 
 
 def table_metadata(table: TableDef, df: pd.DataFrame, *, total_rows: int | None = None,
-                   per_partition: bool = False, **extra) -> dict:
-    """Metadata put on every materialisation: row counts, column schema and a Markdown preview.
+                   per_partition: bool = False, nothing_written: str | None = None, **extra) -> dict:
+    """Metadata put on every materialisation: row counts, column schema and a Markdown preview (of the rows
+    written, for a step that writes only some: `nothing_written` then says why it shows none).
 
     A partitioned asset (raw.reports) carries its column schema on the asset definition (the UI's
     Columns tab) and no preview: a run over N reports writes N events with this metadata copied into
@@ -87,7 +88,8 @@ def table_metadata(table: TableDef, df: pd.DataFrame, *, total_rows: int | None 
         "dagster/table_name": f"gov.{table.name}",
     }
     if not per_partition:
-        meta["preview"] = markdown_preview(df)
+        meta["preview"] = dg.MetadataValue.md(f"_{nothing_written}_") if nothing_written and not len(df) \
+            else markdown_preview(df)
         meta["dagster/column_schema"] = column_schema(table)
     meta.update(extra)
     return meta

@@ -156,6 +156,8 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
             derivation, totals = _derive(conn, increment, text_settings.parse_map(many), seg, version)
     parsed_in = text_settings.parsed_in
     text_settings.stop_workers(wait=False)  # done with them: they end while Dagster records the results
+    quiet = (f"no rows written by this run: {len(increment.todo)} report(s) derived, {len(increment.stale)} removed, "
+             f"{increment.unchanged} unchanged (derived already from the same bytes by the same text version)")
     for name in DERIVED_TABLES:
         t, tally = TABLE[name], derivation.tallies[name]
         extra = {"rows_written_this_run": tally.rows, **increment_metadata(increment)}
@@ -171,7 +173,8 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
             extra["reports_parsed_in"] = parsed_in
             extra["reports_parsed_early"] = text_settings.parsed_early  # handed over by the raw step
         head = tally.head.drop(columns=["offset_runs"]) if name == CLEAN.name else tally.head
-        yield dg.MaterializeResult(asset_key=t.key, metadata=table_metadata(t, head, total_rows=totals[name], **extra))
+        yield dg.MaterializeResult(asset_key=t.key, metadata=table_metadata(
+            t, head, total_rows=totals[name], nothing_written=quiet, **extra))
         yield tally.check_result()
     yield dg.AssetCheckResult(
         asset_key=TABLE["core.quality_issue"].key, check_name="consistency_rules", passed=not derivation.by_rule,
