@@ -202,27 +202,27 @@ def _is_real_dir(entry: os.DirEntry) -> bool:
         return False
 
 
-def _judge(root: Path, real_root: Path, rel: str, path: Path, entry: os.DirEntry | None,
+def _judge(real_root: str, rel: str, path: str, entry: os.DirEntry | None,
            need_stat: bool) -> tuple[str | None, os.stat_result | None]:
     """(why this entry is skipped or None, its stat if needed or cheap). Only a regular file (or a link to one
     inside the inbox) with a supported name is a report."""
     if rel.rsplit("/", 1)[-1].startswith("."):  # (hidden folders are not descended into)
         return "hidden (its name starts with a dot)", None
-    link = entry.is_symlink() if entry is not None else path.is_symlink()
+    link = entry.is_symlink() if entry is not None else os.path.islink(path)
     if link:
         try:
-            target = path.resolve(strict=True)
-        except RuntimeError:  # Python 3.11-3.12 report a loop this way
-            return "symlink loop", None
+            target = os.path.realpath(path, strict=True)
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 return "symlink loop", None
-            return "broken symlink (its target does not exist)", None
-        if not target.is_relative_to(real_root):
+            if exc.errno == errno.ENOENT:
+                return "broken symlink (its target does not exist)", None
+            return f"cannot follow the symlink: {exc.strerror or exc}", None
+        if target != real_root and not target.startswith(real_root + os.sep):
             return f"symlink points outside the inbox ({target})", None
     try:
         if link or need_stat or entry is None:
-            st = path.stat()
+            st = os.stat(path)
             regular = stat.S_ISREG(st.st_mode)
         else:
             st, regular = None, entry.is_file(follow_symlinks=False)
@@ -231,7 +231,7 @@ def _judge(root: Path, real_root: Path, rel: str, path: Path, entry: os.DirEntry
     if not regular:
         if st is None:
             try:
-                st = path.lstat()
+                st = os.lstat(path)
             except OSError as exc:
                 return f"cannot stat: {exc.strerror or exc}", None
         what = _kind(st.st_mode)
@@ -240,14 +240,13 @@ def _judge(root: Path, real_root: Path, rel: str, path: Path, entry: os.DirEntry
     return ignore_reason(rel), st
 
 
-def _scan(root: Path, need_stat: bool) -> tuple[list[tuple[str, Path, os.stat_result | None]], list[tuple[str, str]]]:
-    root = Path(root)
-    real_root = root.resolve()
+def _scan(root: Path, need_stat: bool) -> tuple[list[tuple[str, str, os.stat_result | None]], list[tuple[str, str]]]:
+    real_root = os.path.realpath(root)
     files, skipped = [], []
-    for rel, entry in _entries(root):
-        reason, st = _judge(root, real_root, rel, Path(entry.path), entry, need_stat)
+    for rel, entry in _entries(Path(root)):
+        reason, st = _judge(real_root, rel, entry.path, entry, need_stat)
         if reason is None:
-            files.append((rel, Path(entry.path), st))
+            files.append((rel, entry.path, st))
         else:
             skipped.append((rel, reason))
     return files, skipped
@@ -259,7 +258,7 @@ def scan_inbox(root: Path) -> Listing:
     Raises InboxUnavailable when the inbox or a folder in it cannot be listed."""
     found, skipped = _scan(Path(root), need_stat=True)
     keys = _unique([rel for rel, _, _ in found] + [rel for rel, _ in skipped])
-    files = [InboxFile(key, shown(rel), path, st.st_size, st.st_mtime_ns)
+    files = [InboxFile(key, shown(rel), Path(path), st.st_size, st.st_mtime_ns)
              for key, (rel, path, st) in zip(keys, found)]
     skips = [SkippedFile(key, shown(rel), reason) for key, (rel, reason) in zip(keys[len(found):], skipped)]
     files.sort(key=lambda f: f.key)
@@ -287,13 +286,13 @@ def find_files(root: Path, keys: list[str]) -> dict[str, InboxFile]:
     root = Path(root)
     found: dict[str, InboxFile] = {}
     if root.is_dir():
-        real_root = root.resolve()
+        real_root = os.path.realpath(root)
         for key in keys:
             rel = f"{key}.txt"
             path = root / rel
             if "/" in key or partition_key_for(rel) != key or not path.is_file():
                 break
-            reason, st = _judge(root, real_root, rel, path, None, need_stat=True)
+            reason, st = _judge(real_root, rel, str(path), None, need_stat=True)
             if reason is not None:
                 break
             found[key] = InboxFile(key, rel, path, st.st_size, st.st_mtime_ns)

@@ -403,9 +403,7 @@ def contract_violations(conn: duckdb.DuckDBPyConnection, model) -> list[Violatio
     rows that repeat the `unique` key. One pass over the table."""
     if not model.columns:
         return []
-    schema, name = model.qualified.split(".")
-    have = dict(conn.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $s "
-                             "AND table_name = $t AND table_catalog = current_database()", {"s": schema, "t": name}).fetchall())
+    have = {name: col_type for name, col_type, *_ in conn.execute(f"DESCRIBE {model.qualified}").fetchall()}
     declared = {c.name: c.type for c in model.columns}
     wrong = sorted(f"{c}: {have.get(c, 'missing')} (declared {t})" for c, t in declared.items() if have.get(c) != t)
     wrong += sorted(f"{c}: {t} (not declared)" for c, t in have.items() if c not in declared)

@@ -1,5 +1,8 @@
 """The Warehouse resource: one connection per run, checkpoints folded in on a background thread."""
 import os
+import subprocess
+import sys
+import time
 
 import dagster as dg
 import duckdb
@@ -102,3 +105,44 @@ def test_a_run_over_many_partitions_opens_no_connection_before_its_workers_fork(
         assert (wh._pending is not None) == opens
         wh.release()
         assert wh._conn is None and wh._pending is None
+
+
+def test_a_failed_commit_is_the_error_raised_not_the_rollback_after_it():
+    from gov_pipeline.warehouse import transaction
+
+    class CommitFails:
+        def execute(self, sql):
+            if sql == "COMMIT":
+                raise duckdb.IOException('Failed to commit: could not write "x.wal": Permission denied')
+            if sql == "ROLLBACK":
+                raise duckdb.TransactionException("cannot rollback - no transaction is active")
+
+    with pytest.raises(duckdb.IOException, match="Permission denied"):
+        with transaction(CommitFails()):
+            pass
+
+
+def test_a_warehouse_that_cannot_be_created_fails_at_once_without_retries(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    warehouse = Warehouse(database=str(tmp_path / "file" / "gov.duckdb"))
+    started = time.monotonic()
+    with pytest.raises(dg.Failure, match="Not a directory|File exists") as raised:
+        with warehouse.get_connection():
+            pass
+    assert time.monotonic() - started < 5 and not raised.value.allow_retries
+    assert "GOV_WAREHOUSE" in raised.value.description
+
+
+def test_only_a_lock_held_by_another_process_is_waited_for(tmp_path, monkeypatch):
+    from gov_pipeline import resources
+
+    path = tmp_path / "w.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); "
+                               "print('held', flush=True); time.sleep(3)"], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    monkeypatch.setattr(resources, "LOCK_WAIT_S", 30.0)
+    started = time.monotonic()
+    with Warehouse(database=str(path)).get_connection() as conn:  # waits for the other process, then opens
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+    assert 1 < time.monotonic() - started < 20
+    holder.wait()

@@ -349,3 +349,24 @@ def test_after_make_demo_the_sensor_asks_for_nothing(harness):
     path = harness.inbox / "000_d9a8aa6b43ea3b92.txt"  # while a change made since is still seen
     path.write_text(path.read_text(encoding="utf-8") + "\n补充。", encoding="utf-8")
     assert ranges(ticker.settle()) == [("000_d9a8aa6b43ea3b92", "000_d9a8aa6b43ea3b92", "changed")]
+
+
+@pytest.mark.parametrize("change", ["remove", "edit"])
+def test_when_the_first_copy_goes_the_sensor_s_run_loads_the_surviving_copy(harness, change):
+    ticker = Ticker(harness, launch=True)
+    write(harness.inbox / "a.txt")
+    write(harness.inbox / "z.txt")
+    ticker.settle()
+    q = harness.query
+    assert q("SELECT report_id, status FROM core.report_inventory ORDER BY 1") == [("a", "loaded"), ("z", "duplicate")]
+    if change == "remove":
+        (harness.inbox / "a.txt").unlink()
+        ticker.tick()
+    else:
+        write(harness.inbox / "a.txt", REPORT.replace("12条", "13条"))
+        os.utime(harness.inbox / "a.txt", ns=(1, 1))
+        ticker.settle()
+    want = [("z", "loaded")] if change == "remove" else [("a", "loaded"), ("z", "loaded")]
+    assert q("SELECT report_id, status FROM core.report_inventory ORDER BY 1") == want
+    assert q("SELECT report_id FROM marts.report_metrics_wide WHERE report_id = 'z'") == [("z",)]
+    assert ticker.tick().run_requests == [] and ticker.dropped == []

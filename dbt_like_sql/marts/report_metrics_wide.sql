@@ -15,22 +15,22 @@
 -- column format_era VARCHAR not null in (narrative, table_2014, table_2019, table_2021): as in core.dim_report
 -- column published_on DATE: as in core.dim_report
 -- column doc_number VARCHAR: as in core.dim_report
--- column proactive_total DOUBLE >= 0: items published proactively (条)
--- column requests_received DOUBLE >= 0: disclosure requests received this year (件)
--- column requests_carried_in DOUBLE >= 0: requests carried over from last year (件)
--- column requests_resolved DOUBLE >= 0: requests resolved this year (件)
--- column requests_carried_out DOUBLE >= 0: requests carried over to next year (件)
--- column admin_review_total DOUBLE >= 0: administrative reconsiderations (件)
--- column admin_litigation_total DOUBLE >= 0: administrative lawsuits (件)
--- column complaints_total DOUBLE >= 0: complaints and reports about disclosure (件)
--- column fees_collected DOUBLE >= 0: fees collected (万元)
--- column press_conferences DOUBLE >= 0: press conferences held (次)
--- column staff_total DOUBLE >= 0: staff working on disclosure (人)
--- column staff_fulltime DOUBLE >= 0: of whom full-time (人)
--- column staff_parttime DOUBLE >= 0: of whom part-time (人)
--- column gid_meetings DOUBLE >= 0: government-information-disclosure meetings (次)
--- column trainings DOUBLE >= 0: training sessions held (次)
--- column trainees DOUBLE >= 0: people trained (人次)
+-- column proactive_total DOUBLE >= 0: 主动公开政府信息数 (条), the report's headline value (marts.report_headline_metrics)
+-- column requests_received DOUBLE >= 0: 本年新收政府信息公开申请数量 (件), the report's headline value (marts.report_headline_metrics)
+-- column requests_carried_in DOUBLE >= 0: 上年结转政府信息公开申请数量 (件), the report's headline value (marts.report_headline_metrics)
+-- column requests_resolved DOUBLE >= 0: 本年度办理结果总计 (件), the report's headline value (marts.report_headline_metrics)
+-- column requests_carried_out DOUBLE >= 0: 结转下年度继续办理 (件), the report's headline value (marts.report_headline_metrics)
+-- column admin_review_total DOUBLE >= 0: 政府信息公开行政复议数量 (件), the report's headline value (marts.report_headline_metrics)
+-- column admin_litigation_total DOUBLE >= 0: 政府信息公开行政诉讼数量 (件), the report's headline value (marts.report_headline_metrics)
+-- column complaints_total DOUBLE >= 0: 举报投诉数量 (件), the report's headline value (marts.report_headline_metrics)
+-- column fees_collected DOUBLE >= 0: 依申请公开信息收取的费用 (万元), the report's headline value (marts.report_headline_metrics)
+-- column press_conferences DOUBLE >= 0: 新闻发布会次数 (次), the report's headline value (marts.report_headline_metrics)
+-- column staff_total DOUBLE >= 0: 从事政府信息公开工作人员数 (人), the report's headline value (marts.report_headline_metrics)
+-- column staff_fulltime DOUBLE >= 0: 专职人员数 (人), the report's headline value (marts.report_headline_metrics)
+-- column staff_parttime DOUBLE >= 0: 兼职人员数 (人), the report's headline value (marts.report_headline_metrics)
+-- column gid_meetings DOUBLE >= 0: 召开政府信息公开工作会议或专题会议数 (次), the report's headline value (marts.report_headline_metrics)
+-- column trainings DOUBLE >= 0: 举办各类培训班数 (次), the report's headline value (marts.report_headline_metrics)
+-- column trainees DOUBLE >= 0: 接受培训人员数 (人次), the report's headline value (marts.report_headline_metrics)
 SELECT
     d.report_id, d.title, d.agency_name, d.agency_key, d.admin_level, d.province, d.city, d.county,
     d.report_year, d.report_kind, d.format_era, d.published_on, d.doc_number,
