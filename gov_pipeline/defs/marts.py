@@ -18,8 +18,8 @@ def declared_schema(model: SqlModel) -> dg.TableSchema:
     """The columns the model's header declares, with their descriptions and rules (the UI's Columns tab)."""
     return dg.TableSchema(columns=[
         dg.TableColumn(c.name, c.type, description=c.description, constraints=dg.TableColumnConstraints(
-            nullable=c.nullable, unique=model.unique == (c.name,), other=[c.rules] if c.allowed or c.min_value is not None
-            or c.max_value is not None else []))
+            nullable=c.nullable, unique=model.unique == (c.name,),
+            other=[rules] if (rules := c.rules.removeprefix("not null").strip()) else []))
         for c in model.columns])
 
 
