@@ -14,7 +14,6 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from sqlalchemy.exc import IntegrityError, OperationalError
 
 from gov_pipeline.defs.automation import (
     PER_REPORT_KEYS, RANGE_END, RANGE_START, REFRESH_KEYS, ROLLUP_KEYS, contiguous_ranges,
@@ -50,8 +49,10 @@ def add_partitions(instance: dg.DagsterInstance, keys: list[str], attempts: int 
         try:
             instance.add_dynamic_partitions(reports_partitions.name, missing)
             return
-        except (IntegrityError, OperationalError):
-            if attempt == attempts - 1:
+        except Exception as exc:  # (the storage's sqlalchemy IntegrityError / OperationalError, "database is locked")
+            from sqlalchemy.exc import IntegrityError, OperationalError
+
+            if not isinstance(exc, (IntegrityError, OperationalError)) or attempt == attempts - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))
 

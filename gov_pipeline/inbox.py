@@ -20,7 +20,6 @@ import hashlib
 import os
 import re
 import stat
-import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -73,6 +72,8 @@ class Rules:
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
+    import tomllib
+
     data = tomllib.loads(asset_path("inbox.toml").read_text(encoding="utf-8"))
     ignore = data.get("ignore", {})
     return Rules({k.lower(): v for k, v in data["readers"].items()},

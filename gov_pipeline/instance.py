@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sys
 from pathlib import Path
 
@@ -58,6 +57,8 @@ PID_TAG, HOST_TAG = "gov/pid", "gov/host"
 
 
 def in_process_tags() -> dict[str, str]:
+    import socket
+
     # dagster/max_retries 0: the daemon cannot retry a run executed in a process of its own
     return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(), "dagster/max_retries": "0"}
 
@@ -67,6 +68,8 @@ def mark_dead_runs_failed(instance) -> list[str]:
     SIGKILL, or a `make dev` whose code server died with it): Dagster's own run monitoring cannot see such runs,
     and one would hold the `duckdb` pool's slot for ever. A run's process is its `gov/pid` tag (runs executed in
     a process: make demo), else the pid of its RUN_START event (runs the daemon launched). Returns their ids."""
+    import socket
+
     import psutil
     from dagster import DagsterEventType, DagsterRunStatus, RunsFilter
 

@@ -90,7 +90,8 @@ def tick_requests(plan: TickPlan, partitions: list[str]) -> list[dg.RunRequest]:
         first, last = plan.new_keys[0], plan.new_keys[-1]
         requests.append(_range_request(first, last, "new", f"{first}..{last}:{fingerprint(plan.new_keys)}:{seq}"))
     for first, last in contiguous_ranges(plan.changed_keys, order):
-        requests.append(_range_request(first, last, "changed", f"{first}..{last}:{fingerprint(plan.changed_keys)}:{seq}"))
+        key = f"{first}..{last}:{fingerprint(plan.changed_keys)}:{seq}"
+        requests.append(_range_request(first, last, "changed", key))
     if not requests and (plan.removed_keys or plan.skipped_changed):
         reason = "removed" if plan.removed_keys else "ignored"
         requests.append(dg.RunRequest(run_key=f"refresh:{_fingerprint(plan.removed_keys)}:{seq}",

@@ -8,8 +8,8 @@ import pandas as pd
 
 from gov_pipeline.defs.common import (
     DERIVED_AUTOMATION, MIN_PARALLEL, OWNER, POOL, PREVIEW_ROWS, REDERIVE_AUTOMATION, RETRY, TABLE, Tally, chunks,
-    count_rows, frame_markdown, inbox_listing, increment_metadata, reports_partitions, require_valid, schema_check_result, schema_check_spec,
-    schema_issue_rows, spec_metadata, table_metadata,
+    count_rows, frame_markdown, inbox_listing, increment_metadata, reports_partitions, require_valid,
+    schema_check_result, schema_check_spec, schema_issue_rows, spec_metadata, table_metadata,
 )
 from gov_pipeline.defs.staging import CLEAN, clean_spec
 from gov_pipeline.frames import Derived, derive_report, frame

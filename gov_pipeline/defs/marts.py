@@ -44,8 +44,9 @@ def _spec(model: SqlModel) -> dg.AssetSpec:
 def _contract_spec(model: SqlModel) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(
         "schema", asset=dg.AssetKey(model.key),
-        description="The table keeps the contract declared in its SQL file's header: the declared columns and types, "
-                    "no NULL in a `not null` column, values within `in (...)` and the bounds, no repeated `unique` key.")
+        description="The table keeps the contract declared in its SQL file's header: the declared columns and "
+                    "types, no NULL in a `not null` column, values within `in (...)` and the bounds, no repeated "
+                    "`unique` key.")
 
 
 def contract_result(model: SqlModel, violations: list[Violation]) -> dg.AssetCheckResult:
