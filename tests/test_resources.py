@@ -146,3 +146,23 @@ def test_only_a_lock_held_by_another_process_is_waited_for(tmp_path, monkeypatch
         assert conn.execute("SELECT 1").fetchone() == (1,)
     assert 1 < time.monotonic() - started < 20
     holder.wait()
+
+
+@pytest.mark.parametrize("error, retried", [
+    (duckdb.IOException('Could not write file "w.duckdb.wal": No space left on device'), False),
+    (duckdb.IOException('Could not read enough bytes from file "w.duckdb": attempted to read 4096 bytes'), False),
+    (duckdb.IOException('The file "w.duckdb" exists, but it is not a valid DuckDB database file!'), False),
+    (duckdb.PermissionException("Cannot write: permission denied"), False),
+    (duckdb.FatalException("database has been invalidated because of a previous fatal error"), False),
+    (duckdb.IOException('Could not set lock on file "w.duckdb": Conflicting lock is held in python (PID 7)'), True),
+    (ValueError("a bug"), True),
+])
+def test_faults_of_the_file_are_not_retried_and_keep_duckdb_s_words(error, retried):
+    from gov_pipeline.resources import warehouse_failure
+
+    failure = warehouse_failure("/w/gov.duckdb", error)
+    if retried:
+        assert failure is error  # the step's retry policy applies
+    else:
+        assert isinstance(failure, dg.Failure) and not failure.allow_retries
+        assert failure.description.startswith(str(error))
