@@ -12,7 +12,7 @@ from gov_pipeline.text.prose import RULES as PROSE_RULES
 from gov_pipeline.text.prose import extract_prose_metrics
 from gov_pipeline.text.sections import parse_sections
 from gov_pipeline.text.segment import get_segmenter
-from gov_pipeline.text.tables import detect_table_era, extract_table_metrics
+from gov_pipeline.text.tables import table_era_evidence, extract_table_metrics
 from gov_pipeline.text.topics import assign_topics, section_tokens
 
 N_KEYWORDS = 20
@@ -44,11 +44,12 @@ def analyse_clean(report_id: str, cleaned: Cleaned, segmenter: str = "jieba") ->
     tokens = section_tokens(sections, seg)  # segment once; topics and keywords share the tokens
     assign_topics(sections, seg, tokens=tokens)
     meta, issues = extract_metadata(text, cleaned.page_meta, sections)
-    era = detect_table_era(text, meta.report_year)
+    era, headed = table_era_evidence(text, meta.report_year)
     meta.char_count = len(text)
     metrics, table_issues = extract_table_metrics(text, sections, era) if era else ([], [])
-    # a table generation only where a table was read: prose that names a table row (本年度办理结果…) is not one
-    meta.format_era = era if era and (metrics or table_issues) else "narrative"
+    # a table's headers name its generation even when no cell could be read; prose that only names table rows
+    # (本年度办理结果…本机关不掌握相关政府信息) names one only where a table was read
+    meta.format_era = era if era and (headed or metrics or table_issues) else "narrative"
     metrics = list(metrics) + extract_prose_metrics(text, sections)
     issues = list(issues) + list(table_issues) + check_consistency(metrics)
     keywords = top_keywords_from_tokens([t for heading, body in tokens for t in (*heading, *body)], N_KEYWORDS)

@@ -54,7 +54,7 @@ try:  # shared number parser (another engineer's module)
 except ImportError:  # pragma: no cover - only before numbers.py existed
     _shared_parse_number = None
 
-__all__ = ["TABLE_ERAS", "detect_table_era", "extract_table_metrics"]
+__all__ = ["TABLE_ERAS", "detect_table_era", "extract_table_metrics", "table_era_evidence"]
 
 TABLE_ERAS = ("table_2014", "table_2019", "table_2021")
 TABLE_ROWS_CSV = "table_rows.csv"
@@ -86,28 +86,34 @@ _ERA_PREFILTER = ("制发件数", "新制作", "采购", "统计", "收到申请
 
 
 def detect_table_era(text: str, report_year: int | None = None) -> str | None:
-    """'table_2014' | 'table_2019' | 'table_2021' | None, from the table headers (docs §7.7).
+    """'table_2014' | 'table_2019' | 'table_2021' | None, from the table headers (docs §7.7): table_era_evidence's era."""
+    return table_era_evidence(text, report_year)[0]
 
-    本年制发件数 → 2021; 本年新制作数量 / 采购项目数量 → 2019; 统计指标/单位/统计数 or a
-    收到申请数 row → 2014; then weaker column headers; a lone Table B / C is dated by
-    report_year (≥ 2021 → 2021, else 2019).
+
+def table_era_evidence(text: str, report_year: int | None = None) -> tuple[str | None, bool]:
+    """The table generation the text shows, and whether a table's own headers show it.
+
+    本年制发件数 → 2021; 本年新制作数量 / 采购项目数量 → 2019; 统计指标/单位/统计数, the 统计表 title or a
+    收到申请数 row → 2014: headers (True). Then weaker column headers, and a lone Table B / C dated by report_year
+    (≥ 2021 → 2021, else 2019): words that prose uses too (本年度办理结果, 结转下年度继续办理…), so they name a
+    generation only where a table was read (False).
     """
     if not text or not any(k in text for k in _ERA_PREFILTER):
-        return None
+        return None, False
     compact = "".join(text.split())
     if _ERA_2021.search(compact):
-        return "table_2021"
+        return "table_2021", True
     if _ERA_2019.search(compact):
-        return "table_2019"
+        return "table_2019", True
     if _ERA_2014.search(compact) or _ERA_2014_ROW.search(text):
-        return "table_2014"
+        return "table_2014", True
     if _ERA_2021_WEAK.search(compact):
-        return "table_2021"
+        return "table_2021", False
     if _ERA_2019_WEAK.search(compact):
-        return "table_2019"
+        return "table_2019", False
     if _ERA_B_OR_C.search(compact):
-        return "table_2021" if report_year is not None and report_year >= 2021 else "table_2019"
-    return None
+        return ("table_2021" if report_year is not None and report_year >= 2021 else "table_2019"), False
+    return None, False
 
 
 # ---------------------------------------------------------------- label data

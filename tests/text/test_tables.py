@@ -600,3 +600,13 @@ def test_prose_that_names_table_rows_is_not_a_statistics_table():
     analysis = analyse_raw("x", prose)
     assert analysis.meta.format_era == "narrative"  # ...but no table was read
     assert all(m.source_kind == "narrative" for m in analysis.metrics)
+
+
+def test_a_table_s_own_headers_name_its_generation_even_when_no_cell_is_read():
+    from gov_pipeline.text.pipeline import analyse_raw
+
+    unreadable = ("某县人民政府2022年政府信息公开工作年度报告\n一、总体情况\n全年主动公开信息三十条。\n"
+                  "二、主动公开政府信息情况\n信息内容 本年制发件数 本年废止件数 现行有效件数\n（表格单元格在抓取中丢失）")
+    analysis = analyse_raw("x", unreadable)
+    assert not [m for m in analysis.metrics if m.source_kind == "table"]
+    assert analysis.meta.format_era == "table_2021"
