@@ -401,7 +401,8 @@ def plan_tick(root: Path, cursor: dict | None, partitions: set[str], loaded=None
         entry = known.get(f.key) if f.key in partitions else None  # (a partition deleted meanwhile: new again)
         if entry and entry[0] == f.rel_path and [entry[1], entry[2]] == stamp and entry[3] != UNREADABLE:
             continue  # unchanged since processed
-        if seen_before.get(f.key) != stamp and not (entry and entry[3] == UNREADABLE):
+        same_unreadable = entry and entry[3] == UNREADABLE and [entry[1], entry[2]] == stamp
+        if seen_before.get(f.key) != stamp and not same_unreadable:
             seen_now[f.key] = stamp  # first look at this version: wait for it to settle
             waiting.append(f.key)
             continue
