@@ -114,7 +114,11 @@ def partition_key_for(rel_path: str) -> str:
         stem = rel_path[:-4]
         if len(stem) <= MAX_KEY_LEN and _PLAIN_STEM.fullmatch(stem) and not _HASHED_END.search(stem):
             return stem
-    return f"{_slug(shown(rel_path))}-{short_hash(rel_path)}"
+    return _hashed_key(rel_path)
+
+
+def _hashed_key(rel_path: str, n: int | None = None) -> str:
+    return f"{_slug(shown(rel_path))}-{short_hash(rel_path, n)}"
 
 
 def _slug(rel_path: str) -> str:
@@ -140,7 +144,7 @@ def _unique(rel_paths: list[str]) -> list[str]:
     for rel in rel_paths:
         key = partition_key_for(rel)
         if key in taken:
-            key = f"{_slug(shown(rel))}-{short_hash(rel, 40)}"
+            key = _hashed_key(rel, 40)
         taken.add(key)
         keys.append(key)
     return keys
@@ -241,16 +245,21 @@ def _judge(real_root: str, rel: str, path: str, entry: os.DirEntry | None,
     return ignore_reason(rel), st
 
 
-def _scan(root: Path, need_stat: bool) -> tuple[list[tuple[str, str, os.stat_result | None]], list[tuple[str, str]]]:
+def _scan(root: Path, need_stat: bool) -> tuple[list[tuple[str, str, str, os.stat_result | None]],
+                                                list[SkippedFile]]:
+    """The entries under root, keyed (keys unique over all entries, reports first): (key, rel, path, stat) of the
+    reports, in listing order, and the skipped entries. Raises InboxUnavailable."""
     real_root = os.path.realpath(root)
-    files, skipped = [], []
+    found, skipped = [], []
     for rel, entry in _entries(Path(root)):
         reason, st = _judge(real_root, rel, entry.path, entry, need_stat)
         if reason is None:
-            files.append((rel, entry.path, st))
+            found.append((rel, entry.path, st))
         else:
             skipped.append((rel, reason))
-    return files, skipped
+    keys = _unique([rel for rel, _, _ in found] + [rel for rel, _ in skipped])
+    return ([(key, rel, path, st) for key, (rel, path, st) in zip(keys, found)],
+            [SkippedFile(key, shown(rel), reason) for key, (rel, reason) in zip(keys[len(found):], skipped)])
 
 
 def scan_inbox(root: Path) -> Listing:
@@ -258,26 +267,19 @@ def scan_inbox(root: Path) -> Listing:
 
     Raises InboxUnavailable when the inbox or a folder in it cannot be listed."""
     found, skipped = _scan(Path(root), need_stat=True)
-    keys = _unique([rel for rel, _, _ in found] + [rel for rel, _ in skipped])
-    files = [InboxFile(key, shown(rel), Path(path), st.st_size, st.st_mtime_ns)
-             for key, (rel, path, st) in zip(keys, found)]
-    skips = [SkippedFile(key, shown(rel), reason) for key, (rel, reason) in zip(keys[len(found):], skipped)]
-    files.sort(key=lambda f: f.key)
-    return Listing(files, skips)
+    files = [InboxFile(key, shown(rel), Path(path), st.st_size, st.st_mtime_ns) for key, rel, path, st in found]
+    return Listing(sorted(files, key=lambda f: f.key), skipped)
 
 
 def inbox_keys(root: Path) -> list[str]:
     """The partition keys of scan_inbox's files, sorted, without stats where the directory entry tells enough
     (a regular file's key needs only its name; a symlink is still followed). Raises InboxUnavailable."""
-    found, skipped = _scan(Path(root), need_stat=False)
-    return sorted(_unique([rel for rel, _, _ in found] + [rel for rel, _ in skipped])[:len(found)])
+    return sorted(key for key, *_ in _scan(Path(root), need_stat=False)[0])
 
 
 def skipped_files(root: Path) -> list[SkippedFile]:
     """scan_inbox's skipped entries, without stats where the directory entry tells enough. Raises InboxUnavailable."""
-    found, skipped = _scan(Path(root), need_stat=False)
-    keys = _unique([rel for rel, _, _ in found] + [rel for rel, _ in skipped])[len(found):]
-    return [SkippedFile(key, shown(rel), reason) for key, (rel, reason) in zip(keys, skipped)]
+    return _scan(Path(root), need_stat=False)[1]
 
 
 def find_files(root: Path, keys: list[str]) -> dict[str, InboxFile]:
@@ -374,7 +376,8 @@ def _sha16(path: Path) -> str:
         return UNREADABLE
 
 
-def _fingerprint(items) -> str:
+def fingerprint(items) -> str:
+    """12 hex digits that change when any of these strings (in order) does."""
     return hashlib.sha1("\n".join(items).encode("utf-8")).hexdigest()[:12]
 
 
@@ -427,7 +430,7 @@ def plan_tick(root: Path, cursor: dict | None, partitions: set[str], loaded=None
         for key, entry in known.items():
             if entry[3] in removed_shas and key not in new and key not in changed:
                 changed.append(key)
-    skipped_fp = _fingerprint(f"{s.rel_path}\0{s.reason}" for s in skipped)
+    skipped_fp = fingerprint(f"{s.rel_path}\0{s.reason}" for s in skipped)
     return TickPlan(sorted(new), sorted(changed), removed, sorted(waiting), skipped,
-                    skipped_fp != cursor.get("skipped", _fingerprint([])),
+                    skipped_fp != cursor.get("skipped", fingerprint([])),
                     {"files": known, "seen": seen_now, "skipped": skipped_fp, "seq": cursor.get("seq", 0)})

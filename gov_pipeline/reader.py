@@ -24,6 +24,14 @@ import duckdb
 from gov_pipeline.settings import get_settings
 
 
+def attach_sql(path: str | Path, alias: str = "gov") -> str:
+    """The statements that (re)attach the copy at `path` read-only as `alias` and make it the default catalogue,
+    in a session whose own database is in memory (a Reader; `warehouse/attach.sql` for the DuckDB shell)."""
+    quoted = str(path).replace("'", "''")
+    return (f"USE memory;\nDETACH DATABASE IF EXISTS {alias};\nATTACH '{quoted}' AS {alias} (READ_ONLY);\n"
+            f"USE {alias};\n")
+
+
 class Reader:
     def __init__(self, path: str | Path | None = None, alias: str = "gov"):
         self.path = Path(path) if path is not None else get_settings().read_copy
@@ -42,11 +50,7 @@ class Reader:
         stamp = (st.st_ino, st.st_mtime_ns)
         if stamp == self._stamp:
             return False
-        self.con.execute("USE memory")
-        self.con.execute(f"DETACH DATABASE IF EXISTS {self.alias}")
-        quoted = str(self.path).replace("'", "''")
-        self.con.execute(f"ATTACH '{quoted}' AS {self.alias} (READ_ONLY)")
-        self.con.execute(f"USE {self.alias}")
+        self.con.execute(attach_sql(self.path, self.alias))
         self._stamp = stamp
         return True
 

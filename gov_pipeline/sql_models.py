@@ -34,10 +34,10 @@ _INCREMENTAL_RE = re.compile(r"^--\s*incremental\s*:\s*(\S+)\s*$", re.IGNORECASE
 # The model's contract, declared in its header: `-- unique: a, b` and one line per output column,
 # `-- column <name> <TYPE> [not null] [in (a, b)] [>= x] [<= y]: <description>`
 _UNIQUE_RE = re.compile(r"^--\s*unique\s*:\s*(.+?)\s*$", re.IGNORECASE)
-_COLUMN_RE = re.compile(r"^--\s*column\s+(?P<name>\w+)\s+(?P<type>[A-Za-z]+)(?P<rules>[^:]*):\s*(?P<doc>.+?)\s*$",
-                        re.IGNORECASE)
-_RULE_RE = re.compile(r"\s*(?:(?P<notnull>not\s+null)|in\s*\((?P<values>[^)]*)\)|(?P<op>>=|<=)\s*(?P<bound>-?\d+(?:\.\d+)?))",
-                      re.IGNORECASE)
+_COLUMN_RE = re.compile(
+    r"^--\s*column\s+(?P<name>\w+)\s+(?P<type>[A-Za-z]+)(?P<rules>[^:]*):\s*(?P<doc>.+?)\s*$", re.IGNORECASE)
+_RULE_RE = re.compile(
+    r"\s*(?:(?P<notnull>not\s+null)|in\s*\((?P<values>[^)]*)\)|(?P<op>>=|<=)\s*(?P<bound>-?\d+(?:\.\d+)?))", re.IGNORECASE)
 COLUMN_TYPES = ("VARCHAR", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN", "DATE", "TIMESTAMP")
 
 
@@ -58,14 +58,16 @@ class ModelColumn:
         parts = [] if self.nullable else ["not null"]
         if self.allowed is not None:
             parts.append(f"in ({', '.join(self.allowed)})")
-        parts += [f"{op} {value:g}" for op, value in ((">=", self.min_value), ("<=", self.max_value)) if value is not None]
+        parts += [f"{op} {value:g}" for op, value in ((">=", self.min_value), ("<=", self.max_value))
+                  if value is not None]
         return " ".join(parts)
 
 
 def _column(match: re.Match, source: str) -> ModelColumn:
     col_type, rules = match["type"].upper(), match["rules"]
     if col_type not in COLUMN_TYPES:
-        raise SqlModelError(f"{source}: column {match['name']}: unknown type {col_type} (one of {', '.join(COLUMN_TYPES)})")
+        raise SqlModelError(
+            f"{source}: column {match['name']}: unknown type {col_type} (one of {', '.join(COLUMN_TYPES)})")
     fields: dict = {}
     pos = 0
     while pos < len(rules.rstrip()):

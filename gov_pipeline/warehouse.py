@@ -20,6 +20,7 @@ import pandas as pd
 from pathlib import Path
 
 from gov_pipeline.ingest import first_copies
+from gov_pipeline.reader import attach_sql
 from gov_pipeline.schemas import TABLES
 from gov_pipeline.sql_models import SCOPE_TABLE
 
@@ -77,9 +78,7 @@ def publish_copy(conn: duckdb.DuckDBPyConnection, database: str, copy: str) -> i
     Path(f"{target}.wal").unlink(missing_ok=True)
     os.replace(tmp, target)
     script = target.with_name(ATTACH_SCRIPT)
-    quoted = str(target).replace("'", "''")
-    text = (f"-- Open (again) the newest published warehouse in a DuckDB CLI session: .read {script}\n"
-            f"USE memory;\nDETACH DATABASE IF EXISTS gov;\nATTACH '{quoted}' AS gov (READ_ONLY);\nUSE gov;\n")
+    text = f"-- Open (again) the newest published warehouse in a DuckDB CLI session: .read {script}\n" + attach_sql(target)
     if not script.exists() or script.read_text(encoding="utf-8") != text:
         script.write_text(text, encoding="utf-8")
     return target.stat().st_size
@@ -261,9 +260,10 @@ def settle_duplicates(conn: duckdb.DuckDBPyConnection, shas: Iterable[str | None
 _NONE = "\u2205"  # stands for NULL inside the fingerprint
 SNAPSHOT_SQL = f"""
 SELECT i.report_id,
-       md5(concat_ws('|', i.source_path, coalesce(i.content_sha256, '{_NONE}'), i.status, coalesce(i.duplicate_of, '{_NONE}'),
-                     coalesce(i.reason, '{_NONE}'), coalesce(d.content_sha256, '{_NONE}'),
-                     coalesce(d.text_version, '{_NONE}'), coalesce(q.content_sha256, '{_NONE}'),
+       md5(concat_ws('|', i.source_path, coalesce(i.content_sha256, '{_NONE}'), i.status,
+                     coalesce(i.duplicate_of, '{_NONE}'), coalesce(i.reason, '{_NONE}'),
+                     coalesce(d.content_sha256, '{_NONE}'), coalesce(d.text_version, '{_NONE}'),
+                     coalesce(q.content_sha256, '{_NONE}'),
                      coalesce(q.text_version, '{_NONE}'))) AS fingerprint,
        i.report_id AS key_report_id, d.agency_key AS key_agency_key, d.report_year AS key_report_year
 FROM core.report_inventory i

@@ -1,6 +1,5 @@
 """Sensors and schedules: the live inbox, declarative automation of the rollups, a daily backstop."""
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from gov_pipeline.defs.common import TABLE, reports_partitions
 from gov_pipeline.defs.core import CORE_TABLES
 from gov_pipeline.defs.marts import MART_KEYS
 from gov_pipeline.defs.ref import SOURCES
-from gov_pipeline.inbox import InboxUnavailable, TickPlan, plan_tick
+from gov_pipeline.inbox import InboxUnavailable, TickPlan, fingerprint, plan_tick
 from gov_pipeline.resources import Inbox
 from gov_pipeline.settings import get_settings
 
@@ -63,10 +62,6 @@ def contiguous_ranges(keys: list[str], order: list[str]) -> list[tuple[str, str]
     return [(order[a], order[b]) for a, b in ranges]
 
 
-def _fingerprint(items) -> str:
-    return hashlib.sha1("\n".join(items).encode("utf-8")).hexdigest()[:12]
-
-
 def _range_request(first: str, last: str, reason: str, run_key: str) -> dg.RunRequest:
     return dg.RunRequest(
         run_key=run_key, asset_selection=PER_REPORT_KEYS + REFRESH_KEYS,
@@ -84,17 +79,17 @@ def tick_requests(plan: TickPlan, partitions: list[str]) -> list[dg.RunRequest]:
     removed = set(plan.removed_keys)
     order = [k for k in partitions if k not in removed] + plan.new_keys
     shas = plan.cursor["files"]
-    fingerprint = lambda ks: _fingerprint(f"{k}:{shas[k][3]}" for k in ks)  # noqa: E731
+    of_keys = lambda ks: fingerprint(f"{k}:{shas[k][3]}" for k in ks)  # noqa: E731
     requests: list[dg.RunRequest] = []
     if plan.new_keys:
         first, last = plan.new_keys[0], plan.new_keys[-1]
-        requests.append(_range_request(first, last, "new", f"{first}..{last}:{fingerprint(plan.new_keys)}:{seq}"))
+        requests.append(_range_request(first, last, "new", f"{first}..{last}:{of_keys(plan.new_keys)}:{seq}"))
     for first, last in contiguous_ranges(plan.changed_keys, order):
-        key = f"{first}..{last}:{fingerprint(plan.changed_keys)}:{seq}"
+        key = f"{first}..{last}:{of_keys(plan.changed_keys)}:{seq}"
         requests.append(_range_request(first, last, "changed", key))
     if not requests and (plan.removed_keys or plan.skipped_changed):
         reason = "removed" if plan.removed_keys else "ignored"
-        requests.append(dg.RunRequest(run_key=f"refresh:{_fingerprint(plan.removed_keys)}:{seq}",
+        requests.append(dg.RunRequest(run_key=f"refresh:{fingerprint(plan.removed_keys)}:{seq}",
                                       asset_selection=REFRESH_KEYS, tags={"gov/reason": reason}))
     if requests:
         plan.cursor["seq"] = seq

@@ -36,7 +36,10 @@ def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Ware
         text_settings.start_pool()
     files = inbox_listing(inbox.path, find_files, keys)
     tally, missing, counts = Tally(RAW), [], Counter()
-    active = lambda ids: {k for k in ids if context.instance.has_dynamic_partition(reports_partitions.name, k)}  # noqa: E731
+
+    def active(ids: list[str]) -> set[str]:  # reports whose partition still exists (their file is in the inbox)
+        return {k for k in ids if context.instance.has_dynamic_partition(reports_partitions.name, k)}
+
     with warehouse.get_connection() as conn:
         ensure_tables(conn)
         prev = read_reports(conn, RAW.name, keys, ["report_id", "content_sha256", "ingested_at", "duplicate_of"])
