@@ -10,7 +10,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 # Dagster writes a step's per-partition events in batches (stored in one transaction by gov_pipeline/event_log.py)
 export DAGSTER_EVENT_BATCH_SIZE := 1000
 
-.PHONY: venv bytecode demo test dev sql bench clean
+.PHONY: venv bytecode demo test dev sql bench eval-real clean
 
 # (Re)create the virtualenv when it is missing or older than pyproject.toml.
 $(STAMP): pyproject.toml
@@ -49,6 +49,10 @@ sql: venv
 bench: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/python -m gov_pipeline.bench --n $(BENCH_N)
+
+# scores on the real reports of ../shared/real/ (figures, metadata, table cells) -> bench/real_results.json
+eval-real: bytecode
+	$(BIN)/python -m gov_pipeline.evalreal
 
 clean:
 	rm -rf warehouse .dagster/storage .dagster/history .dagster/schedules .dagster/logs bench/work

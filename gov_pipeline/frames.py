@@ -109,7 +109,7 @@ def core_rows(a: ReportAnalysis, raw_map: Cleaned) -> dict[str, list[dict]]:
     for i, x in enumerate(a.metrics, start=1):
         raw_start, raw_end = raw_map.raw_span(x.char_start, x.char_end)
         metrics.append({
-            "report_id": rid, "metric_id": i, "metric_code": x.metric_code, "dimension": x.dimension,
+            "report_id": rid, "metric_id": i, "metric_code": x.metric_code, "dimension": x.dimension, "label": x.label,
             "value": x.value, "unit": x.unit, "source_kind": x.source_kind, "qualifier": x.qualifier,
             "is_redacted": bool(x.is_redacted), "section_id": x.section_id, "evidence": x.evidence,
             "char_start": x.char_start, "char_end": x.char_end,

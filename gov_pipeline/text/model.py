@@ -129,6 +129,7 @@ class Metric:
     qualifier: str | None = None  # None or one of QUALIFIERS
     is_redacted: bool = False
     section_id: int | None = None
+    label: str | None = None  # the noun phrase it counts, as printed ('机构职能类', a table's row label)
 
 
 @dataclass

@@ -133,7 +133,7 @@ def parse_number(s: str | None) -> ParsedNumber:
     elif _REDACTED_RE.match(t):
         return ParsedNumber(None, is_redacted=True, approx=approx, sign=sign, unit=unit)
     elif _CN_RE.match(t):
-        v = _cn_to_float(t)
+        v = _cn_to_float("一" + t if t[0] in "百千万" else t)  # 百万 is 一百万
         if v is None:
             return ParsedNumber(None, approx=approx, sign=sign, unit=unit)
         value = v * mult

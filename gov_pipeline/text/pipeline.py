@@ -50,7 +50,8 @@ def analyse_clean(report_id: str, cleaned: Cleaned, segmenter: str = "jieba") ->
     # a table's headers name its generation even when no cell could be read; prose that only names table rows
     # (本年度办理结果…本机关不掌握相关政府信息) names one only where a table was read
     meta.format_era = era if era and (headed or metrics or table_issues) else "narrative"
-    metrics = list(metrics) + extract_prose_metrics(text, sections)
+    read = [(m.char_start, m.char_end) for m in metrics]  # table rows read: never read again as prose
+    metrics = list(metrics) + extract_prose_metrics(text, sections, read)
     issues = list(issues) + list(table_issues) + check_consistency(metrics)
     keywords = top_keywords_from_tokens([t for heading, body in tokens for t in (*heading, *body)], N_KEYWORDS)
     return ReportAnalysis(report_id, cleaned, meta, sections, metrics, keywords, issues)

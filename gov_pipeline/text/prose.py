@@ -27,6 +27,7 @@ from functools import cached_property
 from typing import Callable
 
 from .catalog import to_wan_yuan
+from .figures import BREAKDOWN_FAMILIES, GENERIC_CODE, label_of, open_figures, open_zeros
 from .model import Metric, Section
 from .numbers import parse_number
 
@@ -54,7 +55,7 @@ _TABLE_LINE = re.compile(r"^[^\n]*\|[^\n]*\|[^\n]*$", re.M)
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _PROSE_LINE = re.compile(r"^[^\n|]{12,}[。!?!?]$", re.M)
 # Bracketed guidance of the statistics table "(不同渠道和方式公开相同信息计1条)".
-_GUIDANCE = re.compile(r"\([^()\n]{0,40}?(?:计1条|计1次|计一条|计一次)\)")
+_GUIDANCE = re.compile(r"\([^()\n]{0,40}?计(?:为|作)?(?:1|一)(?:条|次)\)")
 
 _AS_OF = re.compile(r"截[至止]到?|今年以来|年初以来|本年以来|目前|到今年|至今")
 _FULL_YEAR = re.compile(r"(?:[0-9]{4}年度?|本年度?|今年|当年)?(?:年底|年末|年终|12月31日|12月底|全年)")
@@ -342,9 +343,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _mask(text: str, sections: list[Section] | None) -> str:
-    """Blank out statistics tables and table guidance, keeping offsets (and line breaks)."""
-    spans: list[tuple[int, int]] = []
+def _mask(text: str, sections: list[Section] | None, read: list[tuple[int, int]] | None = None) -> str:
+    """Blank out statistics tables, table rows already read and table guidance, keeping offsets (and line
+    breaks)."""
+    spans: list[tuple[int, int]] = list(read or ())
     if "|" in text:
         spans.extend(m.span() for m in _TABLE_LINE.finditer(text))
     if sections:
@@ -424,19 +426,9 @@ def _topic_before(work: str, s0: int, pos: int) -> str | None:
 
 
 def _qualifier(ctx: _Ctx, m: re.Match, s0: int, s1: int, num_start: int) -> tuple[str | None, bool]:
-    """(qualifier, is_cumulative) for a positive figure."""
-    work = ctx.work
-    c0 = _clause_start(work, s0, num_start)
-    for cm in _CUMULATIVE.finditer(work, c0, num_start):
-        if not _ANNUAL_BEFORE_CUM.search(work[max(c0, cm.start() - 4):cm.start()]):
-            return "cumulative", True
+    """(qualifier, is_cumulative) for a positive figure read by a rule."""
     gd = m.groupdict()
-    if gd.get("pre") or gd.get("post") or gd.get("post2"):
-        return "approx", False
-    for am in _AS_OF.finditer(work, s0, s1):
-        if not _FULL_YEAR.match(work, am.end()):
-            return "as_of", False
-    return None, False
+    return _qualifier_at(ctx, s0, s1, num_start, bool(gd.get("pre") or gd.get("post") or gd.get("post2")))
 
 
 def _as_of_only(work: str, s0: int, s1: int) -> bool:
@@ -473,15 +465,18 @@ def _value_of(m: re.Match, unit_kind: str) -> tuple[float | None, bool, bool]:
 
 
 # ---------------------------------------------------------------------------
-def extract_prose_metrics(text: str, sections: list[Section] | None = None) -> list[Metric]:
-    """Catalogue metrics stated in the running text (source_kind 'narrative').
+def extract_prose_metrics(text: str, sections: list[Section] | None = None,
+                          read: list[tuple[int, int]] | None = None) -> list[Metric]:
+    """Every figure stated in the running text (source_kind 'narrative'): the catalogue rules first, then the
+    open reader (figures.py) for every other number with a unit.
 
     evidence is the sentence (or, for run-on sentences over 240 characters, the
     clause) the figure came from, and text[char_start:char_end] == evidence.
+    read: spans already read as table rows (never read again as prose).
     """
     if not text:
         return []
-    work = _mask(text, sections)
+    work = _mask(text, sections, read)
     spans = split_sentences(work)
     ctx = _Ctx(text, work, [a for a, _ in spans], spans, sections)
     claimed: set[int] = set()  # number positions already read
@@ -489,12 +484,12 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None) -> l
     negated: set[tuple[str, int]] = set()  # (code, sentence start) with a zero in words
     positive: set[tuple[str, int]] = set()  # (code, sentence start) with a figure
 
-    def emit(code, value, unit, a, b, *, dimension=None, qualifier=None, redacted=False, order=None):
+    def emit(code, value, unit, a, b, *, dimension=None, qualifier=None, redacted=False, order=None, label=None):
         e0, e1 = _evidence_span(ctx, a, b)
         out.append((a if order is None else order, Metric(
             metric_code=code, value=value, unit=unit, source_kind="narrative", evidence=text[e0:e1],
             char_start=e0, char_end=e1, dimension=dimension, qualifier=qualifier, is_redacted=redacted,
-            section_id=section_at(sections, a),
+            section_id=section_at(sections, a), label=label if label is not None else label_of(work, a, b),
         )))
 
     negations: list[tuple[str, str, int, int, int]] = []
@@ -514,8 +509,8 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None) -> l
                 negations.append((rule.code, rule.unit, m.start(), m.end(), s0))  # type: ignore[arg-type]
                 continue
             ns = m.start("num")
-            if ns in claimed:
-                continue
+            if ns in claimed or work.find("分别", _clause_start(work, s0, m.start()), ns) >= 0:
+                continue  # a 分别 pair is the open reader's (its subjects are listed before 分别)
             code = rule.code
             if isinstance(code, dict):
                 topic = _topic_before(work, s0, m.start())
@@ -573,8 +568,75 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None) -> l
         negated.add((code, s0))
         emit(code, 0.0, unit, a, b, qualifier="negation")
 
+    _open(ctx, claimed, emit, {m.metric_code for _, m in out if m.dimension is None},
+          [(a, b) for _, _, a, b, _ in negations], [(a, m.metric_code, m.dimension) for a, m in out])
     out.sort(key=lambda t: t[0])
     return [m for _, m in out]
+
+
+def _open(ctx: _Ctx, claimed: set[int], emit: Callable, headlines: set[str],
+          negations: list[tuple[int, int]], read: list[tuple[int, str, str | None]]) -> None:
+    """Every other figure with a unit (figures.open_figures), with the period qualifiers of its sentence.
+
+    read: (position, code, dimension) of the figures the rules read. A catalogue headline is taken once (a second
+    mention keeps the generic code); an item listed after 其中 is a breakdown of the figure before 其中 and takes its
+    code, adding its own category or channel; a share takes the breakdown of the figure before it in its sentence
+    (机构职能类4条,占0.8%)."""
+    work = ctx.work
+    read = sorted(read)
+    for f in open_figures(work, claimed):
+        s0, s1 = ctx.sentence(f.num_start)
+        code, dimension = f.code, f.dimension
+        qualifier, cumulative = _qualifier_at(ctx, s0, s1, f.num_start, f.approx)
+        before = [r for r in read if s0 <= r[0] < f.num_start]
+        q = work.rfind("其中", s0, f.num_start)
+        parent = next((r for r in reversed(before) if r[0] < q), None) if q >= 0 else None
+        if parent is not None and f.family in BREAKDOWN_FAMILIES and parent[1] != GENERIC_CODE:
+            code, dimension = parent[1], _merge_dims(parent[2], dimension)
+        elif parent is not None and f.family in BREAKDOWN_FAMILIES and dimension:
+            code = GENERIC_CODE  # a breakdown of a figure the catalogue has no concept for keeps its category
+        if code == "share_pct" and before and before[-1][1] != "share_pct":
+            dimension = _merge_dims(before[-1][2], f"of={before[-1][1]}")
+        if cumulative:
+            code = _CUMULATIVE_CODE.get(code, code)
+        if dimension is None and code != GENERIC_CODE:
+            if code in headlines:
+                code = GENERIC_CODE  # a second mention, or a stock after the year's figure
+            elif qualifier not in ("cumulative", "as_of"):
+                headlines.add(code)
+        claimed.add(f.num_start)
+        emit(code, f.value, f.unit, f.start, f.end, dimension=dimension, qualifier=qualifier,
+             redacted=f.redacted, label=f.label)
+        bisect.insort(read, (f.num_start, code, dimension))
+    for f in open_zeros(work):
+        if any(a < f.end and f.start < b for a, b in negations):
+            continue  # a catalogue rule read this zero
+        emit(f.code, 0.0, f.unit, f.start, f.end, dimension=f.dimension, qualifier="negation", label=f.label)
+
+
+def _merge_dims(a: str | None, b: str | None) -> str | None:
+    """Dimensions of a parent and an item, one value per key (the parent's wins: of=, channel= of a headline)."""
+    pairs: dict[str, str] = {}
+    for d in (b, a):
+        for part in (d or "").split(";"):
+            if part:
+                k, _, v = part.partition("=")
+                pairs[k] = v
+    return ";".join(f"{k}={v}" for k, v in sorted(pairs.items())) or None
+
+
+def _qualifier_at(ctx: _Ctx, s0: int, s1: int, num_start: int, approx: bool) -> tuple[str | None, bool]:
+    """(qualifier, is_cumulative) of a figure: cumulative (its clause) > approx > as_of (its sentence)."""
+    work = ctx.work
+    c0 = _clause_start(work, s0, num_start)
+    for cm in _CUMULATIVE.finditer(work, c0, num_start):
+        if not _ANNUAL_BEFORE_CUM.search(work[max(c0, cm.start() - 4):cm.start()]):
+            return "cumulative", True
+    if approx:
+        return "approx", False
+    if _as_of_only(work, s0, s1):
+        return "as_of", False
+    return None, False
 
 
 def _proactive_items(ctx: _Ctx, start: int, s1: int, claimed: set[int], emit: Callable,

@@ -175,8 +175,10 @@ def test_cumulative_goes_to_stock_code():
     assert [m.metric_code for m in ex(t)] == ["proactive_cumulative"]
 
 
-def test_cumulative_without_stock_code_is_dropped():
-    assert not [m for m in ex("累计召开新闻发布会30场。") if m.metric_code == "press_conferences"]
+def test_cumulative_without_stock_code_is_kept_as_cumulative():
+    # kept (a coder records it) but never the year's own: the headline mart leaves cumulative figures out
+    got = [(m.metric_code, m.value, m.qualifier) for m in ex("累计召开新闻发布会30场。")]
+    assert got == [("press_conferences", 30.0, "cumulative")]
 
 
 def test_year_to_date_is_not_cumulative():
@@ -199,8 +201,10 @@ def test_growth_rate_is_not_a_level():
     assert not [m for m in ex(t) if m.metric_code == "completion_rate"]
 
 
-def test_rate_without_topic_is_dropped():
-    assert ex("办结率100%。") == []
+def test_rate_without_topic_keeps_its_own_word():
+    # no topic before it: the open reader keeps the rate with the kind its word names, never a guessed topic
+    assert [(m.metric_code, m.dimension, m.value) for m in ex("办结率100%。")] == [
+        ("completion_rate", "kind=completion", 100.0)]
 
 
 # --- redaction ------------------------------------------------------------------
@@ -238,15 +242,25 @@ def test_redacted_approval_items():
     "实行“一把手”负总责,建设“一站式”服务体系,落实“双随机一公开”。",     # slogans
     "围绕全市“四个一百”专项行动开展工作,连续三年获评先进。",               # slogans
     "实时发布PM2.5等六项污染物监测数据。",                               # count of pollutant types
-    "编发工作简报13期,公示环评审批项目175个。",                           # unrelated counts
     "统计期限自2018年1月1日起至2018年12月31日止。",                       # statistics period
     "每季度召开新闻发布会,及时发布权威信息。",                             # no figure
-    "行政处罚类流程图2项,行政许可类9项。",                                 # unrelated counts
-    "派驻服务大厅的工作人员有2名。",                                     # not disclosure staff
     "对公开的每一条信息进行审核后主动公开信息。",                          # idiom numeral
 ])
 def test_negative_cases(text):
     assert ex(text) == [], [(m.metric_code, m.value) for m in ex(text)]
+
+
+@pytest.mark.parametrize("text, want", [
+    # counts of work the catalogue has no concept for keep the generic code, with their phrase
+    ("编发工作简报13期,公示环评审批项目175个。",
+     [("other_figure", None, 13.0, "编发工作简报"), ("env_releases", "category=eia", 175.0, "公示环评审批项目")]),
+    ("行政处罚类流程图2项,行政许可类9项。",
+     [("other_figure", None, 2.0, "行政处罚类流程图"), ("other_figure", "category=licensing", 9.0, "行政许可类")]),
+    # staff of a service hall are not the disclosure staff (staff_total)
+    ("派驻服务大厅的工作人员有2名。", [("other_figure", None, 2.0, "派驻服务大厅的工作人员")]),
+])
+def test_open_figures_keep_other_counts(text, want):
+    assert [(m.metric_code, m.dimension, m.value, m.label) for m in ex(text)] == want
 
 
 def test_table_lines_are_ignored():
@@ -291,7 +305,7 @@ def test_seed_000():
     assert got[("approvals_completed", None)].value == 485
     assert got[("completion_rate", "kind=approvals")].value == 90
     values = {m.value for m in ms}
-    assert not values & {2013, 2012, 2010, 2014, 83, 1, 12369}
+    assert not values & {2013, 2012, 2010, 2014, 83, 12369}  # years, a document number, a hotline
     for m in ms:
         assert "〔2013〕" not in t[m.char_start:m.char_end] or m.metric_code not in ("proactive_total",)
         assert t[m.char_start:m.char_end] == m.evidence

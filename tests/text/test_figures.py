@@ -1,0 +1,84 @@
+"""The open figure reader (gov_pipeline/text/figures.py through prose.extract_prose_metrics): every figure with a
+unit, the phrase it counts, its code and dimensions. Sentences written for these tests."""
+import pytest
+
+from gov_pipeline.text.figures import GENERIC_CODE, classify, open_figures
+from gov_pipeline.text.prose import extract_prose_metrics
+
+
+def rows(text):
+    return [(m.metric_code, m.dimension, m.value, m.qualifier) for m in extract_prose_metrics(text)]
+
+
+def test_breakdown_by_category_takes_the_headline_code_and_shares_follow_their_item():
+    t = "全年主动公开政府信息200条,其中机构职能类20条,占10%;业务工作类150条,占75%。"
+    assert rows(t) == [
+        ("proactive_total", None, 200.0, None),
+        ("proactive_total", "category=org_function", 20.0, None),
+        ("share_pct", "category=org_function;of=proactive_total", 10.0, None),
+        ("proactive_total", "category=business", 150.0, None),
+        ("share_pct", "category=business;of=proactive_total", 75.0, None),
+    ]
+
+
+def test_items_after_qizhong_of_an_unknown_total_are_not_publications():
+    t = "梳理行政权力清单80项,其中行政许可类30项,行政处罚类50项。"
+    got = rows(t)
+    assert [r[2] for r in got] == [80.0, 30.0, 50.0]
+    assert all(code == GENERIC_CODE for code, *_ in got)
+    assert got[1][1] == "category=licensing"
+
+
+def test_channels_number_after_noun_and_respectively_pairs():
+    assert rows("门户网站发布信息310条,政务微博发布信息96条。") == [
+        ("proactive_total", "channel=website", 310.0, None), ("proactive_total", "channel=weibo", 96.0, None)]
+    assert rows("通过微信、抖音分别推送信息41条、17条。") == [
+        ("proactive_total", "channel=wechat", 41.0, None), ("proactive_total", "channel=douyin", 17.0, None)]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("网站年访问量达12.5万人次。", ("website_visits", None, 125000.0, None)),
+    ("平台总浏览量86万。", ("website_visits", None, 860000.0, None)),
+    ("公众号关注人数3200人。", ("followers", "channel=wechat", 3200.0, None)),
+    ("办理网上咨询留言64件。", ("messages_handled", "channel=online_message", 64.0, None)),
+    ("发布水质状况月报12期。", ("env_releases", "category=env_quality", 12.0, None)),
+    ("政府信息全文电子化率100%。", ("digitisation_rate", None, 100.0, None)),
+    ("申请答复率为100%。", ("completion_rate", "kind=requests_reply", 100.0, None)),
+    ("比上年减少6条。", ("yoy_change", "direction=decrease", 6.0, None)),
+    ("发布新闻稿件近300篇。", ("media_items", None, 300.0, "approx")),
+    ("编写工作简报十二期。", (GENERIC_CODE, None, 12.0, None)),
+    ("上年度无结转的申请。", ("requests_carried_in", None, 0.0, "negation")),
+])
+def test_families(text, want):
+    assert rows(text) == [want]
+
+
+def test_the_noun_after_the_unit_is_what_is_counted():
+    (m,) = extract_prose_metrics("年内梳理出15项公开任务。")
+    assert (m.value, m.label) == (15.0, "梳理出公开任务")
+
+
+@pytest.mark.parametrize("text", [
+    "申请人应在15个工作日内补正材料。",          # a time limit
+    "年报由总体情况等六个部分组成。",            # the report's structure
+    "发布PM10等四项污染物浓度。",                # kinds of an enumeration
+    "依据《政府信息公开条例》第三十条办理。",      # an article number
+    "联系电话0571-88001234。",                  # a phone number
+    "三个方面的问题仍然存在。",                  # an idiom numeral
+    "(不同渠道公开的同一信息计为1条)",           # table guidance
+])
+def test_never_figures(text):
+    assert rows(text) == []
+
+
+def test_each_figure_keeps_its_span_and_label():
+    t = "全年在网站公开环评批复文件27条;执法信息11篇。"
+    figs = open_figures(t, set())
+    assert [(f.value, f.label, t[f.num_start:f.num_start + 2]) for f in figs] == [
+        (27.0, "在网站公开环评批复文件", "27"), (11.0, "执法信息", "11")]
+
+
+def test_classify_reads_its_families_from_assets():
+    assert classify("空气质量状况通报", "期") == ("env_releases", "category=env_quality")
+    assert classify("占全部信息的比例", "%") == ("share_pct", None)
+    assert classify("未归类的东西", "个") == (GENERIC_CODE, None)
