@@ -26,7 +26,7 @@ from functools import lru_cache
 from .numbers import parse_number
 from .refdata import asset_path, read_csv_rows
 
-__all__ = ["Figure", "open_figures", "open_zeros", "classify", "label_of", "GENERIC_CODE", "BREAKDOWN_FAMILIES"]
+__all__ = ["Figure", "open_figures", "open_zeros", "classify", "label_of", "other_year", "breakdown_of", "GENERIC_CODE", "BREAKDOWN_FAMILIES"]
 # Families whose figures, listed after 其中, are a breakdown of the figure before 其中 and take its code
 # ("主动公开信息331条,其中政务活动116条" is proactive_total category=news; "行政权力219项,其中行政许可类9项" is
 # not a publication count).
@@ -83,6 +83,8 @@ class _Conf:
     verb_only: re.Pattern
     boundary: re.Pattern
     right_not_noun: re.Pattern
+    other_year: re.Pattern
+    not_other_year: re.Pattern
     zero_rx: re.Pattern
     percent: frozenset[str]
     kinds: frozenset[str]
@@ -100,10 +102,10 @@ def _conf() -> _Conf:
         d = tomllib.load(fh)
     units = d["units"]
     unit_alt = _alt(list(units["count"]) + list(units["percent"]))
-    num = (rf"(?<![0-9.xX{_CN}])(?P<pre>将近|接近|大约|超过|近|约|逾|超)?"
+    num = (rf"(?<![0-9.xX{_CN}])(?P<pre>将近|接近|大约|超过|近|约|逾|超)?[ \t]?"
            rf"(?P<num>[0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]+)?|[{_CN}]+)")
-    figure = num + rf"(?P<wan>万|亿)?(?P<post>余|多)?[ \t]?(?P<unit>{unit_alt})(?P<post2>余|多|左右)?"
-    bare_wan = num + r"(?P<wan>万)(?P<post>余|多)?(?![0-9元条件次人篇个项])"
+    figure = num + rf"[ \t]?(?P<wan>万|亿)?(?P<post>余|多)?[ \t]?(?P<unit>{unit_alt})(?P<post2>余|多|左右)?"
+    bare_wan = num + r"[ \t]?(?P<wan>万)(?P<post>余|多)?(?![0-9元条件次人篇个项])"
     dims: dict[str, list[tuple[str, str]]] = {}
     for row in read_csv_rows(DIMENSIONS_FILE):
         for alias in row["aliases"].split("|"):
@@ -125,6 +127,7 @@ def _conf() -> _Conf:
         strip_tail=re.compile(phrase["strip_tail"]), strip_head=re.compile(phrase["strip_head"]),
         verb_only=re.compile(phrase["verb_only"]), boundary=re.compile(phrase["boundary"]),
         zero_rx=re.compile(d["zero"]["pattern"]), right_not_noun=re.compile(phrase["right_not_noun"]),
+        other_year=re.compile(phrase["other_year"]), not_other_year=re.compile(phrase["not_other_year"]),
         percent=frozenset(units["percent"]), kinds=frozenset(units["kinds"]), families=families,
         dims={k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in dims.items()},
     )
@@ -136,6 +139,13 @@ def _lookup(conf: _Conf, dimension: str, phrase: str) -> str | None:
         if alias in phrase:
             return value
     return None
+
+
+def breakdown_of(phrase: str) -> str | None:
+    """The category and channel a phrase names ("公开财政信息" → category=finance), as a dimension; None if neither."""
+    conf = _conf()
+    parts = [f"{dim}={v}" for dim in ("category", "channel") if (v := _lookup(conf, dim, phrase)) is not None]
+    return ";".join(parts) or None
 
 
 def classify(phrase: str, unit: str | None) -> tuple[str, str | None]:
@@ -179,8 +189,28 @@ def _item_start(conf: _Conf, work: str, lo: int, pos: int) -> int:
     return i
 
 
+_YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年")
+
+
+def other_year(phrase: str, year: int | None) -> bool:
+    """The phrase a figure counts names another, earlier year (2019年…, 上年…) and is no change or carry-over."""
+    return _other_year(_conf(), phrase, year)
+
+
+def _other_year(conf: _Conf, phrase: str, year: int | None) -> bool:
+    if conf.not_other_year.search(phrase):
+        return False
+    if conf.other_year.search(phrase):
+        return True
+    return year is not None and any(int(y) < year for y in _YEAR_RE.findall(phrase))
+
+
 def _clean_phrase(conf: _Conf, s: str) -> str:
     s = s.strip()
+    if " " in s or "\t" in s:  # crawler text runs a heading into its sentence: the words after the last gap
+        tail = s.split()[-1] if s.split() else ""
+        if len(tail) >= 2:
+            s = tail
     prev = None
     while prev != s:
         prev = s
@@ -229,9 +259,11 @@ def _pair_label(conf: _Conf, work: str, c0: int, ns: int, figure_starts: list[in
     return subjects[i] + verb
 
 
-def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = None) -> list[Figure]:
+def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = None,
+                 year: int | None = None) -> list[Figure]:
     """Every figure of work[lo:hi] whose number position is not in `claimed` (sentence boundaries are the
-    caller's: pass one sentence, or the whole text)."""
+    caller's: pass one sentence, or the whole text). year: the year the report covers, when known; a figure whose
+    phrase names an earlier year is another year's and is left out."""
     conf = _conf()
     hi = len(work) if hi is None else hi
     matches = [m for m in conf.figure_rx.finditer(work, lo, hi)]
@@ -269,6 +301,8 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
         if conf.clause.search(work, c0, c1):
             continue
         i0 = _item_start(conf, work, c0, ms)
+        if _other_year(conf, work[c0:ms], year):
+            continue
         label = _pair_label(conf, work, c0, ns, starts) or _clean_phrase(conf, work[i0:ms])
         start, end = i0, m.end()
         # the noun right after the unit is what the figure counts ("梳理出12项重点任务", "收到8项依申请公开")
@@ -324,8 +358,10 @@ def open_zeros(work: str, lo: int = 0, hi: int | None = None) -> list[Figure]:
         if len(noun) < 2:
             continue
         c0 = m.start()
-        while c0 > 0 and m.start() - c0 < 8 and work[c0 - 1] not in _CLAUSE_END:
+        while c0 > lo and work[c0 - 1] not in _CLAUSE_END:
             c0 -= 1
-        family, code, dimension = _classify(work[c0:m.start()] + m.group("verb") + noun, None)
+        if conf.figure_rx.search(work, c0, m.start()):
+            continue  # "1件由于…未收到…": the clause counts something; the negation describes it
+        family, code, dimension = _classify(work[max(c0, m.start() - 8):m.start()] + m.group("verb") + noun, None)
         out.append(Figure(m.start(), m.start(), m.end(), code, 0.0, None, dimension, m.group(0), False, False, family))
     return out

@@ -51,7 +51,7 @@ def analyse_clean(report_id: str, cleaned: Cleaned, segmenter: str = "jieba") ->
     # (本年度办理结果…本机关不掌握相关政府信息) names one only where a table was read
     meta.format_era = era if era and (headed or metrics or table_issues) else "narrative"
     read = [(m.char_start, m.char_end) for m in metrics]  # table rows read: never read again as prose
-    metrics = list(metrics) + extract_prose_metrics(text, sections, read)
+    metrics = list(metrics) + extract_prose_metrics(text, sections, read, meta.report_year)
     issues = list(issues) + list(table_issues) + check_consistency(metrics)
     keywords = top_keywords_from_tokens([t for heading, body in tokens for t in (*heading, *body)], N_KEYWORDS)
     return ReportAnalysis(report_id, cleaned, meta, sections, metrics, keywords, issues)

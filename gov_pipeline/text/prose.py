@@ -27,7 +27,7 @@ from functools import cached_property
 from typing import Callable
 
 from .catalog import to_wan_yuan
-from .figures import BREAKDOWN_FAMILIES, GENERIC_CODE, label_of, open_figures, open_zeros
+from .figures import BREAKDOWN_FAMILIES, GENERIC_CODE, breakdown_of, label_of, open_figures, open_zeros, other_year
 from .model import Metric, Section
 from .numbers import parse_number
 
@@ -60,6 +60,9 @@ _GUIDANCE = re.compile(r"\([^()\n]{0,40}?计(?:为|作)?(?:1|一)(?:条|次)\)")
 _AS_OF = re.compile(r"截[至止]到?|今年以来|年初以来|本年以来|目前|到今年|至今")
 _FULL_YEAR = re.compile(r"(?:[0-9]{4}年度?|本年度?|今年|当年)?(?:年底|年末|年终|12月31日|12月底|全年)")
 _CUMULATIVE = re.compile(r"累计|历年")
+# 累计 alone totals the period the report covers ("2020年四季度…累计主动公开信息862条"); it is a running total since
+# records began only with 历年, or with a date it runs to or a start it runs from in its sentence
+_CUMULATIVE_SPAN = re.compile(r"截[至止]到?|(?:成立|开通|建立|实施|运行|开设|施行|开展|启动)以来|至今|自[0-9]{4}年")
 _ANNUAL_BEFORE_CUM = re.compile(r"(?:今年|本年|全年|当年|年度|年内|上半年|下半年|季度)$")
 
 _ANCHOR = re.compile(
@@ -466,13 +469,14 @@ def _value_of(m: re.Match, unit_kind: str) -> tuple[float | None, bool, bool]:
 
 # ---------------------------------------------------------------------------
 def extract_prose_metrics(text: str, sections: list[Section] | None = None,
-                          read: list[tuple[int, int]] | None = None) -> list[Metric]:
+                          read: list[tuple[int, int]] | None = None, year: int | None = None) -> list[Metric]:
     """Every figure stated in the running text (source_kind 'narrative'): the catalogue rules first, then the
     open reader (figures.py) for every other number with a unit.
 
     evidence is the sentence (or, for run-on sentences over 240 characters, the
     clause) the figure came from, and text[char_start:char_end] == evidence.
-    read: spans already read as table rows (never read again as prose).
+    read: spans already read as table rows (never read again as prose). year: the year the report covers; the
+    open reader leaves out figures whose phrase names an earlier year.
     """
     if not text:
         return []
@@ -509,8 +513,11 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None,
                 negations.append((rule.code, rule.unit, m.start(), m.end(), s0))  # type: ignore[arg-type]
                 continue
             ns = m.start("num")
-            if ns in claimed or work.find("分别", _clause_start(work, s0, m.start()), ns) >= 0:
+            c0 = _clause_start(work, s0, m.start())
+            if ns in claimed or work.find("分别", c0, ns) >= 0:
                 continue  # a 分别 pair is the open reader's (its subjects are listed before 分别)
+            if other_year(work[c0:ns], year):
+                continue  # another year's figure ("2019年主动公开信息250条" in the 2020 report)
             code = rule.code
             if isinstance(code, dict):
                 topic = _topic_before(work, s0, m.start())
@@ -569,13 +576,38 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None,
         emit(code, 0.0, unit, a, b, qualifier="negation")
 
     _open(ctx, claimed, emit, {m.metric_code for _, m in out if m.dimension is None},
-          [(a, b) for _, _, a, b, _ in negations], [(a, m.metric_code, m.dimension) for a, m in out])
+          [(a, b) for _, _, a, b, _ in negations], [(a, m.metric_code, m.dimension) for a, m in out], year)
     out.sort(key=lambda t: t[0])
+    _one_headline(ctx, out)
     return [m for _, m in out]
 
 
+def _one_headline(ctx: _Ctx, out: list[tuple[int, Metric]]) -> None:
+    """One headline per code: a later figure read as the same code's headline is a part of it when it follows 其中
+    after the first (its category or channel from its phrase, else the generic code), a restatement when it has the
+    same value, and otherwise a figure the catalogue has no place for (the generic code, its phrase kept)."""
+    first: dict[str, tuple[int, Metric]] = {}
+    for a, m in out:
+        if m.dimension is not None or m.metric_code == GENERIC_CODE or m.qualifier in ("cumulative", "as_of"):
+            continue
+        head = first.get(m.metric_code)
+        if head is None:
+            first[m.metric_code] = (a, m)
+            continue
+        if m.value == head[1].value:
+            continue
+        h0 = ctx.sentence(head[0])[0]
+        part = ctx.work.find("其中", head[0], a) >= 0 and ctx.sentence(a)[0] <= ctx.sentence(
+            ctx.sentence(head[0])[1])[0] and h0 <= a
+        dims = breakdown_of(m.label or "") if part else None
+        if dims:
+            m.dimension = dims
+        else:
+            m.metric_code = GENERIC_CODE
+
+
 def _open(ctx: _Ctx, claimed: set[int], emit: Callable, headlines: set[str],
-          negations: list[tuple[int, int]], read: list[tuple[int, str, str | None]]) -> None:
+          negations: list[tuple[int, int]], read: list[tuple[int, str, str | None]], year: int | None) -> None:
     """Every other figure with a unit (figures.open_figures), with the period qualifiers of its sentence.
 
     read: (position, code, dimension) of the figures the rules read. A catalogue headline is taken once (a second
@@ -584,13 +616,16 @@ def _open(ctx: _Ctx, claimed: set[int], emit: Callable, headlines: set[str],
     (机构职能类4条,占0.8%)."""
     work = ctx.work
     read = sorted(read)
-    for f in open_figures(work, claimed):
+    for f in open_figures(work, claimed, year=year):
         s0, s1 = ctx.sentence(f.num_start)
         code, dimension = f.code, f.dimension
         qualifier, cumulative = _qualifier_at(ctx, s0, s1, f.num_start, f.approx)
         before = [r for r in read if s0 <= r[0] < f.num_start]
         q = work.rfind("其中", s0, f.num_start)
         parent = next((r for r in reversed(before) if r[0] < q), None) if q >= 0 else None
+        if q == s0 and parent is None and s0 > 0:  # "…3460条。其中,…": the total ends the sentence before
+            p0 = ctx.sentence(s0 - 1)[0]
+            parent = next((r for r in reversed(read) if p0 <= r[0] < s0), None)
         if parent is not None and f.family in BREAKDOWN_FAMILIES and parent[1] != GENERIC_CODE:
             code, dimension = parent[1], _merge_dims(parent[2], dimension)
         elif parent is not None and f.family in BREAKDOWN_FAMILIES and dimension:
@@ -630,7 +665,9 @@ def _qualifier_at(ctx: _Ctx, s0: int, s1: int, num_start: int, approx: bool) -> 
     work = ctx.work
     c0 = _clause_start(work, s0, num_start)
     for cm in _CUMULATIVE.finditer(work, c0, num_start):
-        if not _ANNUAL_BEFORE_CUM.search(work[max(c0, cm.start() - 4):cm.start()]):
+        if _ANNUAL_BEFORE_CUM.search(work[max(c0, cm.start() - 4):cm.start()]):
+            continue
+        if cm.group() == "历年" or _CUMULATIVE_SPAN.search(work, s0, num_start):
             return "cumulative", True
     if approx:
         return "approx", False

@@ -82,3 +82,46 @@ def test_classify_reads_its_families_from_assets():
     assert classify("空气质量状况通报", "期") == ("env_releases", "category=env_quality")
     assert classify("占全部信息的比例", "%") == ("share_pct", None)
     assert classify("未归类的东西", "个") == (GENERIC_CODE, None)
+
+
+def test_another_year_s_figure_is_left_out_but_a_change_is_kept():
+    t = "2020年主动公开信息300条。2019年主动公开信息250条,上年度发布解读9篇,比上年增加50条。"
+    got = [(m.metric_code, m.value) for m in extract_prose_metrics(t, year=2020)]
+    assert (GENERIC_CODE, 250.0) not in got and ("policy_interpretations", 9.0) not in got
+    assert ("yoy_change", 50.0) in got and got[0] == ("proactive_total", 300.0)
+
+
+def test_a_breakdown_may_start_the_next_sentence():
+    t = "全年主动公开政府信息900条。其中,门户网站600条,机构职能类信息30条。"
+    assert rows(t)[1:] == [("proactive_total", "channel=website", 600.0, None),
+                           ("proactive_total", "category=org_function", 30.0, None)]
+
+
+def test_crawler_text_heading_run_into_its_sentence_is_not_the_label():
+    (m,) = extract_prose_metrics("(三)咨询情况 全年接待群众现场咨询120人次。")
+    assert m.label == "全年接待群众现场咨询" or m.label == "接待群众现场咨询"
+
+
+def test_a_part_read_by_a_catalogue_rule_is_not_a_second_headline():
+    t = "全年主动公开政府信息800条,其中发布工作动态信息500条,公开财政信息60条,公开其他信息240条。"
+    got = rows(t)
+    assert got[0] == ("proactive_total", None, 800.0, None)
+    assert ("proactive_total", "category=news", 500.0, None) in got
+    assert ("proactive_total", "category=finance", 60.0, None) in got
+    assert sum(1 for code, dim, *_ in got if code == "proactive_total" and dim is None) == 1
+
+
+@pytest.mark.parametrize("text, value", [
+    ("微博粉丝 12.6 万,发布信息 300 条。", 126000.0),   # spaces around the figure (PDF layout)
+    ("全年办理行政复议案件1宗。", 1.0),                   # 宗
+    ("其中3件按规定程序及时答复申请人。", 3.0),           # 规定 in a clause is not a time limit
+    ("本年转办上一年度申请2件。", 2.0),                   # carried over from last year: this year's work
+    ("网站信息全文电子化达100%。", 100.0),
+    ("接待来访群众近 40 人次。", 40.0),
+])
+def test_layout_and_wording_variants(text, value):
+    assert value in [v for _, _, v, _ in rows(text)]
+
+
+def test_a_negation_that_describes_a_counted_case_is_no_zero():
+    assert 0.0 not in [v for _, _, v, _ in rows("另有1件因申请人未提供联系方式未能答复。")]
