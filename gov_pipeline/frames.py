@@ -4,6 +4,7 @@ The text library itself (cleaning, parsing) is imported on first use: a one-repo
 warm worker (gov_pipeline.resources.TextSettings), so its own process never loads it (~60 ms of imports)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable
@@ -99,6 +100,8 @@ def core_rows(a: ReportAnalysis, raw_map: Cleaned) -> dict[str, list[dict]]:
         "report_year": m.report_year, "report_kind": m.report_kind, "format_era": m.format_era,
         "published_on": m.published_on if isinstance(m.published_on, dt.date) else None,
         "doc_number": m.doc_number, "char_count": m.char_count,
+        "region_evidence": json.dumps([dataclasses.asdict(e) for e in m.region_evidence], ensure_ascii=False)
+        if m.region_evidence else None,
     }]
     sections = [{
         "report_id": rid, "section_id": s.section_id, "parent_section_id": s.parent_section_id,

@@ -122,6 +122,7 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
         "format_era": col("VARCHAR", "narrative | table_2014 | table_2019 | table_2021 (statistics-table generation found).", checks=one_of(FORMAT_ERAS)),
         "published_on": col("DATE", "Publication date from the web page or the signature; NULL when no full date is stated.", nullable=True),
         "doc_number": col("VARCHAR", "Normalised document number of the report or its cover letter, e.g. 鄂环字〔2017〕106号.", nullable=True),
+        "region_evidence": col("VARCHAR", "The place names province, city and county were read from, as a JSON list of {place, where (agency | title | body | cited | page), start, end (offsets in clean_text, -1 when read from the title or a page field), region}; NULL when no region was found.", nullable=True),
         "char_count": col("BIGINT", "Characters in the clean text.", checks=_nonneg),
         "content_sha256": _source_sha(),
         "text_version": _text_version(),

@@ -130,6 +130,8 @@ class _Data:
     field_re: re.Pattern
     field_only_line: re.Pattern
     doc_number_field: re.Pattern
+    publisher_field: re.Pattern
+    title_label: re.Pattern
     docshare_lines: re.Pattern
     docshare_title: re.Pattern
     upload_field_re: re.Pattern
@@ -196,6 +198,12 @@ def _data() -> _Data:
         field_re=re.compile(rf"(?:^|[|｜\s•·●])(?:{all_alt})\s*(?=[:：|｜]|\s|$)"),
         field_only_line=re.compile(rf"[•·●\-\s]*(?:{strong_alt})\s*[:：|｜]?\s*[|｜]*"),
         doc_number_field=re.compile(rf"(?:{_spaced('文号')}|{_spaced('发文字号')})\s*[:：|｜]\s*(?P<num>[^\s|｜]{{2,40}})"),
+        publisher_field=re.compile(
+            rf"(?:{'|'.join(_spaced(f) for f in meta.get('publisher_fields', []))})\s*[:：|｜]?\s*[|｜]?\s*"
+            r"(?P<pub>[\u4e00-\u9fff][^\s|｜:：]{1,40})"
+        ) if meta.get("publisher_fields") else re.compile(r"(?!x)x"),
+        title_label=re.compile(rf"^\s*(?:{'|'.join(map(re.escape, meta.get('title_labels', [])))})\s*[:：]\s*")
+        if meta.get("title_labels") else re.compile(r"(?!x)x"),
         docshare_lines=re.compile(_alt(ds["drop_lines"])),
         docshare_title=re.compile(r"(?P<title>.{1,150})\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|caj)"),
         upload_field_re=re.compile(rf"(?:{'|'.join(map(re.escape, ds['upload_fields']))})\s*[:：]"),
@@ -327,12 +335,17 @@ def traditional_to_simplified(buf: _Buf, ctx: _Ctx) -> tuple[_Buf, int]:
 
 
 def pinyin_debris(buf: _Buf, ctx: _Ctx) -> tuple[_Buf, int]:
-    """Tone/pinyin debris after a character on mirrors: 務(wù) -> 務, 文(wen) -> 文.
-    Untoned syllables only in converted Traditional texts or when frequent."""
+    """Pinyin glosses after characters on mirror sites: 生態(tài)環(huán)境 -> 生態環境, 政府(zhèng fǔ) -> 政府,
+    文(wen) -> 文 (deleted, so the offset map keeps pointing at the characters). Runs before the
+    Traditional text is converted, so the converter sees whole words. A gloss with a tone mark always
+    goes; untoned syllables only in a text that has toned ones, that is Traditional, or that has many."""
     d = _data()
+    if "(" not in buf.text:
+        return buf, 0
     buf, n = _sub(buf, d.pinyin_toned, lambda m: "")
     plain = d.pinyin_plain.findall(buf.text)
-    if plain and (ctx.converted_from_traditional or n or len(plain) >= d.pinyin_min):
+    if plain and (n or len(plain) >= d.pinyin_min or ctx.converted_from_traditional
+                  or traditional_share(buf.text) >= d.trad_share):
         buf, n2 = _sub(buf, d.pinyin_plain, lambda m: "")
         n += n2
     return buf, n
@@ -458,7 +471,7 @@ def page_meta_lines(buf: _Buf, ctx: _Ctx) -> tuple[_Buf, int]:
                 ctx.page_meta["published_on"] = date
                 if (prev_nonblank and "page_title" not in ctx.page_meta and len(prev_nonblank) <= 100
                         and _CJK.search(prev_nonblank) and prev_nonblank[-1] not in d.terminators):
-                    ctx.page_meta["page_title"] = prev_nonblank
+                    ctx.page_meta["page_title"] = d.title_label.sub("", prev_nonblank)
             m = d.meta_source.search(line)
             if m and "source" not in ctx.page_meta:
                 ctx.page_meta["source"] = m.group("source")
@@ -481,11 +494,16 @@ def metadata_block(buf: _Buf, ctx: _Ctx) -> tuple[_Buf, int]:
     edits: list[Edit] = []
     lines = list(_lines(text))
     skip_next = False
+    value_of: str | None = None  # the field whose value is on the next line
     for idx, (s, e, line) in enumerate(lines):
         if skip_next:
             skip_next = False
             st = line.strip()
             if st and len(st) <= 40 and not d.field_only_line.fullmatch(st) and st[-1] not in "。":
+                if value_of and "publisher" not in ctx.page_meta:
+                    m = d.publisher_field.match(value_of + ":" + st)
+                    if m:
+                        ctx.page_meta["publisher"] = m.group("pub")
                 edits.append(_drop_line_edit(text, s, e))
                 continue
         st = line.strip()
@@ -499,10 +517,14 @@ def metadata_block(buf: _Buf, ctx: _Ctx) -> tuple[_Buf, int]:
         elif d.field_only_line.fullmatch(st):
             drop = True
             skip_next = True
+            value_of = st.strip(" •·●-:：|｜")
         if drop:
             m = d.doc_number_field.search(st)
             if m and "doc_number" not in ctx.page_meta:
                 ctx.page_meta["doc_number"] = m.group("num")
+            m = d.publisher_field.search(st)
+            if m and "publisher" not in ctx.page_meta:
+                ctx.page_meta["publisher"] = m.group("pub")
             m = d.meta_date.search(st) or re.search(
                 r"发布日期\s*[:：|｜]?\s*(?P<date>(19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})", st)
             if m and "published_on" not in ctx.page_meta:
@@ -682,8 +704,8 @@ RULES: tuple[tuple[str, RuleFn], ...] = (
     ("fullwidth_ascii", fullwidth_ascii),
     ("html_entities", html_entities),
     ("html_tags", html_tags),
-    ("traditional_to_simplified", traditional_to_simplified),
     ("pinyin_debris", pinyin_debris),
+    ("traditional_to_simplified", traditional_to_simplified),
     ("spam_lines", spam_lines),
     ("spam_tokens", spam_tokens),
     ("image_placeholders", image_placeholders),

@@ -55,7 +55,7 @@ class Cleaned:
 
     text: str
     offsets: list[int]
-    page_meta: dict[str, str] = field(default_factory=dict)  # published_on (YYYY-MM-DD), source, page_title
+    page_meta: dict[str, str] = field(default_factory=dict)  # published_on (YYYY-MM-DD), source, publisher, page_title
     rule_counts: dict[str, int] = field(default_factory=dict)  # rule name -> times applied
     converted_from_traditional: bool = False
 
@@ -97,6 +97,21 @@ class Section:
         return self.heading
 
 
+@dataclass(frozen=True)
+class RegionEvidence:
+    """One place name the region was read from: as written; where: ``agency`` (the agency's own name: the span
+    is that name's), ``title`` (a name without its place took the title's), ``body`` / ``cited`` (a body
+    mention, ``cited`` inside 《》), ``page`` (the page's 发布机构 / 来源 field); its span in the clean text
+    (-1, -1 when read from a page field or the title string); the region it was taken for
+    (province/city/county)."""
+
+    place: str
+    where: str
+    start: int
+    end: int
+    region: str
+
+
 @dataclass
 class ReportMeta:
     title: str | None = None
@@ -112,6 +127,7 @@ class ReportMeta:
     published_on: dt.date | None = None
     doc_number: str | None = None
     char_count: int = 0
+    region_evidence: list[RegionEvidence] = field(default_factory=list)  # the place names province/city came from
 
 
 @dataclass

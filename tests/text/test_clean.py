@@ -307,6 +307,40 @@ def test_pinyin_debris_stripped():
 def test_units_in_parentheses_are_not_pinyin():
     raw = "排放量(kg)和二氧化硫(SO2)与面积(km)。"
     assert run_rules(raw, ["pinyin_debris"]).text == raw
+    raw = "空气质量指数(AQI)和细颗粒物(PM2.5)浓度,联系人(Li Ming)。"
+    assert clean_report(raw).text == raw
+
+
+def test_pinyin_glosses_on_a_traditional_mirror_with_exact_offsets():
+    # a mirror's Traditional page with a gloss after some characters, one of them two syllables long
+    raw = "某縣生態(tài)環(huán)境局根據(jù)條例，現(xiàn)將政府(zhèng fǔ)資訊公開工作報告如下。"
+    c = clean_report(raw)
+    assert c.text == "某县生态环境局根据条例，现将政府资讯公开工作报告如下。"
+    assert c.converted_from_traditional and c.rule_counts["pinyin_debris"] == 5
+    check_offsets(raw, c)
+    # every clean character maps to the raw character it was converted from (the glosses are gone)
+    cc = __import__("opencc").OpenCC("t2s")
+    assert all(cc.convert(raw[o]) == ch for o, ch in zip(c.offsets, c.text))
+    assert [raw[o] for o in c.offsets[2:7]] == list("生態環境局")
+
+
+def test_glosses_go_before_the_conversion():
+    names = list(RULE_NAMES)
+    assert names.index("pinyin_debris") < names.index("traditional_to_simplified")
+    # a gloss with a combining tone mark (decomposed Unicode) is a gloss too
+    assert run_rules("業務(wu\u0300)公開", ["pinyin_debris"]).text == "業務公開"
+
+
+def test_publisher_field_and_title_label_are_captured():
+    raw = (
+        "标题: 某县人民政府2020年政府信息公开工作年度报告\n发布时间: 2021-01-20 10:00\n"
+        "发布机构: 某县人民政府办公室\n栏目: 年度报告\n正文第一句。\n"
+    )
+    c = clean_report(raw)
+    assert c.page_meta["page_title"] == "某县人民政府2020年政府信息公开工作年度报告"
+    assert c.page_meta["publisher"] == "某县人民政府办公室"
+    assert "发布机构" not in c.text
+    check_offsets(raw, c)
 
 
 # --------------------------------------------------------------------------- pipeline

@@ -439,3 +439,244 @@ def test_seed_raw_text_gives_same_core_fields(prefix):
     assert (m_raw.agency_name, m_raw.agency_key, m_raw.report_year, m_raw.report_kind) == (
         m_clean.agency_name, m_clean.agency_key, m_clean.report_year, m_clean.report_kind,
     )
+
+
+# ---------------------------------------------------------------------------
+# agencies other than environmental bureaus (invented sentences, real place names)
+
+from gov_pipeline.text.metadata import RegionEvidence, explain_metadata  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "level", "key"),
+    [
+        ("三明市人民政府2019年政府信息公开工作年度报告", "三明市人民政府", "city", "福建省/三明市/政府"),
+        ("永泰县人民政府办公室2020年政府信息公开工作年度报告", "永泰县人民政府办公室", "county",
+         "福建省/福州市/永泰县/政府办公室"),
+        ("宁德市卫生健康委员会2021年政府信息公开工作年度报告", "宁德市卫生健康委员会", "city",
+         "福建省/宁德市/卫生健康委员会"),
+        ("浙江省财政厅2018年政府信息公开工作年度报告", "浙江省财政厅", "province", "浙江省/财政厅"),
+        ("泉州市公共资源交易中心2022年政府信息公开工作年度报告", "泉州市公共资源交易中心", "city",
+         "福建省/泉州市/公共资源交易中心"),
+        ("武义县政务服务数据管理局2023年政府信息公开工作年度报告", "武义县政务服务数据管理局", "county",
+         "浙江省/金华市/武义县/政务服务数据管理局"),
+        ("重庆市发展和改革委员会2020年政府信息公开工作年度报告", "重庆市发展和改革委员会", "province",
+         "重庆市/重庆市/发展和改革委员会"),
+        # a zone of assets/places.toml: the pilot zone governs with a prefecture's powers
+        ("平潭综合实验区管理委员会2016年政府信息公开工作年度报告", "平潭综合实验区管理委员会", "city",
+         "福建省/平潭综合实验区/管委会"),
+    ],
+)
+def test_agencies_of_every_kind(title, name, level, key):
+    m = meta_of(f"{title}\n一、总体情况\n本年度推进政务公开。\n")
+    assert (m.agency_name, m.admin_level, m.agency_key) == (name, level, key)
+    assert m.report_kind == "annual_report"
+
+
+def test_government_in_a_signature_line():
+    m = meta_of("一、总体情况\n本年度推进政务公开,成效明显。\n永泰县人民政府\n2021年1月20日\n")
+    assert m.agency_name == "永泰县人民政府"
+    assert (m.province, m.city, m.county, m.admin_level) == ("福建省", "福州市", "永泰县", "county")
+    assert m.published_on == dt.date(2021, 1, 20)
+
+
+def test_owner_sentence_without_place_takes_the_title_s_place():
+    text = (
+        "南平市2022年政府信息公开工作年度报告\n"
+        "按照上级通知要求,市政府办公室编制完成了本报告。本报告所列数据统计期限自2022年1月1日起至2022年12月31日止。\n"
+        "一、总体情况\n南平市生态环境局、南平市财政局等部门主动公开信息。\n"
+    )
+    m = meta_of(text)
+    assert (m.agency_name, m.admin_level, m.province, m.city) == ("南平市政府办公室", "city", "福建省", "南平市")
+    assert m.agency_key == "福建省/南平市/政府办公室"
+
+
+def test_place_only_title_is_the_place_s_government():
+    text = (
+        "三明市2020年政府信息公开工作年度报告\n"
+        "2020年,三明市人民政府深入推进公开。三明市林业局、三明市生态环境局公开了执法信息。"
+        "三明市人民政府办公室印发了工作要点,三明市人民政府门户网站改版上线。\n"
+    )
+    m = meta_of(text)
+    assert m.agency_name == "三明市人民政府" and m.admin_level == "city"
+    assert m.agency_key == "福建省/三明市/政府"
+
+
+def test_page_publisher_outranks_the_page_source_and_the_body():
+    text = "永泰县2020年政府信息公开工作年度报告\n2020年,永泰县人民政府推进公开。\n"
+    m = meta_of(text, {"publisher": "永泰县人民政府办公室", "source": "福州市人民政府"})
+    assert m.agency_name == "永泰县人民政府办公室" and m.admin_level == "county"
+
+
+def test_contact_sentence_names_the_agency():
+    text = "一、总体情况\n本年度推进公开。如对本报告有任何疑问,请与宁德市蕉城区人民政府办公室联系。\n"
+    m = meta_of(text)
+    assert m.agency_name == "宁德市蕉城区人民政府办公室"
+    assert (m.province, m.city, m.county, m.admin_level) == ("福建省", "宁德市", "蕉城区", "county")
+
+
+def test_byline_run_into_one_line():
+    text = "三明市2019年政府信息公开工作年度报告 三明市人民政府办公室 2020年1月15日 本报告根据条例编制。"
+    assert meta_of(text).agency_name == "三明市人民政府办公室"
+
+
+def test_phrases_are_no_agencies():
+    # a place followed by a phrase that happens to end in 局/委/办 is not a name
+    text = "一、总体情况\n宁德市各工作部门积极推进政务公开,形成良好格局。\n"
+    m = meta_of(text)
+    assert m.agency_name is None and m.admin_level == "unknown"
+    # …and a government named as the owner of a web site is a modifier, not the agency
+    text = "三明市2020年政府信息公开工作年度报告\n信息发布在三明市人民政府门户网站。\n"
+    assert meta_of(text).agency_name is None
+
+
+def test_national_agency_has_no_province():
+    text = (
+        "生态环境部2019年政府信息公开工作年度报告 2019年,生态环境部推进政务公开。"
+        "赴江苏省、浙江省调研,江苏省、江苏省、江苏省均有报道。\n"
+    )
+    m = meta_of(text)
+    assert (m.agency_name, m.admin_level, m.province, m.agency_key) == ("生态环境部", "unknown", None, "生态环境部")
+
+
+def test_ministry_named_in_passing_is_not_the_agency():
+    text = "龙岩市生态环境局2020年政府信息公开工作年度报告\n按照生态环境部和福建省生态环境厅的要求,我局推进公开。\n"
+    m = meta_of(text)
+    assert m.agency_name == "龙岩市生态环境局" and (m.province, m.city) == ("福建省", "龙岩市")
+
+
+# ---------------------------------------------------------------------------
+# region from the text's place names, with evidence
+
+
+def test_county_named_only_in_the_body_gives_province_and_city():
+    text = (
+        "县生态环境局2021年政府信息公开工作年度报告\n"
+        "2021年,县生态环境局在武义县委、县政府领导下推进公开。武义县空气质量持续改善,武义县水质达标。\n"
+    )
+    meta, _issues, evidence = explain_metadata(text)
+    assert meta.agency_name == "县生态环境局" and meta.admin_level == "county"
+    assert (meta.province, meta.city, meta.county) == ("浙江省", "金华市", "武义县")
+    assert meta.agency_key == "浙江省/金华市/武义县/生态环境"
+    assert {e.place for e in evidence} == {"武义县"}
+    for e in evidence:
+        assert e.where == "body" and text[e.start:e.end] == "武义县" and e.region == "浙江省/金华市/武义县"
+
+
+def test_named_agency_s_own_place_is_not_overridden_by_another_province():
+    text = (
+        "南平市林业局2020年政府信息公开工作年度报告\n"
+        "组织干部赴浙江省学习,与浙江省、浙江省、浙江省同行交流经验,浙江省经验值得借鉴。\n"
+    )
+    meta, _issues, evidence = explain_metadata(text)
+    assert (meta.agency_name, meta.province, meta.city) == ("南平市林业局", "福建省", "南平市")
+    assert [(e.place, e.where, e.region) for e in evidence] == [("南平市", "agency", "福建省/南平市")]
+
+
+def test_passing_mention_of_another_province_does_not_decide_a_name_without_place():
+    text = (
+        "2020年,省生态环境厅推进公开,落实福建省政务公开要点。福建省生态环境质量持续改善,"
+        "全面完成福建省下达任务。组织赴江西省交流。\n"
+    )
+    m = meta_of(text)
+    assert (m.agency_name, m.admin_level, m.province) == ("省生态环境厅", "province", "福建省")
+    # one passing mention alone decides nothing
+    m = meta_of("2020年,省生态环境厅推进公开。组织赴江西省交流。\n")
+    assert m.province is None and m.agency_key is None
+
+
+def test_name_without_place_is_kept_against_a_cited_older_name():
+    text = (
+        "2018年,省生态环境厅推进政务公开。印发《福建省环境保护厅政务公开办法》《福建省环境保护厅信息发布规定》"
+        "和《福建省环境保护厅依申请公开规程》《福建省环境保护厅保密审查制度》《福建省环境保护厅考核办法》。\n"
+    )
+    meta, _issues, evidence = explain_metadata(text)
+    assert meta.agency_name == "省生态环境厅" and meta.province == "福建省"
+    assert evidence and all(e.where == "cited" for e in evidence)
+
+
+def test_shared_county_name_resolved_by_the_other_places():
+    text = "鼓楼区人民政府2020年政府信息公开工作年度报告\n福州市鼓楼区推进公开,福州市各部门配合。\n"
+    m = meta_of(text)
+    assert (m.province, m.city, m.county, m.admin_level) == ("福建省", "福州市", "鼓楼区", "county")
+
+
+def test_no_agency_still_gets_a_province_from_clear_place_names():
+    text = "一、总体情况\n我局在湖北日报、武汉晚报、武汉电视台发布信息,武汉生态环境公众号推送信息。\n"
+    m = meta_of(text)
+    assert m.agency_name is None and m.admin_level == "unknown"
+    assert (m.province, m.city) == ("湖北省", "武汉市")
+
+
+# ---------------------------------------------------------------------------
+# titles, years and kinds on real-looking pages
+
+
+def test_title_with_field_label_or_table_pipes():
+    assert meta_of("标题: 三明市人民政府2019年政府信息公开工作年度报告\n正文。\n").title == (
+        "三明市人民政府2019年政府信息公开工作年度报告")
+    text = "|\n" + "|" * 150 + "\n常州市生态环境局2021年政府信息公开工作年度报告 | |||||\n正文。\n"
+    m = meta_of(text)
+    assert m.title == "常州市生态环境局2021年政府信息公开工作年度报告" and m.report_kind == "annual_report"
+
+
+def test_title_year_without_nian():
+    text = "生态环境局2021政务公开工作落实情况总结报告\nxxxx年,我局推进公开。\n"
+    assert meta_of(text).report_year == 2021
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "依据《中华人民共和国政府信息公开条例》第五十条规定,编制本报告。",
+        "本报告所列数据的统计期限自2020年1月1日起至2020年12月31日止。",
+        "特向社会公布2020年度本局政府信息公开工作年度报告。现将具体情况报告如下:",
+    ],
+)
+def test_annual_report_without_title(head):
+    text = f"{head}\n一、总体情况\n2020年,我局推进政务公开工作。\n"
+    assert meta_of(text).report_kind == "annual_report"
+
+
+def test_title_outranks_the_office_s_signature():
+    text = "三明市人民政府2019年政府信息公开工作年度报告\n一、总体情况\n推进公开。\n三明市人民政府办公室\n2020年1月10日\n"
+    m = meta_of(text)
+    assert m.agency_name == "三明市人民政府" and m.published_on == dt.date(2020, 1, 10)
+
+
+def test_suffixes_are_data_an_expert_extends(tmp_path):
+    # a new kind of agency (…站) needs one word in assets/agencies.toml, no code
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    assets = tmp_path / "assets"
+    shutil.copytree(ROOT / "assets", assets)
+    toml = assets / "agencies.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('"中心", "署",', '"中心", "署", "站",', 1),
+                    encoding="utf-8")
+    code = (
+        "from gov_pipeline.text.metadata import extract_metadata\n"
+        "m, _ = extract_metadata('宁德市气象站2020年政府信息公开工作年度报告\\n正文。\\n')\n"
+        "print(m.agency_name, m.admin_level, m.agency_key)\n"
+    )
+    env = dict(os.environ, GOV_ASSETS_DIR=str(assets))
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.split() == ["宁德市气象站", "city", "福建省/宁德市/气象站"]
+    assert meta_of("宁德市气象站2020年政府信息公开工作年度报告\n正文。\n").agency_name is None
+
+
+def test_region_evidence_says_which_name_and_where():
+    text = "一、总体情况\n2020年,三明市林业局推进公开,三明市林业局主动公开信息120条。\n"
+    meta, _issues, evidence = explain_metadata(text)
+    assert meta.agency_name == "三明市林业局"
+    (e,) = evidence
+    assert (e.place, e.where, e.region) == ("三明市", "agency", "福建省/三明市")
+    assert text[e.start:e.end] == "三明市林业局"
+    # a name without its place that took the title's says so
+    text = "南平市2022年政府信息公开工作年度报告\n按照要求,市政府办公室编制完成了本报告。\n"
+    _meta, _issues, evidence = explain_metadata(text)
+    assert [(e.place, e.where, e.start) for e in evidence] == [("南平市", "title", -1)]
+    assert isinstance(evidence[0], RegionEvidence)
