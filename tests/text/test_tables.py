@@ -610,3 +610,366 @@ def test_a_table_s_own_headers_name_its_generation_even_when_no_cell_is_read():
     analysis = analyse_raw("x", unreadable)
     assert not [m for m in analysis.metrics if m.source_kind == "table"]
     assert analysis.meta.format_era == "table_2021"
+
+
+# ---------------------------------------------------------------- fused cells (crawler text, one line per page)
+B21_ROWS = [  # the 2021 grid's rows, numbers invented: every row's six applicant columns add up to its 总计
+    ("一、本年新收政府信息公开申请数量", (12, 1, 0, 0, 0, 0, 13)),
+    ("二、上年结转政府信息公开申请数量", (1, 0, 0, 0, 0, 0, 1)),
+    ("三、本年度办理结果(一)予以公开", (5, 1, 0, 0, 0, 0, 6)),
+    ("(二)部分公开(区分处理的，只计这一情形，不计其他情形)", (2, 0, 0, 0, 0, 0, 2)),
+    ("(三)不予公开1.属于国家秘密", (0,) * 7),
+    ("2.其他法律行政法规禁止公开", (0,) * 7),
+    ("3.危及“三安全一稳定”", (0,) * 7),
+    ("4.保护第三方合法权益", (0,) * 7),
+    ("5.属于三类内部事务信息", (1, 0, 0, 0, 0, 0, 1)),
+    ("6.属于四类过程性信息", (0,) * 7),
+    ("7.属于行政执法案卷", (0,) * 7),
+    ("8.属于行政查询事项", (0,) * 7),
+    ("(四)无法提供1.本机关不掌握相关政府信息", (3, 0, 0, 0, 0, 0, 3)),
+    ("2.没有现成信息需要另行制作", (0,) * 7),
+    ("3.补正后申请内容仍不明确", (0,) * 7),
+    ("(五)不予处理1.信访举报投诉类申请", (0,) * 7),
+    ("2.重复申请", (1, 0, 0, 0, 0, 0, 1)),
+    ("3.要求提供公开出版物", (0,) * 7),
+    ("4.无正当理由大量反复申请", (0,) * 7),
+    ("5.要求行政机关确认或重新出具已获取信息", (0,) * 7),
+    ("(六)其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", (0,) * 7),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", (0,) * 7),
+    ("3.其他", (0,) * 7),
+    ("(七)总计", (12, 1, 0, 0, 0, 0, 13)),
+    ("四、结转下年度继续办理", (1, 0, 0, 0, 0, 0, 1)),
+]
+B_HEAD_FUSED = ("三、收到和处理政府信息公开申请情况(本列数据的勾稽关系为:第一项加第二项之和，等于第三项加第四项之和)"
+                "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他")
+C_HEAD_FUSED = ("四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计"
+                "未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计")
+
+
+def _fused(rows) -> str:
+    """A crawler's flattening: every row's label, then its cells with nothing between them."""
+    return "".join(label + "".join(str(v) for v in vals) for label, vals in rows)
+
+
+def _one_line_report(*tables: str) -> str:
+    return ("某县人民政府2022年政府信息公开工作年度报告 一、总体情况 本县全年依法做好政府信息公开工作，积极回应关切。"
+            + "".join(tables) + " 五、存在的主要问题及改进情况 一是公开深度不够，二是解读形式单一。")
+
+
+def test_fused_crawler_grid_split_by_the_table_s_identities():
+    # the review/litigation line: 复议 1|0|0|1|2, 直接起诉 1|0|0|0|1, 复议后起诉 all 0 (fifteen cells, 15 digits)
+    text = _one_line_report(B_HEAD_FUSED, _fused(B21_ROWS), C_HEAD_FUSED, "100121000100000")
+    assert "\n" not in text and "申请数量121000013二、" in text
+    ms, issues = extract_table_metrics(text, era="table_2021")
+    got = _by_key(ms)
+    assert issues == []
+    for label, vals in B21_ROWS:
+        key = {
+            "一、本年新收政府信息公开申请数量": ("requests_received", ""),
+            "二、上年结转政府信息公开申请数量": ("requests_carried_in", ""),
+            "三、本年度办理结果(一)予以公开": ("requests_resolved", "result=disclosed"),
+            "5.属于三类内部事务信息": ("requests_resolved", "result=refused;reason=internal_affairs"),
+            "(四)无法提供1.本机关不掌握相关政府信息": ("requests_resolved", "result=unable;reason=not_held"),
+            "2.重复申请": ("requests_resolved", "result=not_processed;reason=repeated"),
+            "3.其他": ("requests_resolved", "result=other;reason=other"),
+            "(七)总计": ("requests_resolved", ""),
+            "四、结转下年度继续办理": ("requests_carried_out", ""),
+        }.get(label)
+        if key:
+            _b(got, key[0], key[1], vals)
+    assert sum(1 for k in got if k[0].startswith("requests")) == 25 * 7
+    _c(got, (1, 0, 0, 1, 2, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0))
+    _check_spans(text, ms)
+    received = [m for m in ms if m.metric_code == "requests_received"]
+    assert {m.evidence for m in received} == {"一、本年新收政府信息公开申请数量121000013"}
+    assert {m.label for m in received} == {"一、本年新收政府信息公开申请数量"}
+    assert all(m.label for m in ms)
+
+
+def test_fused_row_the_identities_do_not_force_is_not_guessed():
+    # alone, 121000013 reads 12|1|0|0|0|0|13 or 1|2|10|0|0|0|13: only the cells both readings share are read
+    text = B_HEAD_FUSED + "一、本年新收政府信息公开申请数量121000013二、上年结转政府信息公开申请数量1000001"
+    ms, issues = extract_table_metrics(text, era="table_2021")
+    got = _by_key(ms)
+    assert got[("requests_received", None)] == 13
+    assert got[("requests_received", "applicant=other_org")] == 0
+    for app in ("natural_person", "commercial", "research"):
+        assert ("requests_received", f"applicant={app}") not in got
+    _b(got, "requests_carried_in", "", (1, 0, 0, 0, 0, 0, 1))
+    assert [i.rule for i in issues] == ["table_row_ambiguous"] and issues[0].severity == "warning"
+    assert "121000013" in issues[0].detail and "2 ways" in issues[0].detail
+
+
+TABLE_A_2021_FUSED = ("二、主动公开政府信息情况第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章000"
+                      "行政规范性文件4312第二十条第(五)项信息内容本年处理决定数量行政许可57第二十条第(六)项信息内容"
+                      "本年处理决定数量行政处罚230行政强制4第二十条第(八)项信息内容本年收费金额(单位:万元)行政事业性收费12.5")
+
+
+def test_fused_article_20_cells_without_identity_stay_unread():
+    # 4312 is 4|3|12, 4|31|2 or 43|1|2: nothing in the table says which
+    ms, issues = extract_table_metrics(_one_line_report(TABLE_A_2021_FUSED), era="table_2021")
+    got = _by_key(ms)
+    assert got == {
+        ("doc_issued", "doc_type=rules"): 0, ("doc_repealed", "doc_type=rules"): 0,
+        ("doc_in_force", "doc_type=rules"): 0, ("license_decisions", None): 57, ("penalty_decisions", None): 230,
+        ("coercion_decisions", None): 4, ("admin_fee_amount", None): 12.5,
+    }
+    assert [i.rule for i in issues] == ["table_row_ambiguous"]
+    assert "4312" in issues[0].detail and "3 ways" in issues[0].detail
+    assert {m.label for m in ms} == {"规章", "行政许可", "行政处罚", "行政强制", "行政事业性收费"}
+
+
+def test_fused_cells_settled_by_a_figure_the_report_s_prose_states():
+    prose = "全年制发行政规范性文件43件，公开各类信息900条。"
+    text = _one_line_report(prose, TABLE_A_2021_FUSED)
+    ms, issues = extract_table_metrics(text, era="table_2021")
+    got = _by_key(ms)
+    assert (got[("doc_issued", "doc_type=normative")], got[("doc_repealed", "doc_type=normative")],
+            got[("doc_in_force", "doc_type=normative")]) == (43, 1, 2)
+    assert issues == []
+    # a figure the prose gives for another metric settles nothing
+    other = _one_line_report("全年公开各类信息43条。", TABLE_A_2021_FUSED)
+    assert ("doc_issued", "doc_type=normative") not in _by_key(extract_table_metrics(other, era="table_2021")[0])
+
+
+def test_fused_negative_change_is_a_cell_boundary():
+    # 2019 (五)(六): 上一年项目数量 | 本年增/减 | 处理决定数量; '1520-3498': the minus sign starts the change
+    text = _one_line_report(
+        "第二十条第(六)项信息内容上一年项目数量本年增/减处理决定数量行政处罚1520-3498行政强制6-15",
+        "第二十条第(八)项信息内容上一年项目数量本年增/减行政事业性收费7-2")
+    ms, issues = extract_table_metrics(text, era="table_2019")
+    got = _by_key(ms)
+    assert got[("items_prev_year", "item=penalty")] == 1520  # -3|498, -34|98, -349|8: the change is not known
+    assert ("items_change", "item=penalty") not in got and ("penalty_decisions", None) not in got
+    # 6|-1|5 is the only reading: a count cannot be negative and 6 - 15 items is below zero
+    assert (got[("items_prev_year", "item=coercion")], got[("items_change", "item=coercion")],
+            got[("coercion_decisions", None)]) == (6, -1, 5)
+    assert (got[("items_prev_year", "item=fee")], got[("items_change", "item=fee")]) == (7, -2)
+    assert [i.rule for i in issues] == ["table_row_ambiguous"] and "1520 -3498" in issues[0].detail
+
+
+def test_printed_total_is_kept_when_the_result_rows_do_not_add_up():
+    from gov_pipeline.text.consistency import check_consistency
+
+    # received 13|1 + carried in 1 = 总计 14|1 + carried out 0, but the result rows add up to 12|1 = 13, not 14|1 = 15;
+    # alone, 131000014 and 141000015 each have two readings: the identities that hold settle them
+    printed = {"一、": (13, 1, 0, 0, 0, 0, 14), "(七)总计": (14, 1, 0, 0, 0, 0, 15), "四、": (0,) * 7}
+    rows = [(label, next((v for k, v in printed.items() if label.startswith(k)), vals)) for label, vals in B21_ROWS]
+    ms, issues = extract_table_metrics(B_HEAD_FUSED + _fused(rows), era="table_2021")
+    got = _by_key(ms)
+    _b(got, "requests_received", "", (13, 1, 0, 0, 0, 0, 14))
+    _b(got, "requests_resolved", "", (14, 1, 0, 0, 0, 0, 15))  # as printed, never made to add up
+    _b(got, "requests_resolved", "result=disclosed", (5, 1, 0, 0, 0, 0, 6))
+    assert issues == []
+    found = check_consistency(ms)
+    assert any(i.rule == "table_sum" and "is 15 but" in i.detail for i in found)
+    assert not any(i.rule == "request_balance" for i in found)
+
+
+# ---------------------------------------------------------------- 2014 统计表 with a year and a 历年累计 column
+T2014_CUM_SPACED = ("附件:某县人民政府2016年政府信息公开情况统计表 指标名称 计量单位 2016年度 历年累计 "
+                    "主动公开信息数 条 318 2950 其中:1.网站公开 条 300 2800 2.政府公报公开 条 18 150 "
+                    "受理依申请公开信息总数 条 4 31 其中:1.当面申请数 条 1 12 2.网上申请数 条 3 19 "
+                    "对申请的答复数 条 4 30 行政复议数 件 0 1")
+T2014_CUM_FUSED = ("附件:某县人民政府2016年政府信息公开情况统计表指标名称计量单位2016年度历年累计"
+                   "主动公开信息数条3182950其中:1.网站公开条30028002.政府公报公开条18150"
+                   "受理依申请公开信息总数条431其中:1.当面申请数条1122.网上申请数条319"
+                   "对申请的答复数条430行政复议数件01")
+
+
+@pytest.mark.parametrize("table", [T2014_CUM_SPACED, T2014_CUM_FUSED])
+def test_table_2014_year_and_cumulative_columns(table):
+    text = ("某县人民政府2016年政府信息公开工作年度报告 一、概述 本年度依法公开政府信息，认真受理申请。"
+            "二、存在的主要问题 宣传不够。 " + table)
+    ms, issues = extract_table_metrics(text, era="table_2014")
+    assert issues == []
+    year = {(m.metric_code, m.dimension): m.value for m in ms if m.qualifier is None}
+    stock = {(m.metric_code, m.dimension): m.value for m in ms if m.qualifier == "cumulative"}
+    assert year == {
+        ("proactive_total", None): 318, ("proactive_total", "channel=website"): 300,
+        ("proactive_total", "channel=gazette"): 18, ("requests_received", None): 4,
+        ("requests_received", "channel=in_person"): 1, ("requests_received", "channel=online"): 3,
+        ("requests_replied", None): 4, ("admin_review_total", None): 0,
+    }
+    # the cumulative column never stands in for the year's figure: its own code where the catalogue has one
+    assert stock == {
+        ("proactive_cumulative", None): 2950, ("proactive_cumulative", "channel=website"): 2800,
+        ("proactive_cumulative", "channel=gazette"): 150, ("requests_received", None): 31,
+        ("requests_received", "channel=in_person"): 12, ("requests_received", "channel=online"): 19,
+        ("requests_replied", None): 30, ("admin_review_total", None): 1,
+    }
+    assert {m.label for m in ms if m.metric_code == "proactive_total"} == {"主动公开信息数", "其中:1.网站公开",
+                                                                          "2.政府公报公开"}
+    _check_spans(text, ms)
+
+
+def test_table_2014_fused_parent_and_sub_row_alike_need_more_than_the_table():
+    # 主动公开 and its only channel print the same fused '5606100': 5|606100, 56|06100 (no), 560|6100, 5606|100 (no:
+    # the stock is at least the year's figure) — the table cannot tell 5|606100 from 560|6100
+    table = ("政府信息公开情况统计表指标名称计量单位2017年度历年累计主动公开文件数条5606100其中:1、政府网站公开数条"
+             "56061002、政府公报公开数条00行政复议数件00")
+    ms, issues = extract_table_metrics(table, era="table_2014")
+    got = {(m.metric_code, m.dimension, m.qualifier): m.value for m in ms}
+    assert ("proactive_total", None, None) not in got and ("proactive_cumulative", None, "cumulative") not in got
+    assert got[("proactive_total", "channel=gazette", None)] == 0
+    assert [i.rule for i in issues] == ["table_row_ambiguous"] * 2
+    # the report's prose says how many items were published this year: that settles both rows
+    said = "2017年全区主动公开政府信息560条，其中政府网站560条。" + table
+    got = {(m.metric_code, m.dimension, m.qualifier): m.value for m in extract_table_metrics(said, era="table_2014")[0]}
+    assert got[("proactive_total", None, None)] == 560 and got[("proactive_cumulative", None, "cumulative")] == 6100
+    assert got[("proactive_total", "channel=website", None)] == 560
+
+
+# ---------------------------------------------------------------- pdftotext -layout and reading order
+def _lay(label: str, cells, width: int = 44, cw: int = 8) -> str:
+    """One pdftotext -layout line: the label, then every cell right-aligned in its column (None: empty cell)."""
+    line = (" " + label).ljust(width)
+    for c in cells:
+        line += (str(c) if c is not None else "").rjust(cw)
+    return line.rstrip()
+
+
+LAYOUT_B = "\n".join([
+    "三、收到和处理政府信息公开申请情况",
+    "",
+    " (本列数据的勾稽关系为:第一项加第二项                    申请人情况",
+    " 之和,等于第三项加第四项之和)               自然人            法人或其他组织                 总计",
+    "                                                      商业     科研   社会公益   法律服务   其他",
+    "                                                      企业     机构     组织       机构",
+    _lay("一、本年新收政府信息公开申请数量", (9, 1, 0, 0, 0, 0, 10)),
+    _lay("二、上年结转政府信息公开申请数量", (1, 0, 0, 0, 0, 0, 1)),
+    _lay("             (一)予以公开", (4, 1, 0, 0, 0, 0, 5)),
+    _lay("             (二)部分公开(区分处理的,只计", (2, 0, 0, 0, 0, 0, 2)),
+    "              这一情形,不计其他情形)",
+    _lay("                          1.属于国家秘密", (0, 0, 0, 0, 0, 0, 0)),
+    _lay(" 三、本年度               2.其他法律行政法规禁止公开", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("                          3.危及“三安全一稳定”", (0, 0, 0, 0, 0, 0, 0)),
+    _lay(" 办理结果   (三)不予公开  4.保护第三方合法权益", (1, 0, 0, 0, 0, 0, 1)),
+    _lay("                          5.属于三类内部事务信息", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("                          6.属于四类过程性信息", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("                          7.属于行政执法案卷", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("                          8.属于行政查询事项", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("                          1.本机关不掌握相关政府信息", (3, None, None, None, None, None, 3)),
+    _lay("             (四)无法提供  2.没有现成信息需要另行制作", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("                          3.补正后申请内容仍不明确", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("                          1.信访举报投诉类申请", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("                          2.重复申请", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("             (五)不予处理  3.要求提供公开出版物", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("                          4.无正当理由大量反复申请", (0, 0, 0, 0, 0, 0, 0)),
+    "                          5.要求行政机关确认或重新出具",
+    _lay("                          已获取信息", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("                          1.申请人无正当理由逾期不补正、行政机关不再处理", (0, 0, 0, 0, 0, 0, 0)),
+    "                          其政府信息公开申请",
+    "                          2.申请人逾期未按收费通知要求缴纳费用、行政机关不",
+    _lay("             (六)其他处理  再处理其政府信息公开申请", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("                          6.其他", (0, 0, 0, 0, 0, 0, 0)),
+    _lay("             (七)总计", (10, 1, 0, 0, 0, 0, 11)),
+    _lay("四、结转下年度继续办理", (0, 0, 0, 0, 0, 0, 0)),
+])
+
+
+def test_pdftotext_layout_wrapped_labels_headers_and_empty_cells():
+    ms, issues = extract_table_metrics(LAYOUT_B, era="table_2021")
+    got = _by_key(ms)
+    assert issues == []
+    _b(got, "requests_received", "", (9, 1, 0, 0, 0, 0, 10))
+    _b(got, "requests_resolved", "result=partial", (2, 0, 0, 0, 0, 0, 2))  # label wrapped inside its bracket
+    # whole blocks whose group label sits in its own column, beside one of their rows
+    _b(got, "requests_resolved", "result=refused;reason=third_party", (1, 0, 0, 0, 0, 0, 1))
+    for reason in ("state_secret", "law_prohibited", "three_safety", "internal_affairs", "process_info",
+                   "enforcement_file", "inquiry"):
+        _b(got, "requests_resolved", f"result=refused;reason={reason}", (0,) * 7)
+    # empty cells read by their column positions: blank, not zero, and the 总计 stays in its column
+    _b(got, "requests_resolved", "result=unable;reason=not_held", (3, None, None, None, None, None, 3))
+    for reason in ("needs_creation", "unclear"):
+        _b(got, "requests_resolved", f"result=unable;reason={reason}", (0,) * 7)
+    # labels split over two lines, the first line without cells, or the second one behind its group's label
+    for reason in ("complaint", "repeated", "publication", "abusive", "confirm"):
+        _b(got, "requests_resolved", f"result=not_processed;reason={reason}", (0,) * 7)
+    for reason in ("no_correction", "unpaid"):
+        _b(got, "requests_resolved", f"result=other;reason={reason}", (0,) * 7)
+    assert sum(1 for k in got if k[0] == "requests_resolved") == 7 * 21  # 20 result rows and (七)总计
+    _b(got, "requests_resolved", "", (10, 1, 0, 0, 0, 0, 11))
+    _b(got, "requests_carried_out", "", (0,) * 7)
+    assert not any("reason=other" in (k[1] or "") for k in got)  # '6.其他' is no row of the 2021 grid
+    labels = {m.label for m in ms}
+    assert "(二)部分公开(区分处理的,只计" in labels
+    assert "5.要求行政机关确认或重新出具已获取信息" in labels and "3.危及“三安全一稳定”" in labels
+
+
+def test_pdftotext_layout_article_20_empty_cell_by_column_position():
+    text = "\n".join([
+        "二、主动公开政府信息情况",
+        " 第二十条第(一)项",
+        "      信息内容          本年制发件数       本年废止件数       现行有效件数",
+        "        规章                 0                  0                  3",
+        "    行政规范性文件           2                                     9",
+        " 第二十条第(五)项",
+        "      信息内容                本年处理决定数量",
+        "      行政许可                       41",
+    ])
+    ms, issues = extract_table_metrics(text, era="table_2021")
+    assert issues == []
+    assert _by_key(ms) == {
+        ("doc_issued", "doc_type=rules"): 0, ("doc_repealed", "doc_type=rules"): 0,
+        ("doc_in_force", "doc_type=rules"): 3, ("doc_issued", "doc_type=normative"): 2,
+        ("doc_repealed", "doc_type=normative"): None, ("doc_in_force", "doc_type=normative"): 9,
+        ("license_decisions", None): 41,
+    }
+
+
+def test_pdftotext_reading_order_one_cell_per_line_with_wrapped_labels():
+    cells = ["申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
+             "一、本年新收政府信息公开申请数量", "6", "0", "0", "1", "0", "0", "7",
+             "二、上年结转政府信息公开申请数量", "0", "0", "0", "0", "0", "0", "0",
+             "三、本年度办理结果", "(一)予以公开", "3", "0", "0", "1", "0", "0", "4",
+             "(二)部分公开(区分处理的,", "只计这一情形,不计其他情形)", "2", "0", "0", "0", "0", "0", "2",
+             "(五)不予处理", "5.要求行政机关确认或重新出具", "已获取信息", "1", "0", "0", "0", "0", "0", "1",
+             "(七)总计", "6", "0", "0", "1", "0", "0", "7"]
+    ms, issues = extract_table_metrics("\n".join(cells), era="table_2021")
+    got = _by_key(ms)
+    assert issues == []
+    _b(got, "requests_resolved", "result=partial", (2, 0, 0, 0, 0, 0, 2))
+    _b(got, "requests_resolved", "result=not_processed;reason=confirm", (1, 0, 0, 0, 0, 0, 1))
+    _b(got, "requests_resolved", "", (6, 0, 0, 1, 0, 0, 7))
+    assert "(二)部分公开(区分处理的,只计这一情形,不计其他情形)" in {m.label for m in ms}
+
+
+def test_pdftotext_layout_review_litigation_header_over_three_lines():
+    text = "\n".join([
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "                     行政复议                                            行政诉讼",
+        "  结果   结果   其他   尚未          未经复议直接起诉                            复议后起诉",
+        "  维持   纠正   结果   审结   总计   结果   结果   其他   尚未   总计   结果   结果   其他   尚未   总计",
+        "                                     维持   纠正   结果   审结          维持   纠正   结果   审结",
+        "    2      0      1      0      3      0      1      0      0      1      0      0      0      0      0",
+        "五、存在的主要问题及改进情况",
+    ])
+    ms, issues = extract_table_metrics(text, era="table_2021")
+    assert issues == []
+    got = _by_key(ms)
+    _c(got, (2, 0, 1, 0, 3, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0))
+    assert got[("admin_litigation_total", None)] == 1
+    assert {m.label for m in ms} == {"行政复议", "未经复议直接起诉", "复议后起诉", "行政诉讼"}
+
+
+def test_pdftotext_layout_2014_label_wrapped_before_its_cells():
+    text = "\n".join([
+        "                     某县2016年政府信息公开情况统计表",
+        " 统计指标                                                     单位        统计数",
+        " 一、主动公开情况",
+        "   (一)主动公开政府信息数(不同渠道和方式公开相",
+        "   同信息计1条)                                               条          156",
+        "     其中:主动公开规范性文件数                                 条            4",
+        "   (二)通过不同渠道和方式公开政府信息的情况",
+        "     1.政府公报公开政府信息数                                  条           12",
+        "     2.政府网站公开政府信息数                                  条          150",
+    ])
+    ms, issues = extract_table_metrics(text, era="table_2014")
+    assert issues == []
+    assert _by_key(ms) == {
+        ("proactive_total", None): 156, ("proactive_normative_docs", None): 4,
+        ("proactive_total", "channel=gazette"): 12, ("proactive_total", "channel=website"): 150,
+    }
+    head = next(m for m in ms if m.dimension is None and m.metric_code == "proactive_total")
+    assert head.label == "(一)主动公开政府信息数(不同渠道和方式公开相同信息计1条)"
