@@ -53,7 +53,8 @@ _SENT_END = re.compile(r"[。!?!?\n]")
 _CLAUSE_END = re.compile(r"[,。;:!?!?\n]")
 _TABLE_LINE = re.compile(r"^[^\n]*\|[^\n]*\|[^\n]*$", re.M)
 _NOT_NEWLINE = re.compile(r"[^\n]")
-_PROSE_LINE = re.compile(r"^[^\n|]{12,}[。!?!?]$", re.M)
+# a line of running text inside a table section: no cell separator, and a full sentence or longer than any row
+_PROSE_LINE = re.compile(r"^(?:[^\n|]{12,}[。!?!?]|[^\n|]*[^\n|]{160,}[^\n|]*|[^\n|。]{6,}。[^\n|]{6,})$", re.M)
 # Bracketed guidance of the statistics table "(不同渠道和方式公开相同信息计1条)".
 _GUIDANCE = re.compile(r"\([^()\n]{0,40}?计(?:为|作)?(?:1|一)(?:条|次)\)")
 

@@ -1327,6 +1327,16 @@ class _Parser:
             return rr
         if numeric == 0:  # nothing but blanks, and too few of them: a header, not a data row
             return None
+        if end == len(self.text) and len(values) > 1 and all(_single_ok(v) for v in values):
+            # the text stops inside this row, right after a cell (an excerpt cut off mid-row; a row that lost its
+            # empty cells ends with its separator or line break): its first cells are its first columns
+            rr.cands = [tuple(values) + (None,) * (n_exp - len(values))]
+            rr.issues.append(Issue(
+                "table_row_truncated", "warning",
+                f"{self.era}: the text ends inside this row: read its first {len(values)} of {n_exp} cells, the "
+                f"rest are unknown: {evidence!r}"))
+            self.results.append(_Result(line, numeric, rr))
+            return rr
         rules = _rules(cols, rr.block)
         cands: list[tuple[_Val | None, ...]] = []
         atoms = [_atom(v) for v in values]

@@ -973,3 +973,16 @@ def test_pdftotext_layout_2014_label_wrapped_before_its_cells():
     }
     head = next(m for m in ms if m.dimension is None and m.metric_code == "proactive_total")
     assert head.label == "(一)主动公开政府信息数(不同渠道和方式公开相同信息计1条)"
+
+
+def test_a_row_cut_off_by_the_end_of_the_text_keeps_its_first_cells():
+    from gov_pipeline.text.tables import extract_table_metrics
+    t = ("本年新收政府信息公开申请数量 | 3 | 0 | 1 | 0 | 0 | 0 | 4 |\n"
+         "上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
+         "三、本年度办理结果\n(一)予以公开 |\n2 |\n0 |\n1")
+    ms, issues = extract_table_metrics(t, era="table_2021")
+    got = {(m.metric_code, m.dimension): m.value for m in ms if m.metric_code == "requests_resolved"}
+    assert got == {("requests_resolved", "applicant=natural_person;result=disclosed"): 2.0,
+                   ("requests_resolved", "applicant=commercial;result=disclosed"): 0.0,
+                   ("requests_resolved", "applicant=research;result=disclosed"): 1.0}
+    assert [i.rule for i in issues] == ["table_row_truncated"]
