@@ -68,15 +68,20 @@ def evaluate_corpus(corpus: str | Path, *, ignore_unknown_codes: bool = False, s
 
 
 def category_summary(result: dict, top: int = 25) -> list[tuple[str, int]]:
-    """The most frequent miss/extra categories: 'miss code[dim]/src' and 'extra code[dim]/src'."""
+    """The most frequent miss/extra categories: 'miss code[dim]/src <family>' and 'extra code[dim]/src <family>'
+    (the family of gov_pipeline.synth.families the figure's sentence belongs to, when the truth names one)."""
     from collections import Counter
 
     cnt: Counter = Counter()
+
+    def fam(x: dict) -> str:
+        return f" <{x['family']}>" if x.get("family") else ""
+
     for r in result["per_report"]:
         for m in r["misses"]:
-            cnt[f"miss  {m['metric_code']}[{_dim_kind(m['dimension'])}]/{m['source_kind']}"] += 1
+            cnt[f"miss  {m['metric_code']}[{_dim_kind(m['dimension'])}]/{m['source_kind']}{fam(m)}"] += 1
         for e in r["extras"]:
-            cnt[f"extra {e['metric_code']}[{_dim_kind(e['dimension'])}]/{e['source_kind']}"] += 1
+            cnt[f"extra {e['metric_code']}[{_dim_kind(e['dimension'])}]/{e['source_kind']}{fam(e)}"] += 1
         for w in r["meta_wrong"]:
             cnt[f"meta  {w['field']}"] += 1
         for w in r.get("issues_wrong", []):

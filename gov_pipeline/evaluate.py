@@ -7,6 +7,17 @@ DIR/truth.jsonl holds one JSON object per report (see gov_pipeline.synth): {"fil
 "metrics": [{"metric_code", "dimension", "value", "source_kind", "qualifier", "is_redacted"}, ...]}.
 Any labelled folder with that file works (a person may label real reports the same way).
 
+A metric is matched on (metric_code, dimension, source_kind) and value. One key may hold several figures (three
+environment releases of category=env_quality, several figures of the generic code other_figure): they are matched
+as a multiset, by value. A truth metric may give the `label` it counts: for the generic code other_figure, whose
+label is its identity, an extracted figure must also carry that label (one containing the other, whitespace
+ignored); elsewhere the label only prefers one candidate over another and is reported as label agreement.
+A truth metric may name its phrasing `family` (gov_pipeline.synth.families), and a record may list its family
+`sentences` ([family, sentence], distractors as "distractor:<kind>"): the result then has per-family scores, an
+extracted figure that matches nothing being charged to the family whose sentence it came from; and its `phrasing`
+tags (num_first, respectively, wan, cn_numeral, approx, zero_words, redacted ...): the result then has the recall
+of each phrasing.
+
 Reports are matched by the basename of raw.reports.source_path. `score()` is a pure function
 over the truth records and three DataFrames so that tests and benchmarks can call it directly.
 """
@@ -39,7 +50,12 @@ KNOWN_CODES = frozenset((
     "hotspot_responses", "online_interviews", "policy_interpretations", "social_media_responses",
     "dedicated_bodies", "inspection_points", "special_funds", "items_prev_year", "items_change",
     "other_service_decisions", "procurement_items", "procurement_amount",
+    # the open figure model (gov_pipeline/text/figures.py) and the prose rates and visits
+    "completion_rate", "website_visits", "share_pct", "yoy_change", "digitisation_rate", "followers",
+    "messages_handled", "media_items", "env_releases", "other_figure",
 ))
+GENERIC_CODE = "other_figure"
+CORE_FAMILY = "catalogue"  # truth metrics without a family: the catalogue sentences and the tables
 TOL = 1e-6
 # Consistency rules of gov_pipeline.text.consistency whose findings truth.jsonl labels as expected_issues.
 ISSUE_RULES = ("table_sum", "request_balance", "staff_sum", "prose_table_mismatch", "rate_contradiction",
@@ -118,6 +134,54 @@ def _records(df: pd.DataFrame | None, cols: Iterable[str]) -> list[dict]:
     return df[present].to_dict("records")
 
 
+def _norm_text(s: Any) -> str:
+    if _missing(s):
+        return ""
+    s = str(s)
+    if "[image" in s:
+        import re
+
+        s = re.sub(r"\[image:[^\]]*\]", "", s)
+    return "".join(s.split())
+
+
+def _label_ok(want: Any, got: Any) -> bool:
+    w, g = _norm_text(want), _norm_text(got)
+    return bool(w and g) and (w in g or g in w)
+
+
+def _match(truths: list[dict], cands: list[dict], code: str) -> tuple[list[tuple[dict, dict]], list[dict], list[dict]]:
+    """Pair truth metrics with extracted ones of one key: (pairs, unmatched truths, unmatched candidates)."""
+    left = list(cands)
+    pairs, missed = [], []
+    # truths with a label first, so that a labelled figure is not taken by an unlabelled one of the same value
+    for m in sorted(truths, key=lambda t: _missing(t.get("label"))):
+        want = norm_value(m.get("value"))
+        same = [c for c in left if values_equal(norm_value(c.get("value")), want)]
+        label = m.get("label")
+        if not _missing(label):
+            labelled = [c for c in same if _label_ok(label, c.get("label"))]
+            if code == GENERIC_CODE:
+                same = labelled
+            elif labelled:
+                same = labelled
+        if same:
+            pairs.append((m, same[0]))
+            left.remove(same[0])
+        else:
+            missed.append(m)
+    return pairs, missed, left
+
+
+def _family_of_extra(e: dict, sentences: list[tuple[str, str]], key_family: str | None) -> str:
+    ev = _norm_text(e.get("evidence"))
+    if ev and sentences:
+        for fam, sent in sentences:
+            if sent and (sent in ev or ev in sent):
+                return fam
+    return key_family or CORE_FAMILY
+
+
 def score(truth_records: list[dict], dim_df: pd.DataFrame | None, metric_df: pd.DataFrame | None,
           raw_df: pd.DataFrame | None, *, ignore_unknown_codes: bool = False,
           issue_df: pd.DataFrame | None = None) -> dict:
@@ -138,14 +202,17 @@ def score(truth_records: list[dict], dim_df: pd.DataFrame | None, metric_df: pd.
     dims = {r["report_id"]: r for r in _records(dim_df, ("report_id",) + META_FIELDS)}
     extracted: dict[Any, list[dict]] = defaultdict(list)
     for r in _records(metric_df, ("report_id", "metric_code", "dimension", "value", "source_kind",
-                                  "qualifier", "is_redacted", "evidence")):
+                                  "qualifier", "is_redacted", "evidence", "label")):
         extracted[r["report_id"]].append(r)
 
     meta_ok: dict[str, int] = defaultdict(int)
     meta_total: dict[str, int] = defaultdict(int)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # code -> tp fp fn
     by_scope: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # headline/dimension/table/narrative
+    by_family: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    by_phrasing: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, -, fn (a miss has a phrasing, an extra not)
     qual_ok = qual_total = 0
+    label_ok = label_total = 0
     issue_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     issues_by_rid: dict[Any, set] = defaultdict(set)
     for r in _records(issue_df, ("report_id", "rule")):
@@ -153,6 +220,7 @@ def score(truth_records: list[dict], dim_df: pd.DataFrame | None, metric_df: pd.
             issues_by_rid[r["report_id"]].add(r["rule"])
     per_report: list[dict] = []
     missing: list[str] = []
+    families_seen = False
 
     def bump(code: str, dim: str | None, src: str, idx: int, n: int = 1) -> None:
         counts[code][idx] += n
@@ -177,10 +245,13 @@ def score(truth_records: list[dict], dim_df: pd.DataFrame | None, metric_df: pd.
             else:
                 meta_wrong.append({"field": field, "truth": want, "got": got if found else "<missing report>"})
 
-        truth_keys: dict[tuple, dict] = {}
+        truth_keys: dict[tuple, list[dict]] = defaultdict(list)
         for m in rec.get("metrics") or []:
             key = (m["metric_code"], norm_dim(m.get("dimension")), m.get("source_kind"))
-            truth_keys[key] = m
+            truth_keys[key].append(m)
+            families_seen = families_seen or bool(m.get("family"))
+        sentences = [(f, _norm_text(t)) for f, t in rec.get("sentences") or []]
+        families_seen = families_seen or bool(sentences)
         got_by_key: dict[tuple, list[dict]] = defaultdict(list)
         for e in extracted.get(rid, []) if rid is not None else []:
             code = e.get("metric_code")
@@ -189,35 +260,56 @@ def score(truth_records: list[dict], dim_df: pd.DataFrame | None, metric_df: pd.
             got_by_key[(code, norm_dim(e.get("dimension")), e.get("source_kind"))].append(e)
 
         tp = fp = fn = 0
-        misses, extras = [], []
-        for key, m in truth_keys.items():
+        misses, extras, qual_wrong = [], [], []
+        for key, ms in truth_keys.items():
             code, dim, src = key
-            want = norm_value(m.get("value"))
             cands = got_by_key.pop(key, [])
-            hit = next((c for c in cands if values_equal(norm_value(c.get("value")), want)), None)
-            if hit is not None:
+            pairs, missed, rest = _match(ms, cands, code)
+            for m, hit in pairs:
                 tp += 1
                 bump(code, dim, src, 0)
+                by_family[m.get("family") or CORE_FAMILY][0] += 1
+                for tag in m.get("phrasing") or ():
+                    by_phrasing[tag][0] += 1
                 if m.get("qualifier") is not None or not _missing(hit.get("qualifier")):
                     qual_total += 1
-                    qual_ok += (m.get("qualifier") or None) == (None if _missing(hit.get("qualifier")) else hit["qualifier"])
-                rest = [c for c in cands if c is not hit]
-            else:
+                    got_q = None if _missing(hit.get("qualifier")) else hit["qualifier"]
+                    if (m.get("qualifier") or None) == got_q:
+                        qual_ok += 1
+                    else:
+                        qual_wrong.append({"metric_code": code, "dimension": dim, "value": norm_value(m.get("value")),
+                                           "family": m.get("family"), "truth": m.get("qualifier"), "got": got_q})
+                if not _missing(m.get("label")):
+                    label_total += 1
+                    label_ok += _norm_text(m["label"]) == _norm_text(hit.get("label"))
+            for m in missed:
                 fn += 1
                 bump(code, dim, src, 2)
-                misses.append({"metric_code": code, "dimension": dim, "source_kind": src, "value": want,
+                by_family[m.get("family") or CORE_FAMILY][2] += 1
+                for tag in m.get("phrasing") or ():
+                    by_phrasing[tag][2] += 1
+                misses.append({"metric_code": code, "dimension": dim, "source_kind": src,
+                               "value": norm_value(m.get("value")), "label": m.get("label"),
+                               "family": m.get("family"),
                                "got": [norm_value(c.get("value")) for c in cands]})
-                rest = cands
-            if rest:
-                fp += len(rest)
-                bump(code, dim, src, 1, len(rest))
-                extras.extend({"metric_code": code, "dimension": dim, "source_kind": src,
-                               "value": norm_value(c.get("value")), "evidence": c.get("evidence")} for c in rest)
+            key_family = next((m.get("family") for m in ms if m.get("family")), None)
+            for c in rest:
+                fp += 1
+                bump(code, dim, src, 1)
+                fam = _family_of_extra(c, sentences, key_family)
+                by_family[fam][1] += 1
+                extras.append({"metric_code": code, "dimension": dim, "source_kind": src, "family": fam,
+                               "value": norm_value(c.get("value")), "label": c.get("label"),
+                               "evidence": c.get("evidence")})
         for (code, dim, src), cands in got_by_key.items():
             fp += len(cands)
             bump(code, dim, src, 1, len(cands))
-            extras.extend({"metric_code": code, "dimension": dim, "source_kind": src,
-                           "value": norm_value(c.get("value")), "evidence": c.get("evidence")} for c in cands)
+            for c in cands:
+                fam = _family_of_extra(c, sentences, None)
+                by_family[fam][1] += 1
+                extras.append({"metric_code": code, "dimension": dim, "source_kind": src, "family": fam,
+                               "value": norm_value(c.get("value")), "label": c.get("label"),
+                               "evidence": c.get("evidence")})
         issue_wrong = []
         if issue_df is not None and found and "expected_issues" in rec:
             want_i = {i for i in rec["expected_issues"] if i in ISSUE_RULES}
@@ -229,7 +321,7 @@ def score(truth_records: list[dict], dim_df: pd.DataFrame | None, metric_df: pd.
                     issue_wrong.append({"rule": rule, "expected": rule in want_i})
         per_report.append({"file": fname, "found": found, "tp": tp, "fp": fp, "fn": fn,
                            "meta_wrong": meta_wrong, "misses": misses, "extras": extras,
-                           "issues_wrong": issue_wrong})
+                           "qualifier_wrong": qual_wrong, "issues_wrong": issue_wrong})
 
     metadata = {f: {"correct": meta_ok[f], "total": meta_total[f],
                     "accuracy": meta_ok[f] / meta_total[f] if meta_total[f] else 1.0}
@@ -243,8 +335,12 @@ def score(truth_records: list[dict], dim_df: pd.DataFrame | None, metric_df: pd.
         "metadata": metadata,
         "metadata_mean": meta_mean,
         "metrics": {"overall": prf(*tot), "per_code": per_code,
-                    "by_scope": {k: prf(*v) for k, v in sorted(by_scope.items())}},
+                    "by_scope": {k: prf(*v) for k, v in sorted(by_scope.items())},
+                    "by_family": ({k: prf(*v) for k, v in sorted(by_family.items())} if families_seen else {}),
+                    "by_phrasing": {k: {"tp": v[0], "fn": v[2], "recall": v[0] / (v[0] + v[2])}
+                                    for k, v in sorted(by_phrasing.items())}},
         "qualifier_accuracy": qual_ok / qual_total if qual_total else None,
+        "label_agreement": label_ok / label_total if label_total else None,
         "issues": ({rule: prf(*issue_counts[rule]) for rule in sorted(issue_counts)}
                    if issue_df is not None else None),
         "per_report": per_report,
@@ -309,6 +405,22 @@ def render(result: dict, worst: int = 5) -> str:
                    f"{_fmt(v['recall']):>7} {_fmt(v['f1']):>7}")
     qa = result["qualifier_accuracy"]
     out.append(f"qualifier agreement on true positives: {'n/a' if qa is None else f'{qa:.3f}'}")
+    la = result.get("label_agreement")
+    if la is not None:
+        out.append(f"label agreement on true positives with a labelled truth: {la:.3f}")
+    fams = result["metrics"].get("by_family") or {}
+    if fams:
+        out.append("")
+        out.append(f"{'phrasing family':<24} {'tp':>6} {'fp':>6} {'fn':>6} {'prec':>7} {'recall':>7} {'f1':>7}")
+        for fam, v in fams.items():
+            out.append(f"{fam:<24} {v['tp']:>6} {v['fp']:>6} {v['fn']:>6} {_fmt(v['precision']):>7} "
+                       f"{_fmt(v['recall']):>7} {_fmt(v['f1']):>7}")
+    phr = result["metrics"].get("by_phrasing") or {}
+    if phr:
+        out.append("")
+        out.append(f"{'phrasing (recall)':<24} {'tp':>6} {'fn':>6} {'recall':>7}")
+        for tag, v in phr.items():
+            out.append(f"{tag:<24} {v['tp']:>6} {v['fn']:>6} {_fmt(v['recall']):>7}")
     if result.get("issues"):
         out.append("")
         out.append(f"{'quality issue rule':<24} {'tp':>6} {'fp':>6} {'fn':>6} {'prec':>7} {'recall':>7} {'f1':>7}")

@@ -1,8 +1,12 @@
 """Accuracy of the text library on a small synthetic corpus (gov_pipeline.accuracy).
 
-A regression guard: the thresholds are what the library reaches (1.0 on every figure at the time
-of writing, on seeds 7/11/3 with 720 reports each) minus a small margin. A drop below them means
-a change made the library read the corpus worse (or the generator's truth disagree with it).
+A regression guard. The corpus (seed 5, 6 agencies x 2012-2023, noise 1.0) carries the phrasing families of
+gov_pipeline.synth.families besides the catalogue sentences and the tables: breakdowns by category and channel,
+environment releases, messages, visits, followers, rates, year-on-year changes, zeros in words, the generic code
+and distractors. The thresholds are what the reader reached on it when the families were added (overall F1 0.979;
+narrative 0.879; catalogue sentences and tables 1.000; the families 0.55-1.00, see FAMILY_MIN_F1) minus a small
+margin: a drop below them means a change made the library read the corpus worse (or the generator's truth
+disagree with it). Raise them as the reader learns the families (the aim: every family >= 0.95, overall >= 0.98).
 """
 from __future__ import annotations
 
@@ -11,12 +15,19 @@ import pytest
 from gov_pipeline.accuracy import category_summary, evaluate_corpus, main
 from gov_pipeline.synth import generate
 
-MIN_F1 = 0.995
-MIN_PRECISION = 0.995
-MIN_RECALL = 0.99
+MIN_F1 = 0.975
+MIN_PRECISION = 0.975
+MIN_RECALL = 0.973
+SCOPE_MIN_F1 = {"table": 0.995, "dimension": 0.975, "headline": 0.96, "narrative": 0.86}
+# per phrasing family (evaluate.score by_family; "catalogue" = the sentences and tables every report has)
+FAMILY_MIN_F1 = {
+    "catalogue": 0.995, "category": 0.49, "change": 0.57, "channel": 0.71, "env_release": 0.62, "followers": 0.92,
+    "media": 0.91, "messages": 0.83, "other": 0.83, "rate": 0.97, "visits": 0.97, "zero_words": 0.87,
+}
+MAX_DISTRACTOR_FP = 45  # figures read from sentences that state none (time limits, titles, 各…一名 ...)
 MIN_META = 0.985  # per field: at most one miss in 72 reports
-MIN_QUALIFIER = 0.98
-MIN_ISSUE_F1 = 0.95
+MIN_QUALIFIER = 0.95
+MIN_ISSUE_F1 = 0.85
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +54,22 @@ def test_metric_f1(result):
     assert overall["f1"] >= MIN_F1, category_summary(result)
     assert overall["precision"] >= MIN_PRECISION, category_summary(result)
     assert overall["recall"] >= MIN_RECALL, category_summary(result)
-    for scope in ("headline", "dimension", "table", "narrative"):
-        assert result["metrics"]["by_scope"][scope]["f1"] >= MIN_F1 - 0.01, (scope, category_summary(result))
+    for scope, floor in SCOPE_MIN_F1.items():
+        assert result["metrics"]["by_scope"][scope]["f1"] >= floor, (scope, category_summary(result))
+
+
+def test_every_family_is_measured_and_read(result):
+    fams = result["metrics"]["by_family"]
+    low = {}
+    for fam, floor in FAMILY_MIN_F1.items():
+        v = fams[fam]
+        assert v["tp"] + v["fn"] >= 30, (fam, v)  # the corpus states enough of each family to measure it
+        if v["f1"] < floor:
+            low[fam] = round(v["f1"], 4)
+    assert not low, (low, category_summary(result))
+    distractor_fp = sum(v["fp"] for k, v in fams.items() if k.startswith("distractor:"))
+    assert distractor_fp <= MAX_DISTRACTOR_FP, {k: v["fp"] for k, v in fams.items() if k.startswith("distractor:")}
+    assert result["metrics"]["by_scope"]["narrative"]["tp"] + result["metrics"]["by_scope"]["narrative"]["fn"] > 1000
 
 
 def test_metadata_accuracy_per_field(result):

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from gov_pipeline.evaluate import main, norm_dim, score, worst_reports
+from gov_pipeline.evaluate import main, norm_dim, render, score, worst_reports
 from gov_pipeline.synth import generate
 
 
@@ -100,12 +100,55 @@ def test_precision_two_thirds():
     o = score(truth, dim, met, raw)["metrics"]["overall"]
     assert o["precision"] == pytest.approx(2 / 3) and o["recall"] == 1.0 and o["f1"] == pytest.approx(0.8)
     # an unknown code can be ignored on request
-    met.loc[2, "metric_code"] = "website_visits"
+    met.loc[2, "metric_code"] = "approvals_received"  # read from prose, never labelled by the generator
     assert score(truth, dim, met, raw, ignore_unknown_codes=True)["metrics"]["overall"]["precision"] == 1.0
     # a table figure does not satisfy a narrative truth row
     met.loc[0, "source_kind"] = "table"
     o = score(truth, dim, met, raw, ignore_unknown_codes=True)["metrics"]["overall"]
     assert (o["tp"], o["fp"], o["fn"]) == (1, 1, 1)
+
+
+def test_one_key_many_figures_and_the_generic_label():
+    """Several figures under one (code, dimension) match as a multiset by value; the generic code's label is part of
+    its identity; families charge misses to the truth's family and extras to the sentence they came from."""
+    def t(code, dim, value, **kw):
+        return {"metric_code": code, "dimension": dim, "value": value, "source_kind": "narrative",
+                "qualifier": kw.pop("qualifier", None), "is_redacted": False, **kw}
+
+    truth = [{"file": "x.txt", "meta": {}, "metrics": [
+        t("env_releases", "category=env_quality", 12, family="env_release"),
+        t("env_releases", "category=env_quality", 36, family="env_release"),
+        t("env_releases", "category=env_quality", 12, family="env_release"),
+        t("other_figure", None, 12, label="编发工作简报", family="other"),
+        t("other_figure", None, 0, label="未发生逾期答复的情况", qualifier="negation", family="zero_words"),
+        t("proactive_total", None, 300),
+    ], "sentences": [["env_release", "发布空气质量月报12期、地表水水质月报12期,公开监测结果36条。"],
+                     ["distractor:time_limit", "在15个工作日内予以答复。"]]}]
+    raw = pd.DataFrame({"report_id": [1], "source_path": ["x.txt"]})
+    dim = pd.DataFrame({"report_id": [1]})
+    rows = [
+        ("env_releases", "category=env_quality", 12.0, "空气质量月报", "发布空气质量月报12期、地表水水质月报12期,公开监测结果36条。"),
+        ("env_releases", "category=env_quality", 36.0, "监测结果", "发布空气质量月报12期、地表水水质月报12期,公开监测结果36条。"),
+        ("other_figure", None, 12.0, "开展专项检查", "开展专项检查12次。"),  # right value, another phrase
+        ("other_figure", None, 0.0, "未发生逾期答复的情况", "全年未发生逾期答复的情况。"),
+        ("other_figure", None, 15.0, "工作日", "在15个工作日内予以答复。"),
+        ("proactive_total", None, 300.0, "主动公开政府信息", "主动公开政府信息300条。"),
+    ]
+    met = pd.DataFrame([{"report_id": 1, "metric_code": c, "dimension": d, "value": v, "label": lab, "evidence": ev,
+                         "source_kind": "narrative", "qualifier": "negation" if v == 0 else None}
+                        for c, d, v, lab, ev in rows])
+    res = score(truth, dim, met, raw)
+    env = res["metrics"]["per_code"]["env_releases"]
+    assert (env["tp"], env["fp"], env["fn"]) == (2, 0, 1)
+    gen = res["metrics"]["per_code"]["other_figure"]
+    assert (gen["tp"], gen["fp"], gen["fn"]) == (1, 2, 1)
+    fam = res["metrics"]["by_family"]
+    assert (fam["env_release"]["tp"], fam["env_release"]["fn"]) == (2, 1)
+    assert (fam["other"]["tp"], fam["other"]["fn"]) == (0, 1)
+    assert fam["zero_words"]["tp"] == 1 and fam["catalogue"]["tp"] == 1
+    assert fam["distractor:time_limit"]["fp"] == 1  # charged to the sentence it came from
+    assert res["label_agreement"] == 1.0
+    assert "phrasing family" in render(res)
 
 
 def test_metadata_accuracy():

@@ -15,7 +15,7 @@ import pytest
 from gov_pipeline.evaluate import KNOWN_CODES
 from gov_pipeline.synth import generate
 from gov_pipeline.synth.agencies import make_agencies
-from gov_pipeline.synth.doc import cn_number
+from gov_pipeline.synth.doc import MULTI_CODES, cn_number
 
 ROOT = Path(__file__).resolve().parents[1]
 T2S = opencc.OpenCC("t2s")
@@ -142,8 +142,13 @@ def test_traditional_files_convert_back(noisy):
 
 def test_truth_vocabulary_and_uniqueness(noisy):
     for rec in _truth(noisy):
-        keys = [(m["metric_code"], m["dimension"], m["source_kind"]) for m in rec["metrics"]]
+        # one figure per (code, dimension, source) except the open figure model's breakdowns (several
+        # environment releases of one category ...) and the generic code, told apart by its label
+        keys = [(m["metric_code"], m["dimension"], m["source_kind"]) for m in rec["metrics"]
+                if not (m["metric_code"] in MULTI_CODES and (m["dimension"] or m["metric_code"] == "other_figure"))]
         assert len(keys) == len(set(keys)), rec["file"]
+        labels = [m["label"] for m in rec["metrics"] if m["metric_code"] == "other_figure"]
+        assert all(labels) and len(labels) == len(set(labels)), rec["file"]
         for m in rec["metrics"]:
             assert m["metric_code"] in KNOWN_CODES
             assert m["source_kind"] in ("table", "narrative")
@@ -204,12 +209,22 @@ def test_narrative_figures_are_in_the_text(noisy):
                 seen_neg += m["qualifier"] == "negation"
                 seen_redacted += m["is_redacted"]
                 continue
-            v = int(m["value"])
-            forms = {str(v), cn_number(v), cn_number(v, liang=True)}
+            forms = _forms(m["value"])
             assert any(f in text for f in forms), (rec["file"], m)
-            seen_cn += str(v) not in text
+            seen_cn += str(m["value"]) not in text and cn_number(int(m["value"])) in text
             seen_approx += m["qualifier"] == "approx"
     assert seen_cn > 0 and seen_approx > 0 and seen_neg > 0 and seen_redacted > 0
+
+
+def _forms(v) -> set[str]:
+    """Ways a value may be written: 356, 三百五十六, 2.5 (a share), 35.6万 / 120万 (a count in 万)."""
+    if isinstance(v, float) and not v.is_integer():
+        return {f"{v:g}", f"{v:.1f}", f"{v:.2f}"}
+    v = int(v)
+    forms = {str(v), cn_number(v) if v < 10000 else str(v), cn_number(v, liang=True) if v < 10000 else str(v)}
+    if v >= 10000 and v % 1000 == 0:
+        forms.add(f"{v / 10000:g}万")
+    return forms
 
 
 def test_contradictions_and_redactions_are_recorded(noisy):
@@ -270,3 +285,90 @@ def test_generation_speed(tmp_path):
     assert elapsed < 20, elapsed
     sizes = sorted((tmp_path / r["file"]).stat().st_size for r in recs)
     assert 3000 < sizes[len(sizes) // 2] < 12000
+
+
+# --------------------------------------------------------------------------- phrasing families (open figure model)
+FAMILIES = ("category", "channel", "env_release", "messages", "visits", "followers", "rate", "change", "zero_words",
+            "media", "other")
+
+
+def test_every_family_in_a_fair_share_of_reports(noisy):
+    recs = _truth(noisy)
+    share = {f: sum(any(m.get("family") == f for m in r["metrics"]) for r in recs) / len(recs) for f in FAMILIES}
+    for fam, s in share.items():
+        assert 0.15 <= s <= 0.8, (fam, s)
+    distractors = sum(any(f.startswith("distractor:") for f, _ in r["sentences"]) for r in recs) / len(recs)
+    assert distractors > 0.6
+    kinds = {f for r in recs for f, _ in r["sentences"] if f.startswith("distractor:")}
+    assert {"distractor:time_limit", "distractor:structure", "distractor:enumerated", "distractor:title",
+            "distractor:doc_number", "distractor:phone", "distractor:date"} <= kinds
+    codes = Counter(m["metric_code"] for r in recs for m in r["metrics"] if m.get("family"))
+    for code in ("share_pct", "yoy_change", "digitisation_rate", "followers", "messages_handled", "media_items",
+                 "env_releases", "other_figure", "completion_rate", "website_visits"):
+        assert codes[code] >= 20, (code, codes[code])
+
+
+def _plain(text: str) -> str:
+    """The text without image placeholders and white space (they may cut a sentence anywhere)."""
+    return re.sub(r"\s+", "", re.sub(r"\[image: image\d+\.jpg\]", "", text))
+
+
+def test_family_sentences_are_in_the_text(noisy):
+    n = found = 0
+    for rec in _truth(noisy)[:200]:
+        text = _plain(_text(noisy, rec))
+        for fam, sent in rec["sentences"]:
+            n += 1
+            found += re.sub(r"\s+", "", sent) in text
+    assert n > 300 and found / n > 0.95  # document-sharing copies cut a few sentences into numbered chunks
+
+
+def test_family_truth_is_what_the_text_says(noisy):
+    """Shares are the printed rounding of item / total; categories add up to the stated total; changes follow the
+    previous year; zeros in words are negations of value 0; the generic code always names its phrase."""
+    recs = _truth(noisy)
+    by_agency: dict[str, dict[int, dict]] = {}
+    for rec in recs:
+        by_agency.setdefault(rec["file"].rsplit("_", 1)[0], {})[rec["meta"]["report_year"]] = rec
+    n_share = n_change = 0
+    for rec in recs:
+        ms = rec["metrics"]
+        heads = [m for m in ms if m["metric_code"] == "proactive_total" and m["dimension"] is None
+                 and m["source_kind"] == "narrative" and m["qualifier"] is None and m["value"] is not None]
+        cats = {m["dimension"]: m["value"] for m in ms if m["metric_code"] == "proactive_total"
+                and (m["dimension"] or "").startswith("category=")}
+        shares = {m["dimension"]: m["value"] for m in ms if m["metric_code"] == "share_pct"}
+        if cats and all(v is not None for v in cats.values()) and heads:
+            total = heads[0]["value"]
+            assert sum(cats.values()) == total, rec["file"]
+            for dim, v in cats.items():
+                s = shares.get(f"{dim};of=proactive_total")
+                if s is not None:
+                    assert abs(s - 100 * v / total) <= 0.051, (rec["file"], dim, s)
+                    n_share += 1
+        for m in ms:
+            if m["metric_code"] == "yoy_change":
+                assert m["dimension"] in ("direction=increase", "direction=decrease") and m["value"] > 0
+                n_change += 1
+            if m.get("family") == "zero_words":
+                assert m["value"] == 0 and m["qualifier"] == "negation"
+            if m["metric_code"] == "other_figure":
+                # the phrase it counts (a verb and the noun after the figure join: 编发12期工作简报 → 编发工作简报)
+                assert m["label"] and m["label"][-4:] in _plain(_text(noisy, rec)), (rec["file"], m)
+            if m["metric_code"] in ("share_pct", "completion_rate", "digitisation_rate") and m["value"] is not None:
+                assert 0 <= m["value"] <= 100
+    assert n_share > 50 and n_change > 30
+    # a change of the proactive total in items is this year's total minus last year's
+    checked = 0
+    for years in by_agency.values():
+        for y, rec in years.items():
+            prev = years.get(y - 1)
+            if prev is None or rec["meta"]["format_era"] != "table_2014" or prev["meta"]["format_era"] != "table_2014":
+                continue
+            cur_t, prev_t = _m(rec, "proactive_total", "table"), _m(prev, "proactive_total", "table")
+            sents = [s for f, s in rec["sentences"] if f == "change" and "主动公开信息" in s and "条" in s]
+            for s in sents:
+                word = "增加" if cur_t > prev_t else "减少"
+                assert f"{word}{abs(cur_t - prev_t)}条" in s, (rec["file"], s)
+                checked += 1
+    assert checked > 3

@@ -32,6 +32,9 @@ class AgencyState:
     rules_published_total: int = 0
     normative_published_total: int = 0
     items: dict[str, int] = field(default_factory=dict)
+    prev_proactive: int | None = None  # last year's figures, for year-on-year changes
+    prev_requests: int | None = None
+    followers: dict[str, int] = field(default_factory=dict)  # account -> followers (they grow year on year)
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Facts:
     bodies: int
     points: int
     funds: float
+    extra: dict = field(default_factory=dict)  # the open figure model's quantities (make_extras)
 
     @property
     def resolved(self) -> list[Request]:
@@ -171,7 +175,7 @@ def make_facts(level: str, year: int, rnd: random.Random, st: AgencyState, first
         st.items[k] = prev + ch
     admin_fee = 0.0 if rnd.random() < 0.8 else round(rnd.uniform(0.5, 80), 2)
     procurement = (rnd.randint(0, 25), round(rnd.uniform(10, 900), 2))
-    return Facts(
+    facts = Facts(
         year=year, proactive=proactive, channels=channels, carried_in=carried_in, new=new,
         carried_out=carried_out, staff_full=full, staff_part=part, trainings=trainings, trainees=trainees,
         meetings=meetings, press=press, complaints=complaints, review=review, litig=litig,
@@ -180,3 +184,90 @@ def make_facts(level: str, year: int, rnd: random.Random, st: AgencyState, first
         interviews=rnd.randint(0, 4), interpretations=rnd.randint(0, 40), bodies=1,
         points=rnd.randint(1, 4), funds=round(rnd.uniform(0, 20), 1) if big > 1 else 0.0,
     )
+    facts.extra = make_extras(big, year, rnd, st, facts)
+    return facts
+
+
+# Categories of a proactive-disclosure breakdown: (dimension value, ways of writing it, weight).
+CATEGORIES = (
+    ("org_function", ("机构职能类", "机构职能类信息", "机构概况类"), 3),
+    ("policy", ("政策法规类", "政策法规类信息", "法规政策类"), 5),
+    ("planning", ("规划计划类", "规划计划类信息"), 3),
+    ("business", ("业务工作类", "业务工作类信息"), 20),
+    ("personnel", ("人事任免类", "人事信息类"), 2),
+    ("finance", ("财政预决算类", "预决算类信息", "财政资金类"), 2),
+    ("licensing", ("行政许可类", "行政审批类"), 6),
+    ("penalty", ("行政处罚类", "行政处罚类信息"), 5),
+    ("env_quality", ("环境质量类", "环境质量类信息"), 8),
+    ("enforcement", ("执法监管类", "监督检查类"), 4),
+    ("notices", ("通知公告类", "公示公告类"), 6),
+    ("news", ("工作动态类", "工作动态类信息", "政务动态类"), 12),
+    ("other", ("其他类", "其他类信息"), 4),
+)
+
+
+def _split(rnd: random.Random, total: int, weights: list[int]) -> list[int]:
+    """total split into len(weights) non-negative parts, roughly by weight, summing exactly to total."""
+    raw = [w * rnd.uniform(0.5, 1.5) for w in weights]
+    s = sum(raw)
+    parts = [int(total * r / s) for r in raw]
+    for i in rnd.sample(range(len(parts)), len(parts)):
+        if sum(parts) >= total:
+            break
+        parts[i] += 1
+    parts[-1] += total - sum(parts)
+    return parts
+
+
+def make_extras(big: int, year: int, rnd: random.Random, st: AgencyState, f: Facts) -> dict:
+    """The quantities the open figure model reads from prose: proactive items by category, new-media channels,
+    environment-specific releases, messages handled, visits, followers, year-on-year changes."""
+    p = f.proactive
+    cats = rnd.sample(CATEGORIES, rnd.randint(3, 7))
+    cats.sort(key=lambda c: [x[0] for x in CATEGORIES].index(c[0]))
+    counts = _split(rnd, p, [w for _, _, w in cats])
+    categories = [(code, rnd.choice(names), n) for (code, names, _), n in zip(cats, counts) if n > 0]
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    scale = {3: 4.0, 2: 2.0, 1: 1.0}[big]
+    ex = {
+        "categories": categories,
+        "douyin": rnd.randint(5, int(40 * scale)) if year >= 2018 else 0,
+        "toutiao": rnd.randint(5, int(60 * scale)) if year >= 2016 else 0,
+        "new_media": 0,  # set below: at least the new-media channels together
+        "air_daily": 366 if leap else 365,
+        "eia": rnd.randint(3, int(60 * scale)),
+        "monitoring": rnd.randint(4, int(40 * scale)),
+        "enforcement": rnd.randint(2, int(50 * scale)),
+        "penalty_info": rnd.randint(1, int(45 * scale)),
+        "double_random": rnd.randint(1, int(12 * scale)),
+        "emergency": rnd.randint(1, 9),
+        "inspection": rnd.randint(2, int(20 * scale)),
+        "online_msgs": rnd.randint(3, int(150 * scale)),
+        "mailbox": rnd.randint(1, int(40 * scale)),
+        "hotline": rnd.randint(10, int(300 * scale)),
+        "visits": rnd.randint(3000, int(400000 * scale)),
+        "wechat_reads": rnd.randint(2000, int(90000 * scale)),
+        "media": rnd.randint(5, int(60 * scale)),
+        "interviews_media": rnd.randint(2, 30),
+        "new_media_products": rnd.randint(3, int(30 * scale)),
+        "briefs": rnd.choice((4, 6, 10, 12, 12, 24)),
+        "open_days": rnd.randint(1, 6),
+        "catalogue_kinds": rnd.randint(6, 12),
+        "nrp_suggestions": rnd.randint(0, 9), "cppcc_proposals": rnd.randint(0, 9),
+        "prev_proactive": st.prev_proactive,
+        "prev_requests": st.prev_requests,
+    }
+    fol = {}
+    for acct, since, lo, hi in (("wechat", 2013, 300, 30000), ("weibo", 2011, 200, 50000), ("douyin", 2018, 100, 40000)):
+        if year < since:
+            continue
+        cur = st.followers.get(acct) or int(rnd.randint(lo, hi) * scale)
+        cur = int(cur * rnd.uniform(1.02, 1.6))
+        st.followers[acct] = cur
+        fol[acct] = cur
+    ex["followers"] = fol
+    if year >= 2015:
+        ex["new_media"] = f.channels["wechat"] + f.channels["weibo"] + ex["toutiao"] + ex["douyin"] + rnd.randint(0, 40)
+    st.prev_proactive = p
+    st.prev_requests = len(f.new)
+    return ex

@@ -208,7 +208,9 @@ def build_report(ag: Agency, year: int, facts, rnd: random.Random, noise: float)
         "published_on": published.isoformat() if published else None, "doc_number": doc_number,
     }
     truth = {"encoding": encoding, "script": script, "meta": meta, "metrics": d.truth_metrics(),
-             "expected_issues": list(d.issues), "noise": noise_log}
+             "expected_issues": list(d.issues), "noise": noise_log,
+             "sentences": [[fam_, sent] for fam_, sent in d.sentences]
+             + [["distractor:pool", sent] for sent in dict.fromkeys(c.pool_numerals)]}
     return text, encoding, truth
 
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
+from . import families as fam
 from . import pools
 from .agencies import Agency
 from .doc import Doc
@@ -30,6 +32,8 @@ ROADS = ("人民路", "建设路", "解放路", "中山路", "滨河路", "环�
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐"
 GIVEN = "建国志强海涛明华立新文军红梅永平春生晓东伟丽德胜玉兰国庆秀英"
 BRACKETS = (("〔", "〕"), ("﹝", "﹞"), ("[", "]"), ("【", "】"), ("(", ")"))
+_NUMERAL_UNIT = re.compile(r"[0-9一二两三四五六七八九十]+(?:个|名|项|条|次|期|件|人|位|家|份|场|批|类)")
+SLOTS = ("intro", "proactive", "key_areas", "platform", "requests", "other")
 
 
 def era_of(year: int) -> str:
@@ -56,6 +60,12 @@ class Ctx:
         else:
             suffix = ag.county[-1]
             self.gov = {"区": "区委、区政府", "旗": "旗委、旗政府", "市": "市委、市政府"}.get(suffix, "县委、县政府")
+        # the phrasing families of this report (families.RATES; not scaled by noise: phrasing is not noise)
+        self.plan = {k: rnd.random() < v for k, v in fam.RATES.items()}
+        self.plan["change_req"] = self.plan["change"] and rnd.random() < 0.6
+        self.proactive_mode = rnd.random()  # which proactive sentence (s_proactive) this report writes
+        self.pool_numerals: list[str] = []  # pool sentences with a numeral and a unit (distractors)
+        self.distractor_slots = set(rnd.sample(SLOTS, rnd.randint(1, 3))) if self.plan["distractor"] else set()
 
     def p(self, key: str) -> bool:
         return self.rnd.random() < min(1.0, BASE_RATES[key] * self.noise)
@@ -69,17 +79,33 @@ class Ctx:
         return s.format(me=me, year=self.year, next=self.year + 1, gov=self.gov, agency=self.name)
 
     def pick(self, pool, k: int = 1) -> str:
-        return "".join(self.fill(s) for s in self.rnd.sample(pool, min(k, len(pool))))
+        out = [self.fill(s) for s in self.rnd.sample(pool, min(k, len(pool)))]
+        # pool sentences with a numeral and a unit state no figure ("各明确一名信息员" is one per office):
+        # remembered so that a scorer can charge what a reader takes from them to them
+        self.pool_numerals.extend(x for x in out if _NUMERAL_UNIT.search(x))
+        return "".join(out)
 
 
 # --------------------------------------------------------------------------- sentences with figures
+def mode_late(c: Ctx) -> bool:
+    """The proactive sentence states no annual total (a part-year, cumulative or website figure)."""
+    return c.proactive_mode >= 0.7
+
+
 def s_proactive(c: Ctx, d: Doc, f: Facts, *, contradict: bool = False) -> str:
     r = c.rnd
     me = c.me()
     if contradict:
+        c.plan["category"] = False  # a breakdown by category follows only the year's true total
         d.issue("prose_table_mismatch")
         return f"全年{me}共主动公开政府信息{d.F('proactive_total', f.proactive - 1, '条', cn=False, approx=False, redact=False)}。"
-    mode = r.random()
+    if c.plan["category"] and r.random() < 0.4:  # the breakdown by category after 其中, in the headline's sentence
+        c.plan["category"] = False
+        head = f"全年{r.choice(('共', ''))}主动公开政府信息{d.F('proactive_total', f.proactive, '条')},其中"
+        return head + fam._fam(d, "category", lambda: fam.category_items(c, d, f, ("after_qizhong",))) + "。"
+    if mode_late(c):
+        c.plan["category"] = False  # ... and only the year's total
+    mode = c.proactive_mode
     if mode < 0.45:
         parts = [f"全年共主动公开政府信息{d.F('proactive_total', f.proactive, '条')}"]
         subs = [("website", r.choice(("门户网站发布", "政府网站公开")))]
@@ -137,11 +163,17 @@ def s_requests_new(c: Ctx, d: Doc, f: Facts, *, contradict: bool = False) -> str
     n, ci = len(f.new), len(f.carried_in)
     if n == 0 and ci == 0:
         d.zero("requests_received")
-        return c.fill(r.choice((
+        s = c.fill(r.choice((
             "本年度{me}未收到政府信息公开申请,也没有上年结转的申请。",
             "{year}年,{me}没有收到依申请公开事项。",
             "全年未收到依申请公开申请。",
         )))
+        if "上年结转" in s:  # a second zero in words: a careful coder records it
+            d.family = "zero_words"
+            d.zero("requests_carried_in")
+            d.family = None
+            d.sentences.append(("zero_words", s))
+        return s
     if contradict and n >= 2:
         d.issue("prose_table_mismatch")
         return f"全年共收到政府信息公开申请{d.F('requests_received', n - 1, '件', cn=False, approx=False, redact=False)},均已依法处理。"
@@ -161,7 +193,13 @@ def s_requests_new(c: Ctx, d: Doc, f: Facts, *, contradict: bool = False) -> str
         if nat and nat < n:
             s += f",其中自然人提出{d.F('requests_received', nat, '件', 'applicant=natural_person')}"
         return s + ",全部在法定期限内答复。"
-    return f"{c.year}年{c.me()}共受理依申请公开{d.F('requests_received', n, '件')},未发生逾期答复的情况。"
+    s = f"{c.year}年{c.me()}共受理依申请公开{d.F('requests_received', n, '件')},未发生逾期答复的情况。"
+    d.family = "zero_words"
+    d.zero("other_figure", label="未发生逾期答复的情况")  # a zero in words (the open figure model's generic code)
+    d.family = None
+    d.sentences.append(("zero_words", s))
+    c.plan["overdue_done"] = True
+    return s
 
 
 def s_review(c: Ctx, d: Doc, f: Facts) -> str:
@@ -218,6 +256,54 @@ def s_press(c: Ctx, d: Doc, f: Facts) -> str:
             f"{d.F('press_conferences', f.press, '场')},及时回应社会关切。")
 
 
+def families_at(c: Ctx, d: Doc, f: Facts, slot: str) -> str:
+    """The family sentences of this report's plan that belong at `slot` (one of SLOTS), plus a distractor when
+    the slot drew one. Each family is written once per report."""
+    r, p = c.rnd, c.plan
+    out: list[str] = []
+
+    def once(key: str, writer, *args) -> None:
+        if p.get(key):
+            p[key] = False
+            out.append(writer(c, d, f, *args))
+
+    if slot == "proactive":
+        once("category", fam.s_categories)
+        once("change", fam.s_change_proactive)
+        if p["rate"] and (c.era == "narrative" or r.random() < 0.35):
+            out.append(fam.s_digitisation(c, d, f))
+        once("channel", fam.s_channels)
+    elif slot == "key_areas":
+        once("env_release", fam.s_env_releases)
+    elif slot == "platform":
+        once("visits", fam.s_visits)
+        once("followers", fam.s_followers)
+        once("messages", fam.s_messages)
+        once("media", fam.s_media)
+    elif slot == "requests":
+        if p["rate"]:
+            out.append(fam.s_reply_rate(c, d, f))
+            p["rate"] = False
+        if p["zero_words"]:
+            if f.resolved and all(q.on_time for q in f.resolved) and not p.get("overdue_done") and r.random() < 0.6:
+                out.append(fam.s_overdue_zero(c, d, f))
+            if not f.carried_in and f.new and c.year >= 2015 and r.random() < 0.5:
+                out.append(fam.s_carried_in_zero(c, d, f))
+        once("change_req", fam.s_change_requests)
+    elif slot == "other":
+        once("other", fam.s_other_figures)
+        once("zero_words", fam.s_other_zeros)
+        # families whose slot this report's layout did not reach
+        for key, writer in (("env_release", fam.s_env_releases), ("visits", fam.s_visits),
+                            ("messages", fam.s_messages), ("channel", fam.s_channels)):
+            once(key, writer)
+    if slot in c.distractor_slots:
+        kinds = ("structure", "title", "doc_number", "phone") if slot == "intro" else \
+            ("time_limit", "enumerated", "title", "doc_number", "date", "ordinal", "phone")
+        out.append(fam.distractor(c, d, c.rnd.choice(kinds)))
+    return "".join(out)
+
+
 # --------------------------------------------------------------------------- boilerplate
 def phone(r: random.Random) -> str:
     return f"0{r.randint(100, 999)}-{r.randint(2000000, 8999999)}{r.choice(('', str(r.randint(0, 9))))}"
@@ -264,6 +350,11 @@ def signature(c: Ctx, d: Doc, date: dt.date) -> bool:
     return full
 
 
+def _p(d: Doc, text: str) -> None:
+    if text:
+        d.p(text)
+
+
 def headings_old(c: Ctx) -> dict:
     r = c.rnd
     return {
@@ -282,18 +373,22 @@ def body_old(c: Ctx, d: Doc, f: Facts, *, kind: str, contradict: str | None) -> 
     """Narrative era and the prose part of the 2014-2018 era."""
     r = c.rnd
     intro(c, d)
+    _p(d, families_at(c, d, f, "intro"))
     if kind == "work_summary":
         d.p(c.pick(pools.WORK_SUMMARY_OPENERS))
         d.h("一、主要工作及成效")
         d.h("(一)加强组织领导")
         d.p(c.pick(pools.ORGANISATION, 2) + s_staff(c, d, f))
         d.h("(二)拓展公开渠道")
-        d.p(c.pick(pools.KEY_AREAS, 3) + c.pick(pools.PLATFORM, 2) + s_proactive(c, d, f, contradict=contradict == "proactive"))
+        d.p(c.pick(pools.KEY_AREAS, 3) + c.pick(pools.PLATFORM, 2) + s_proactive(c, d, f, contradict=contradict == "proactive")
+            + families_at(c, d, f, "proactive") + families_at(c, d, f, "key_areas"))
+        _p(d, families_at(c, d, f, "platform"))
         d.h("(三)规范依申请公开")
         d.p(c.pick(pools.REQUEST_PROCESS) + s_requests_old(c, d, f, contradict=contradict == "requests")
-            + s_review(c, d, f))
+            + families_at(c, d, f, "requests") + s_review(c, d, f))
         d.h("(四)强化监督考核")
         d.p(c.pick(pools.SUPERVISION, 3) + c.pick(pools.CONTENT, 2))
+        _p(d, families_at(c, d, f, "other"))
         d.h("二、存在的不足")
         d.p(c.pick(pools.PROBLEMS))
         d.h("三、下一步工作打算")
@@ -305,11 +400,14 @@ def body_old(c: Ctx, d: Doc, f: Facts, *, kind: str, contradict: str | None) -> 
         d.h("一、基本情况")
         d.p(c.pick(pools.OVERVIEW, 3) + c.pick(pools.ORGANISATION, 2) + s_staff(c, d, f))
         d.p(c.pick(pools.KEY_AREAS, 3) + c.pick(pools.PLATFORM, 2)
-            + s_proactive(c, d, f, contradict=contradict == "proactive"))
+            + s_proactive(c, d, f, contradict=contradict == "proactive") + families_at(c, d, f, "proactive"))
+        _p(d, families_at(c, d, f, "key_areas") + families_at(c, d, f, "platform"))
         d.h("二、依申请公开及复议诉讼情况")
-        d.p(s_requests_old(c, d, f, contradict=contradict == "requests") + s_fees(c, d, f) + s_review(c, d, f))
+        d.p(s_requests_old(c, d, f, contradict=contradict == "requests") + families_at(c, d, f, "requests")
+            + s_fees(c, d, f) + s_review(c, d, f))
         d.h("三、监督保障情况")
         d.p(c.pick(pools.SUPERVISION, 3) + c.pick(pools.CONTENT, 3))
+        _p(d, families_at(c, d, f, "other"))
         d.h("四、存在的问题及下一步打算")
         d.p(c.pick(pools.PROBLEMS))
         d.p(c.pick(pools.IMPROVE, 3))
@@ -324,15 +422,18 @@ def body_old(c: Ctx, d: Doc, f: Facts, *, kind: str, contradict: str | None) -> 
     d.h("(一)公开的主要内容")
     d.p(c.pick(pools.CONTENT, 3))
     d.h("(二)公开的途径和形式")
-    d.p(c.pick(pools.PLATFORM, 2) + s_proactive(c, d, f, contradict=contradict == "proactive"))
+    d.p(c.pick(pools.PLATFORM, 2) + s_proactive(c, d, f, contradict=contradict == "proactive")
+        + families_at(c, d, f, "proactive"))
+    _p(d, families_at(c, d, f, "platform"))
     if era_long := (c.era == "narrative" or r.random() < 0.5):
         d.h("(三)重点领域信息公开")
-        d.p(c.pick(pools.KEY_AREAS, 4))
+        d.p(c.pick(pools.KEY_AREAS, 4) + families_at(c, d, f, "key_areas"))
     if c.year >= 2015 and r.random() < 0.6:
         d.h("(四)回应解读情况" if era_long else "(三)回应解读情况")
         d.p(s_press(c, d, f) + "对重要政策文件,承办科室在文件公开的同时发布解读材料,说明出台背景和主要内容。")
     d.h(hd["request"])
-    d.p(c.pick(pools.REQUEST_PROCESS) + s_requests_old(c, d, f, contradict=contradict == "requests"))
+    d.p(c.pick(pools.REQUEST_PROCESS) + s_requests_old(c, d, f, contradict=contradict == "requests")
+        + families_at(c, d, f, "requests"))
     d.h(hd["fees"])
     d.p(s_fees(c, d, f))
     d.h(hd["review"])
@@ -340,6 +441,7 @@ def body_old(c: Ctx, d: Doc, f: Facts, *, kind: str, contradict: str | None) -> 
     if r.random() < 0.5 and f.complaints == 0:
         d.p("本年度未收到涉及政府信息公开工作的举报投诉。")
         d.zero("complaints_total")
+    _p(d, families_at(c, d, f, "other"))
     d.h(hd["problems"])
     d.p(c.pick(pools.PROBLEMS))
     d.p(c.pick(pools.IMPROVE, 2))
@@ -351,16 +453,20 @@ def body_old(c: Ctx, d: Doc, f: Facts, *, kind: str, contradict: str | None) -> 
 def body_new(c: Ctx, d: Doc, f: Facts, *, contradict: str | None, shapes: dict, balance_bad: bool) -> None:
     r = c.rnd
     intro(c, d)
+    _p(d, families_at(c, d, f, "intro"))
     d.h(r.choice(("一、总体情况", "一、总体情况")))
     d.p(c.pick(pools.OVERVIEW, 2))
     d.h("(一)主动公开")
-    d.p(c.pick(pools.CONTENT, 2) + c.pick(pools.KEY_AREAS, 2) + s_proactive(c, d, f))
+    d.p(c.pick(pools.CONTENT, 2) + c.pick(pools.KEY_AREAS, 2) + s_proactive(c, d, f)
+        + families_at(c, d, f, "proactive"))
+    _p(d, families_at(c, d, f, "key_areas"))
     d.h("(二)依申请公开")
-    d.p(c.pick(pools.REQUEST_PROCESS) + s_requests_new(c, d, f, contradict=contradict == "requests"))
+    d.p(c.pick(pools.REQUEST_PROCESS) + s_requests_new(c, d, f, contradict=contradict == "requests")
+        + families_at(c, d, f, "requests"))
     d.h("(三)政府信息管理")
     d.p(c.pick(pools.ORGANISATION, 2) + f"发文时同步确定公开属性,按照《{c.short}公文公开属性认定办法》({local_doc(c)})执行。")
     d.h("(四)平台建设")
-    d.p(c.pick(pools.PLATFORM, 2) + (s_press(c, d, f) if r.random() < 0.5 else ""))
+    d.p(c.pick(pools.PLATFORM, 2) + (s_press(c, d, f) if r.random() < 0.5 else "") + families_at(c, d, f, "platform"))
     d.h("(五)监督保障")
     d.p(c.pick(pools.SUPERVISION, 2) + (s_staff(c, d, f) if r.random() < 0.6 else "")
         + (s_training(c, d, f) if r.random() < 0.5 else ""))
@@ -387,3 +493,4 @@ def body_new(c: Ctx, d: Doc, f: Facts, *, contradict: str | None, shapes: dict, 
         d.p("(二)落实上级年度政务公开工作要点情况。" + c.pick(pools.CONTENT))
     else:
         d.p(c.pick(pools.OTHER_MATTERS))
+    _p(d, families_at(c, d, f, "other"))
