@@ -3,10 +3,11 @@
 A regression guard. The corpus (seed 5, 6 agencies x 2012-2023, noise 1.0) carries the phrasing families of
 gov_pipeline.synth.families besides the catalogue sentences and the tables: breakdowns by category and channel,
 environment releases, messages, visits, followers, rates, year-on-year changes, zeros in words, the generic code
-and distractors. The thresholds are what the reader reached on it when the families were added (overall F1 0.979;
-narrative 0.879; catalogue sentences and tables 1.000; the families 0.55-1.00, see FAMILY_MIN_F1) minus a small
-margin: a drop below them means a change made the library read the corpus worse (or the generator's truth
-disagree with it). Raise them as the reader learns the families (the aim: every family >= 0.95, overall >= 0.98).
+and distractors. When the families were added the reader scored overall F1 0.979 on it (narrative 0.879, the
+families 0.55-1.00); after the reader learnt them it reads every figure (1.000, and 1.000 on 360 reports of
+seed 7). The thresholds are that minus a small margin: a drop below them means a change made the library read
+the corpus worse (or the generator's truth disagree with it). The measure that matters is real reports
+(`make eval-real`); this corpus guards what the reader has learnt.
 """
 from __future__ import annotations
 
@@ -15,19 +16,19 @@ import pytest
 from gov_pipeline.accuracy import category_summary, evaluate_corpus, main
 from gov_pipeline.synth import generate
 
-MIN_F1 = 0.975
-MIN_PRECISION = 0.975
-MIN_RECALL = 0.973
-SCOPE_MIN_F1 = {"table": 0.995, "dimension": 0.975, "headline": 0.96, "narrative": 0.86}
+MIN_F1 = 0.995
+MIN_PRECISION = 0.995
+MIN_RECALL = 0.99
+SCOPE_MIN_F1 = {"table": 0.995, "dimension": 0.99, "headline": 0.99, "narrative": 0.98}
 # per phrasing family (evaluate.score by_family; "catalogue" = the sentences and tables every report has)
 FAMILY_MIN_F1 = {
-    "catalogue": 0.995, "category": 0.49, "change": 0.57, "channel": 0.71, "env_release": 0.62, "followers": 0.92,
-    "media": 0.91, "messages": 0.83, "other": 0.83, "rate": 0.97, "visits": 0.97, "zero_words": 0.87,
+    "catalogue": 0.995, "category": 0.95, "change": 0.95, "channel": 0.95, "env_release": 0.95, "followers": 0.95,
+    "media": 0.95, "messages": 0.95, "other": 0.95, "rate": 0.95, "visits": 0.95, "zero_words": 0.95,
 }
-MAX_DISTRACTOR_FP = 45  # figures read from sentences that state none (time limits, titles, 各…一名 ...)
+MAX_DISTRACTOR_FP = 2  # figures read from sentences that state none (time limits, titles, 各…一名 ...)
 MIN_META = 0.985  # per field: at most one miss in 72 reports
-MIN_QUALIFIER = 0.95
-MIN_ISSUE_F1 = 0.85
+MIN_QUALIFIER = 0.98
+MIN_ISSUE_F1 = 0.95
 
 
 @pytest.fixture(scope="module")

@@ -26,17 +26,20 @@ from functools import lru_cache
 from .numbers import parse_number
 from .refdata import asset_path, read_csv_rows
 
-__all__ = ["Figure", "open_figures", "open_zeros", "classify", "label_of", "other_year", "breakdown_of", "GENERIC_CODE", "BREAKDOWN_FAMILIES"]
+__all__ = ["Figure", "open_figures", "open_zeros", "classify", "label_of", "other_year", "breakdown_of", "channel_of",
+           "opens_breakdown", "GENERIC_CODE", "BREAKDOWN_FAMILIES"]
 # Families whose figures, listed after 其中, are a breakdown of the figure before 其中 and take its code
-# ("主动公开信息331条,其中政务活动116条" is proactive_total category=news; "行政权力219项,其中行政许可类9项" is
-# not a publication count).
-BREAKDOWN_FAMILIES = frozenset({"", "category", "channel", "proactive"})
+# ("主动公开信息331条,其中政务活动116条" is proactive_total category=news; "…,其中环境质量信息12条" a category of that
+# total, not a release of its own; "行政权力219项,其中行政许可类9项" is not a publication count).
+BREAKDOWN_FAMILIES = frozenset({"", "category", "channel", "proactive", "env_release"})
 
 FIGURES_FILE = "figures.toml"
 DIMENSIONS_FILE = "figure_dimensions.csv"
 GENERIC_CODE = "other_figure"
 _CN = "零〇一二两三四五六七八九十百千"
 _CJK_RE = re.compile("[\u4e00-\u9fff]")
+_IDIOM_UNITS = frozenset({"个", "项", "种", "类"})
+_NOUN_START = re.compile("[0-9]{3,6}[\u4e00-\u9fff]|[\u4e00-\u9fff]")  # a noun, or a hotline's number and its noun
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class _Conf:
     boundary: re.Pattern
     right_not_noun: re.Pattern
     other_year: re.Pattern
+    breakdown_opener: re.Pattern
     not_other_year: re.Pattern
     zero_rx: re.Pattern
     percent: frozenset[str]
@@ -103,7 +107,7 @@ def _conf() -> _Conf:
     units = d["units"]
     unit_alt = _alt(list(units["count"]) + list(units["percent"]))
     num = (rf"(?<![0-9.xX{_CN}])(?P<pre>将近|接近|大约|超过|近|约|逾|超)?[ \t]?"
-           rf"(?P<num>[0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]+)?|[{_CN}]+)")
+           rf"(?P<num>[0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]+)?(?![xX])|(?=[0-9xX]*[0-9])[0-9xX]+|[xX]{{1,4}}|[{_CN}]+)")
     figure = num + rf"[ \t]?(?P<wan>万|亿)?(?P<post>余|多)?[ \t]?(?P<unit>{unit_alt})(?P<post2>余|多|左右)?"
     bare_wan = num + r"[ \t]?(?P<wan>万)(?P<post>余|多)?(?![0-9元条件次人篇个项])"
     dims: dict[str, list[tuple[str, str]]] = {}
@@ -128,6 +132,7 @@ def _conf() -> _Conf:
         verb_only=re.compile(phrase["verb_only"]), boundary=re.compile(phrase["boundary"]),
         zero_rx=re.compile(d["zero"]["pattern"]), right_not_noun=re.compile(phrase["right_not_noun"]),
         other_year=re.compile(phrase["other_year"]), not_other_year=re.compile(phrase["not_other_year"]),
+        breakdown_opener=re.compile(phrase["breakdown_opener"]),
         percent=frozenset(units["percent"]), kinds=frozenset(units["kinds"]), families=families,
         dims={k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in dims.items()},
     )
@@ -139,6 +144,16 @@ def _lookup(conf: _Conf, dimension: str, phrase: str) -> str | None:
         if alias in phrase:
             return value
     return None
+
+
+def opens_breakdown(sentence: str) -> bool:
+    """A sentence that lists the parts of the figure before it (其中…, 按内容划分…)."""
+    return bool(_conf().breakdown_opener.match(sentence))
+
+
+def channel_of(phrase: str) -> str | None:
+    """The channel a phrase names (assets/figure_dimensions.csv), or None."""
+    return _lookup(_conf(), "channel", phrase)
 
 
 def breakdown_of(phrase: str) -> str | None:
@@ -221,7 +236,7 @@ def _clean_phrase(conf: _Conf, s: str) -> str:
 
 def _right_phrase(conf: _Conf, work: str, pos: int, hi: int) -> str:
     j = pos
-    while j < hi and j - pos < 24 and not conf.boundary.match(work, j) and not work[j].isdigit():
+    while j < hi and j - pos < 24 and not conf.boundary.match(work, j):
         j += 1
     return _clean_phrase(conf, work[pos:j].lstrip("的为是"))
 
@@ -307,13 +322,20 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
         start, end = i0, m.end()
         # the noun right after the unit is what the figure counts ("梳理出12项重点任务", "收到8项依申请公开")
         right = ""
-        if m.end() < c1 and _CJK_RE.match(work, m.end()) and not conf.right_not_noun.match(work, m.end()):
+        if m.end() < c1 and _NOUN_START.match(work, m.end()) and not conf.right_not_noun.match(work, m.end()):
             right = _right_phrase(conf, work, m.end(), c1)
         elif not label or conf.verb_only.match(label):
             right = _right_phrase(conf, work, m.end(), c1)
         if right:
             end = m.end() + len(work[m.end():c1].split(right, 1)[0]) + len(right)
             label = f"{label}{right}"
+        if not label and c0 > lo and work[c0 - 1] in ",，":
+            # "按月发布空气质量通报,全年共12期": the clause before names what is counted
+            p0 = c0 - 1
+            while p0 > lo and work[p0 - 1] not in _CLAUSE_END:
+                p0 -= 1
+            label = _clean_phrase(conf, work[p0:c0 - 1])
+            start = p0
         if not label:
             continue
         text = raw + (m.group("wan") or "")
@@ -328,8 +350,8 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
         family, code, dimension = _classify(label, unit) if unit not in conf.kinds else ("", GENERIC_CODE, None)
         if unit is None and code not in ("website_visits", "followers"):
             continue
-        if not raw[0].isdigit() and code == GENERIC_CODE and len(raw) < 2 and unit != "大类":
-            continue  # a one-character numeral needs a phrase the families know (三个方面, 两个确保 are idioms)
+        if not raw[0].isdigit() and code == GENERIC_CODE and unit in _IDIOM_UNITS and not raw[0] in "xX":
+            continue  # 三个方面, 四项制度, 两种方式: a numeral with 个/项/种/类 needs a phrase the families know
         out.append(Figure(ns, start, end, code, value, unit, dimension, label, approx, p.is_redacted, family))
     return out
 

@@ -27,7 +27,8 @@ from functools import cached_property
 from typing import Callable
 
 from .catalog import to_wan_yuan
-from .figures import BREAKDOWN_FAMILIES, GENERIC_CODE, breakdown_of, label_of, open_figures, open_zeros, other_year
+from .figures import (BREAKDOWN_FAMILIES, GENERIC_CODE, breakdown_of, channel_of, label_of, open_figures, open_zeros,
+                      opens_breakdown, other_year)
 from .model import Metric, Section
 from .numbers import parse_number
 
@@ -59,7 +60,7 @@ _PROSE_LINE = re.compile(r"^(?:[^\n|]{12,}[。!?!?]|[^\n|]*[^\n|]{160,}[^\n|]*|[
 _GUIDANCE = re.compile(r"\([^()\n]{0,40}?计(?:为|作)?(?:1|一)(?:条|次)\)")
 
 _AS_OF = re.compile(r"截[至止]到?|今年以来|年初以来|本年以来|目前|到今年|至今")
-_FULL_YEAR = re.compile(r"(?:[0-9]{4}年度?|本年度?|今年|当年)?(?:年底|年末|年终|12月31日|12月底|全年)")
+_FULL_YEAR = re.compile(r"(?:[0-9]{4}年度?|本年度?|今年|当年)?(?:年底|年末|年终|12月31日|12月底|全年)|[0-9]{4}年(?:底|末)")
 _CUMULATIVE = re.compile(r"累计|历年")
 # 累计 alone totals the period the report covers ("2020年四季度…累计主动公开信息862条"); it is a running total since
 # records began only with 历年, or with a date it runs to or a start it runs from in its sentence
@@ -116,7 +117,11 @@ _RATE_KIND_SUFFIX = {
     "答复率": "_reply", "回复率": "_reply", "按时答复率": "_reply_on_time", "处理率": "_handling",
     "满意率": "_satisfaction", "满足率": "_satisfaction",
 }
-_EXCL_REQUEST = re.compile(r"复议|诉讼|审批|许可|信访|投诉|举报|行政|资金|登记|注册|项目")
+_CHANGE_WORDS = r"比上一?年|较上一?年|同比|与上一?年|比去年|较去年|增加|减少|增长|下降"
+_EXCL_REQUEST = re.compile(r"复议|诉讼|审批|许可|信访|投诉|举报|行政|资金|登记|注册|项目|" + _CHANGE_WORDS)
+# a publication count that names an environment release, a change or a part is the open reader's to classify
+_EXCL_PROACTIVE = re.compile(r"解读|申请|规范性文件|相同信息|处罚|执法|督察|环评|预警|应急|抽查|监测|双随机|"
+                             + _CHANGE_WORDS)
 _EXCL_NEG_PROC = re.compile(r"可以|可|依法|有权|如|若|对于|不服|应当")
 
 
@@ -288,10 +293,10 @@ RULES: tuple[_Rule, ...] = (
     _r("proactive", "proactive_total",
        rf"(?:主动公开|(?<!申请)公开(?:各类|各项|(?=政府|政务|环境|环保)))(?P<gap>{G}{{0,14}}?)信息(?:数量|数)?"
        rf"(?P<gap2>{GN}{{0,6}}?){NUM}(?:条次|条)(?![例款])",
-       ("公开",), "条", exclude=r"解读|申请|规范性文件|相同信息", hook="proactive"),
+       ("公开",), "条", exclude=_EXCL_PROACTIVE, hook="proactive"),
     _r("proactive_publish", "proactive_total",
        rf"发布(?P<gap>{G}{{0,10}}?)信息(?P<gap2>{GN}{{0,4}}?){NUM}(?:条次|条)(?![例款])",
-       ("发布",), "条", exclude=r"解读|申请|规范性文件", hook="proactive"),
+       ("发布",), "条", exclude=_EXCL_PROACTIVE, hook="proactive"),
     # --- other figures ----------------------------------------------------------
     _r("website_visits", "website_visits",
        rf"(?:访问量|浏览量|点击量|访问人次)(?:达|达到|为|共|超过|突破)?"
@@ -317,7 +322,8 @@ RULES: tuple[_Rule, ...] = (
 
 _CUMULATIVE_CODE = {"proactive_total": "proactive_cumulative"}
 # Point-in-time stocks: "目前有兼职人员3名" is the stock itself, not a figure for part of the year.
-_STOCK_CODES = frozenset(("staff_total", "staff_fulltime", "staff_parttime", "dedicated_bodies", "inspection_points"))
+_STOCK_CODES = frozenset(("staff_total", "staff_fulltime", "staff_parttime", "dedicated_bodies", "inspection_points",
+                          "followers"))
 
 
 # ---------------------------------------------------------------------------
@@ -440,10 +446,7 @@ def _as_of_only(work: str, s0: int, s1: int) -> bool:
 
 
 def _channel_of(seg: str) -> str | None:
-    for name, rx in _CHANNELS:
-        if rx.search(seg):
-            return name
-    return None
+    return channel_of(seg)
 
 
 def _approval_kind(label: str) -> str:
@@ -623,10 +626,11 @@ def _open(ctx: _Ctx, claimed: set[int], emit: Callable, headlines: set[str],
         qualifier, cumulative = _qualifier_at(ctx, s0, s1, f.num_start, f.approx)
         before = [r for r in read if s0 <= r[0] < f.num_start]
         q = work.rfind("其中", s0, f.num_start)
-        parent = next((r for r in reversed(before) if r[0] < q), None) if q >= 0 else None
-        if q == s0 and parent is None and s0 > 0:  # "…3460条。其中,…": the total ends the sentence before
+        parent = _total_before([r for r in before if r[0] < q]) if q >= 0 else None
+        if parent is None and s0 > 0 and (q == s0 or opens_breakdown(work[s0:f.num_start].lstrip())):
+            # "…3460条。其中,…" / "…。按内容划分,…": the total ends the sentence before
             p0 = ctx.sentence(s0 - 1)[0]
-            parent = next((r for r in reversed(read) if p0 <= r[0] < s0), None)
+            parent = _total_before([r for r in read if p0 <= r[0] < s0])
         if parent is not None and f.family in BREAKDOWN_FAMILIES and parent[1] != GENERIC_CODE:
             code, dimension = parent[1], _merge_dims(parent[2], dimension)
         elif parent is not None and f.family in BREAKDOWN_FAMILIES and dimension:
@@ -648,6 +652,12 @@ def _open(ctx: _Ctx, claimed: set[int], emit: Callable, headlines: set[str],
         if any(a < f.end and f.start < b for a, b in negations):
             continue  # a catalogue rule read this zero
         emit(f.code, 0.0, f.unit, f.start, f.end, dimension=f.dimension, qualifier="negation", label=f.label)
+
+
+def _total_before(read: list[tuple[int, str, str | None]]) -> tuple[int, str, str | None] | None:
+    """The figure a list of parts breaks down: the last one without a dimension (the total, not the channel split
+    listed after it), else the last one."""
+    return next((r for r in reversed(read) if r[2] is None), read[-1] if read else None)
 
 
 def _merge_dims(a: str | None, b: str | None) -> str | None:

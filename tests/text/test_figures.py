@@ -125,3 +125,35 @@ def test_layout_and_wording_variants(text, value):
 
 def test_a_negation_that_describes_a_counted_case_is_no_zero():
     assert 0.0 not in [v for _, _, v, _ in rows("另有1件因申请人未提供联系方式未能答复。")]
+
+
+def test_a_sentence_opening_with_a_breakdown_word_lists_the_parts_of_the_total_before():
+    t = "全年主动公开信息500条,其中网站发布420条。按内容划分,规划计划类30条,占6%。"
+    assert rows(t)[2:] == [("proactive_total", "category=planning", 30.0, None),
+                           ("share_pct", "category=planning;of=proactive_total", 6.0, None)]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("公开环境行政处罚信息37条。", ("env_releases", "category=penalty", 37.0, None)),
+    ("发布重污染天气预警信息4条。", ("env_releases", "category=emergency", 4.0, None)),
+    ("主动公开信息数量比上年增加41条。", ("yoy_change", "direction=increase", 41.0, None)),
+    ("收到申请数量同比减少2件。", ("yoy_change", "direction=decrease", 2.0, None)),
+    ("本年度未发生信息公开责任追究情况。", (GENERIC_CODE, None, 0.0, "negation")),
+    ("也没有上年结转的申请。", ("requests_carried_in", None, 0.0, "negation")),
+    ("组织公众开放日活动五场。", (GENERIC_CODE, None, 5.0, None)),
+    ("接听并处理310件12345热线转办件。", ("messages_handled", "channel=hotline", 310.0, None)),
+    ("政务微博关注人数已达2.4万。", ("followers", "channel=weibo", 24000.0, None)),
+    ("截至2019年底,公众号粉丝7300人。", ("followers", "channel=wechat", 7300.0, None)),
+    ("发布环境执法信息3x条。", ("env_releases", "category=enforcement", None, None)),
+])
+def test_families_in_more_phrasings(text, want):
+    assert rows(text) == [want]
+
+
+def test_redacted_figures_keep_their_place_in_a_respectively_pair():
+    got = [(m.dimension, m.value, m.is_redacted) for m in extract_prose_metrics("网站、微博分别发布信息1x条、64条。")]
+    assert got == [("channel=website", None, True), ("channel=weibo", 64.0, False)]
+
+
+def test_one_per_office_is_no_figure():
+    assert rows("各科室各明确一名联络员。") == []
