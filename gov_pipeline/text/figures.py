@@ -106,7 +106,7 @@ def _conf() -> _Conf:
         d = tomllib.load(fh)
     units = d["units"]
     unit_alt = _alt(list(units["count"]) + list(units["percent"]))
-    num = (rf"(?<![0-9.xX{_CN}])(?P<pre>将近|接近|大约|超过|近|约|逾|超)?[ \t]?"
+    num = (rf"(?=[将接大超近约逾0-9xX{_CN}])(?<![0-9.xX{_CN}])(?P<pre>将近|接近|大约|超过|近|约|逾|超)?[ \t]?"
            rf"(?P<num>[0-9]+(?:,[0-9]{{3}})*(?:\.[0-9]+)?(?![xX])|(?=[0-9xX]*[0-9])[0-9xX]+|[xX]{{1,4}}|[{_CN}]+)")
     figure = num + rf"[ \t]?(?P<wan>万|亿)?(?P<post>余|多)?[ \t]?(?P<unit>{unit_alt})(?P<post2>余|多|左右)?"
     bare_wan = num + r"[ \t]?(?P<wan>万)(?P<post>余|多)?(?![0-9元条件次人篇个项])"
