@@ -34,8 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     labels = figures.load_labels(args.real)
     texts = figures.load_texts(labels, args.excerpts)
     if texts:
-        out["excerpt_figures"] = figures.score_figures(labels, texts)
-        print(figures.format_figures(out["excerpt_figures"], args.worst))
+        scored = figures.score_figures(labels, texts)
+        print(figures.format_figures(scored, args.worst))
+        # the file keeps figures, not the pages' words: a missed label is written as its value
+        out["excerpt_figures"] = {**scored, "items": [{**i, "missed": [v for _, v in i["missed"]]}
+                                                      for i in scored["items"]]}
         out["excerpt_metadata"] = metadata.score_metadata([x for x in labels if x["id"] in texts], texts)
         print(metadata.format_metadata(out["excerpt_metadata"]))
     else:
