@@ -145,6 +145,13 @@ def _decode_gazetteer(payload: bytes) -> tuple[frozenset[str], dict[str, frozens
     return frozenset(names), {k: frozenset(v) for k, v in forms.items()}
 
 
+def _from_jionlp(name: str, build, encode, decode):
+    """A structure built from jionlp's location file, read from the on-disk cache (text/cache.py) when one matches
+    that file and this module, so a fresh process need not import jionlp for it."""
+    key = package_key(name, __file__, "jionlp", ["dictionary/china_location.txt"])
+    return build() if key is None else load_or_build(name, key, build, encode, decode)
+
+
 def _load_gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     """The gazetteer, built once per process; read from the on-disk cache (text/cache.py) when one
     matches jionlp's data file and this module, so a fresh process need not import jionlp for it."""
@@ -152,12 +159,7 @@ def _load_gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
     if _gazetteer is None:
         with _gaz_lock:
             if _gazetteer is None:
-                key = package_key("gazetteer", __file__, "jionlp", ["dictionary/china_location.txt"])
-                if key is None:
-                    _gazetteer = _build_gazetteer()
-                else:
-                    _gazetteer = load_or_build("gazetteer", key, _build_gazetteer, _encode_gazetteer,
-                                               _decode_gazetteer)
+                _gazetteer = _from_jionlp("gazetteer", _build_gazetteer, _encode_gazetteer, _decode_gazetteer)
     return _gazetteer
 
 
@@ -425,11 +427,7 @@ def _place_index() -> _PlaceIndex:
     if _index_cache is None:
         with _index_lock:
             if _index_cache is None:
-                key = package_key("place_table", __file__, "jionlp", ["dictionary/china_location.txt"])
-                if key is None:
-                    table = _build_place_table()
-                else:
-                    table = load_or_build("place_table", key, _build_place_table, _encode_table, _decode_table)
+                table = _from_jionlp("place_table", _build_place_table, _encode_table, _decode_table)
                 ignore = set(_places_conf().get("body", {}).get("ignore", [])) | _GENERIC_PLACE_NAMES
 
                 far = set(_places_conf().get("body", {}).get("ignore_provinces", []))

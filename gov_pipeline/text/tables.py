@@ -1316,27 +1316,20 @@ class _Parser:
         rr = self._row_read(cols, group, label, start, end, line, row_unit, values, numeric, positional)
         rr.geom = geom
         if len(values) > n_exp:
-            rr.issues.append(Issue(
-                "table_row_ambiguous", "warning",
-                f"{self.era}: {len(values)} cells for {n_exp} columns, row not read: {evidence!r}"))
-            self.results.append(_Result(line, numeric, rr))
-            return rr
+            return self._keep(rr, numeric, "table_row_ambiguous",
+                              f"{self.era}: {len(values)} cells for {n_exp} columns, row not read: {evidence!r}")
         if len(values) == n_exp:
             rr.cands = [tuple(values)]
-            self.results.append(_Result(line, numeric, rr))
-            return rr
+            return self._keep(rr, numeric)
         if numeric == 0:  # nothing but blanks, and too few of them: a header, not a data row
             return None
         if end == len(self.text) and len(values) > 1 and all(_single_ok(v) for v in values):
             # the text stops inside this row, right after a cell (an excerpt cut off mid-row; a row that lost its
             # empty cells ends with its separator or line break): its first cells are its first columns
             rr.cands = [tuple(values) + (None,) * (n_exp - len(values))]
-            rr.issues.append(Issue(
-                "table_row_truncated", "warning",
-                f"{self.era}: the text ends inside this row: read its first {len(values)} of {n_exp} cells, the "
-                f"rest are unknown: {evidence!r}"))
-            self.results.append(_Result(line, numeric, rr))
-            return rr
+            return self._keep(rr, numeric, "table_row_truncated",
+                              f"{self.era}: the text ends inside this row: read its first {len(values)} of {n_exp} "
+                              f"cells, the rest are unknown: {evidence!r}")
         rules = _rules(cols, rr.block)
         cands: list[tuple[_Val | None, ...]] = []
         atoms = [_atom(v) for v in values]
@@ -1344,12 +1337,9 @@ class _Parser:
             split, steps = _splits(atoms, n_exp, rules, min(_SPLIT_NODE_CAP, self.budget))
             self.budget -= steps
             if split is None:
-                rr.issues.append(Issue(
-                    "table_row_ambiguous", "warning",
-                    f"{self.era}: the fused cells {rr.printed!r} allow too many readings to search; row not read: "
-                    f"{evidence!r}"))
-                self.results.append(_Result(line, numeric, rr))
-                return rr
+                return self._keep(rr, numeric, "table_row_ambiguous",
+                                  f"{self.era}: the fused cells {rr.printed!r} allow too many readings to search; "
+                                  f"row not read: {evidence!r}")
             cands.extend(split)
         # 'empty cells dropped, only the last value is known' (shape D), unless the printed value must be fused:
         # a digit string with a leading zero, or one lone value with digits enough for every cell
@@ -1363,7 +1353,13 @@ class _Parser:
             cands.append(lost)
             rr.lost = True
         rr.cands = cands
-        self.results.append(_Result(line, numeric, rr))
+        return self._keep(rr, numeric)
+
+    def _keep(self, rr: _RowRead, numeric: int, rule: str | None = None, detail: str = "") -> _RowRead:
+        """The row's reading joins the results (with a warning when `rule` is given)."""
+        if rule is not None:
+            rr.issues.append(Issue(rule, "warning", detail))
+        self.results.append(_Result(rr.line, numeric, rr))
         return rr
 
 
