@@ -45,6 +45,14 @@ def test_seed_000_proactive_total_is_475(seeded):
     assert got == [(475.0, 2013, "鄂尔多斯市环境保护局")]
 
 
+def test_generic_figures_are_kept_with_their_phrase_but_never_a_headline(seeded):
+    generic = seeded.query("SELECT count(*), count(label) FROM core.fact_metric "
+                           "WHERE metric_code = 'other_figure' AND dimension IS NULL")[0]
+    assert generic[0] > 0 and generic[0] == generic[1]
+    assert seeded.query("SELECT count(*) FROM marts.report_headline_metrics WHERE metric_code = 'other_figure'") == [(0,)]
+    assert seeded.query("SELECT count(*) FROM ref.figure_dimension WHERE dimension = 'channel'")[0][0] >= 10
+
+
 def test_spans_point_into_clean_and_raw_text(seeded):
     rows = seeded.query("""
         SELECT m.evidence, substr(c.clean_text, m.char_start + 1, m.char_end - m.char_start),

@@ -1,6 +1,7 @@
 -- One headline value per loaded report and metric code (dimension IS NULL).
 -- When a report states a figure both in its statistics table and in prose, the table value wins;
--- a stated value beats a blank cell; cumulative (stock) figures never stand in for annual ones.
+-- a stated value beats a blank cell; cumulative (stock) figures never stand in for annual ones; a figure with the
+-- generic code other_figure (a phrase the catalogue has no concept for) is never a headline.
 -- incremental: report_id
 -- unique: report_id, metric_code
 -- column report_id VARCHAR not null: report (core.dim_report)
@@ -21,7 +22,7 @@ WITH candidates AS (
            ) AS pick
     FROM core.fact_metric m
     JOIN core.report_inventory i ON i.report_id = m.report_id AND i.status = 'loaded'
-    WHERE m.dimension IS NULL AND coalesce(m.qualifier, '') <> 'cumulative'
+    WHERE m.dimension IS NULL AND coalesce(m.qualifier, '') <> 'cumulative' AND m.metric_code <> 'other_figure'
 )
 SELECT report_id, metric_code, value, unit, source_kind, qualifier, is_redacted
 FROM candidates
