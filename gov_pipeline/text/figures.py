@@ -39,6 +39,7 @@ GENERIC_CODE = "other_figure"
 _CN = "零〇一二两三四五六七八九十百千"
 _CJK_RE = re.compile("[\u4e00-\u9fff]")
 _IDIOM_UNITS = frozenset({"个", "项", "种", "类"})
+_PERSON_UNITS = frozenset({"名", "位", "人"})
 _NOUN_START = re.compile("[0-9]{3,6}[\u4e00-\u9fff]|[\u4e00-\u9fff]")  # a noun, or a hotline's number and its noun
 
 
@@ -306,7 +307,7 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
                 and _CJK_RE.match(work, m.end()) and not conf.enumeration_kept.match(work, m.start("unit"))):
             continue
         if not raw[0].isdigit() and conf.lone_cn.match(raw) and unit in ("个", "项", "条", "种", "批", "类", "次"):
-            continue
+            continue  # 一条, 一个, 两项: idioms
         c0 = ms
         while c0 > lo and work[c0 - 1] not in _CLAUSE_END:
             c0 -= 1
@@ -350,6 +351,8 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
         family, code, dimension = _classify(label, unit) if unit not in conf.kinds else ("", GENERIC_CODE, None)
         if unit is None and code not in ("website_visits", "followers"):
             continue
+        if conf.lone_cn.match(raw) and unit in _PERSON_UNITS and family != "staff":
+            continue  # "组织一名负责人参加": 一名 is a figure only of the staff doing the work
         if not raw[0].isdigit() and code == GENERIC_CODE and unit in _IDIOM_UNITS and not raw[0] in "xX":
             continue  # 三个方面, 四项制度, 两种方式: a numeral with 个/项/种/类 needs a phrase the families know
         out.append(Figure(ns, start, end, code, value, unit, dimension, label, approx, p.is_redacted, family))
@@ -372,18 +375,19 @@ def label_of(work: str, a: int, b: int) -> str:
 def open_zeros(work: str, lo: int = 0, hi: int | None = None) -> list[Figure]:
     """Zeros stated in words ("未作出行政强制措施", "没有收到举报投诉"): value 0, the whole phrase as label."""
     conf = _conf()
-    if not any(w in work for w in ("未", "没有", "无")):
+    if not any(w in work for w in ("未", "没有", "无", "零")):
         return []
     out = []
     for m in conf.zero_rx.finditer(work, lo, len(work) if hi is None else hi):
-        noun = _clean_phrase(conf, m.group("noun"))
-        if len(noun) < 2:
-            continue
+        noun = _clean_phrase(conf, m.group("noun") or m.group("zero_noun") or "")  # 未发生X / 零X
         c0 = m.start()
         while c0 > lo and work[c0 - 1] not in _CLAUSE_END:
             c0 -= 1
         if conf.figure_rx.search(work, c0, m.start()):
             continue  # "1件由于…未收到…": the clause counts something; the negation describes it
-        family, code, dimension = _classify(work[max(c0, m.start() - 8):m.start()] + m.group("verb") + noun, None)
+        family, code, dimension = _classify(work[max(c0, m.start() - 8):m.start()] + (m.group("verb") or "") + noun,
+                                            None)
+        if len(noun) < 2 and code == GENERIC_CODE:
+            continue  # "上年无结转" says what is zero without a noun; "未发生" alone does not
         out.append(Figure(m.start(), m.start(), m.end(), code, 0.0, None, dimension, m.group(0), False, False, family))
     return out

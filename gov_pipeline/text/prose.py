@@ -187,7 +187,7 @@ RULES: tuple[_Rule, ...] = (
        r"(?:未|没有|无)(?:制发|制定|出台|印发)(?P<gap>[^,。;:!?\n|]{0,6}?)规范性文件",
        ("规范性文件",), "件", "negation"),
     _r("neg_staff_full", "staff_fulltime",
-       r"(?:未|没有|无|尚未)(?:配备|配置|设置|设立|安排|明确)?(?:专职|全职)(?:人员|工作人员)",
+       r"(?:未|没有|无|尚未)(?:配备|配置|设置|设立|安排|明确)?[^,。;:!?\n|]{0,16}?(?:专职|全职)(?:人员|工作人员)",
        ("专职", "全职"), "人", "negation"),
     _r("neg_trainings", "trainings",
        rf"(?:未|没有|尚未)(?:单独|专门|另行)?(?:举办|组织|开展)(?:过)?(?P<gap>{G}{{0,8}}?)培训",
@@ -586,28 +586,56 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None,
     return [m for _, m in out]
 
 
+# codes whose figures a phrase naming a category makes a part ("主动公开政府采购项目信息189条" is category=finance)
+_CATEGORY_CODES = frozenset({"proactive_total"})
+_HEADLINE_QUALIFIERS = (None, "negation", "approx")
+
+
 def _one_headline(ctx: _Ctx, out: list[tuple[int, Metric]]) -> None:
-    """One headline per code: a later figure read as the same code's headline is a part of it when it follows 其中
-    after the first (its category or channel from its phrase, else the generic code), a restatement when it has the
-    same value, and otherwise a figure the catalogue has no place for (the generic code, its phrase kept)."""
-    first: dict[str, tuple[int, Metric]] = {}
+    """One headline per code. When a code has figures of several values, one of a publication total whose phrase
+    names a category is that category's part; of the rest, the largest is the headline (a total is at least its parts; a restatement with the same value
+    stays); a smaller one is a part when it follows 其中 (or a sentence that opens a breakdown) after the headline —
+    its category or channel from its phrase — and otherwise a figure the catalogue has no place for (the generic
+    code, its phrase kept)."""
+    groups: dict[str, list[tuple[int, Metric]]] = {}
     for a, m in out:
-        if m.dimension is not None or m.metric_code == GENERIC_CODE or m.qualifier in ("cumulative", "as_of"):
+        if m.dimension is None and m.metric_code != GENERIC_CODE and m.qualifier in _HEADLINE_QUALIFIERS:
+            groups.setdefault(m.metric_code, []).append((a, m))
+    for code, ms in groups.items():
+        if len({m.value for _, m in ms}) < 2:
+            continue  # one figure (or one figure said twice): the headline, whatever its phrase names
+        if code in _CATEGORY_CODES:
+            whole = []
+            for a, m in ms:
+                dims = breakdown_of(m.label or "")
+                if dims and "category=" in dims:
+                    m.dimension = dims  # a part of the total stated beside it
+                else:
+                    whole.append((a, m))
+            ms = whole or ms
+        if len({m.value for _, m in ms}) < 2:
             continue
-        head = first.get(m.metric_code)
-        if head is None:
-            first[m.metric_code] = (a, m)
-            continue
-        if m.value == head[1].value:
-            continue
-        h0 = ctx.sentence(head[0])[0]
-        part = ctx.work.find("其中", head[0], a) >= 0 and ctx.sentence(a)[0] <= ctx.sentence(
-            ctx.sentence(head[0])[1])[0] and h0 <= a
-        dims = breakdown_of(m.label or "") if part else None
-        if dims:
-            m.dimension = dims
-        else:
-            m.metric_code = GENERIC_CODE
+        head_a, head = max(ms, key=lambda t: (t[1].value if t[1].value is not None else -1, -t[0]))
+        for a, m in ms:
+            if m is head or m.value == head.value:
+                continue
+            dims = breakdown_of(m.label or "") if _after_breakdown(ctx, head_a, a) else None
+            if dims:
+                m.dimension = dims
+            else:
+                m.metric_code = GENERIC_CODE
+
+
+def _after_breakdown(ctx: _Ctx, head: int, pos: int) -> bool:
+    """pos lists a part of the figure at head: after 其中 in head's sentence or the next, or in a sentence right
+    after it that opens a breakdown (按内容划分…)."""
+    if pos <= head:
+        return False
+    h0, h1 = ctx.sentence(head)
+    p0 = ctx.sentence(pos)[0]
+    if p0 > ctx.sentence(h1)[0] if h1 < len(ctx.work) else p0 > h0:
+        return False
+    return ctx.work.find("其中", head, pos) >= 0 or (p0 != h0 and opens_breakdown(ctx.work[p0:pos].lstrip()))
 
 
 def _open(ctx: _Ctx, claimed: set[int], emit: Callable, headlines: set[str],
@@ -639,11 +667,10 @@ def _open(ctx: _Ctx, claimed: set[int], emit: Callable, headlines: set[str],
             dimension = _merge_dims(before[-1][2], f"of={before[-1][1]}")
         if cumulative:
             code = _CUMULATIVE_CODE.get(code, code)
-        if dimension is None and code != GENERIC_CODE:
-            if code in headlines:
-                code = GENERIC_CODE  # a second mention, or a stock after the year's figure
-            elif qualifier not in ("cumulative", "as_of"):
-                headlines.add(code)
+        if dimension is None and code != GENERIC_CODE and qualifier in ("cumulative", "as_of") and code in headlines:
+            code = GENERIC_CODE  # a stock after the year's figure of the same code
+        elif dimension is None and code != GENERIC_CODE and qualifier not in ("cumulative", "as_of"):
+            headlines.add(code)  # _one_headline keeps one headline per code once every figure is read
         claimed.add(f.num_start)
         emit(code, f.value, f.unit, f.start, f.end, dimension=dimension, qualifier=qualifier,
              redacted=f.redacted, label=f.label)

@@ -157,3 +157,32 @@ def test_redacted_figures_keep_their_place_in_a_respectively_pair():
 
 def test_one_per_office_is_no_figure():
     assert rows("各科室各明确一名联络员。") == []
+
+
+def test_the_total_is_the_headline_even_when_a_part_is_stated_first():
+    t = "主动公开政府采购项目信息120条。全年主动公开政府信息2400条,其中门户网站1800条。"
+    got = rows(t)
+    assert ("proactive_total", None, 2400.0, None) in got
+    assert ("proactive_total", "category=finance", 120.0, None) in got
+    assert sum(1 for code, dim, *_ in got if code == "proactive_total" and dim is None) == 1
+
+
+def test_a_category_figure_alone_stays_the_headline():
+    assert rows("全年发布环境质量信息88条。") == [("proactive_total", None, 88.0, None)]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("上年无结转。", ("requests_carried_in", None, 0.0, "negation")),
+    ("全年零投诉。", (GENERIC_CODE, None, 0.0, "negation")),
+    ("全年未出现违反保密规定、造成不良影响的情况。", (GENERIC_CODE, None, 0.0, "negation")),
+    ("共发布6期季度性污染源监测情况。", ("env_releases", "category=env_quality", 6.0, None)),
+    ("热线电话接听咨询15通。", ("messages_handled", "channel=hotline", 15.0, None)),
+    ("梳理行政审批事项12大项40小项。", (GENERIC_CODE, "category=licensing", 12.0, None)),
+])
+def test_zeros_and_units_in_more_wordings(text, want):
+    assert rows(text)[0] == want
+
+
+def test_one_person_organising_is_no_figure_but_one_staff_member_is():
+    assert rows("定期组织一名科室负责人参加在线访谈。") == []
+    assert rows("配备一名专职人员负责公开工作。")[0][2] == 1.0
