@@ -708,6 +708,11 @@ def _government_candidates(text: str, mentions: list[PlaceMention], tp: _TitlePl
     return out
 
 
+# what may stand before the subject of a sentence: its start, and a time phrase ("2022年,", "今年以来,")
+_SUBJECT_BEFORE_RE = re.compile(
+    r"(?:^|[。;!?\n])\s*(?:(?:[0-9]{4}年度?|今年|本年度?|今年以来|一年来|近年来)\s*[,，]?\s*)?$")
+
+
 def _most_named(cands: list[_Cand], body_start: int) -> _Cand:
     counts = Counter(c.name for c in cands)
 
@@ -743,7 +748,8 @@ def _same_words(suffix: str) -> str:
 
 
 def _choose_agency(cands: list[_Cand], body_start: int, tp: _TitlePlace | None = None,
-                   government=None, general_body=None, cited=lambda pos: False) -> _Cand | None:
+                   government=None, general_body=None, cited=lambda pos: False,
+                   subject_at=lambda pos: False) -> _Cand | None:
     """The report's own agency: the strongest named place (title > signature > owner sentence > page fields),
     else the government of a place-only title, else the body's environmental bureaus, else a name without a
     place, else another agency the body names at least twice. `government` and `general_body` are functions
@@ -792,9 +798,11 @@ def _choose_agency(cands: list[_Cand], body_start: int, tp: _TitlePlace | None =
     others = general_body() if general_body is not None else None
     if others:
         counts = Counter(c.name for c in others)
-        twice = [c for c in others if counts[c.name] >= 2]
-        if twice:
-            return _most_named(twice, body_start)
+        # named twice, or once as the subject of an opening sentence ("2022年,某县市场监督管理局认真贯彻…")
+        kept = [c for c in others if counts[c.name] >= 2 or (body_start <= c.pos < body_start + 400
+                                                             and subject_at(c.pos))]
+        if kept:
+            return _most_named(kept, body_start)
     return None
 
 
@@ -825,9 +833,22 @@ def _admin_level(c: _Cand | None, region: Region) -> str:
         return "province"
     if "分局" in c.suffix:
         return "county"
+    if not region.is_empty and region.county is None and (
+            _unresolved_district(c.place, region) or _ZONE_WORD_RE.search(c.name[len(c.place):])):
+        # 重庆市双桥经开区, 温州空港新区管委会: a district or zone the gazetteer does not know, below its city
+        return "county"
     if not region.is_empty:
         return region_level(region)
     return _level_of_place_word(c.place)
+
+
+_DISTRICT_TAIL_RE = re.compile(r"(?:区|县|旗)$")
+_ZONE_WORD_RE = re.compile(r"新区|开发区|经开区|高新区|工业园区|产业园区")
+
+
+def _unresolved_district(place: str, region: Region) -> bool:
+    tail = _last_unit(place)
+    return bool(tail) and tail not in (region.city, region.province) and bool(_DISTRICT_TAIL_RE.search(tail))
 
 
 def _last_unit(place: str) -> str:
@@ -851,8 +872,9 @@ def _agency_key(c: _Cand | None, region: Region, level: str) -> str | None:
         return "/".join(parts + [c.domain]) if parts and depth >= want else None
     if not parts:
         return f"{c.place}/{c.domain}"
-    if c.kind == "env" and _LEVEL_DEPTH.get(level, 0) > depth:
-        parts.append(_last_unit(c.place))  # e.g. an unresolved 分局 or new district
+    tail = _last_unit(c.place)
+    if _LEVEL_DEPTH.get(level, 0) > depth and tail and not any(p.startswith(tail) for p in parts):
+        parts.append(tail)  # e.g. an unresolved 分局 or new district
     return "/".join(parts + [c.domain])
 
 
@@ -1087,6 +1109,9 @@ def explain_metadata(
     for t in (layout.title, layout.letter_title, layout.attach_title):
         if t:
             cands.extend(_agencies_in(t, _P_TITLE, offset=-1, general=True))
+    for line in lines[:_HEAD_LINES]:  # a title over several lines: one of them the agency's name alone
+        if line.text != layout.title and len(line.text) <= 40:
+            cands.extend(c for c in _agencies_in(line.text, _P_TITLE, offset=-1, general=True) if c.name == line.text)
     if not any(c.priority >= _P_SIGNATURE and not c.generic for c in cands):
         cands.extend(_cue_candidates(norm))  # they cannot outrank a named title or signature
     cands.extend(_agencies_in(norm, _P_BODY))
@@ -1105,7 +1130,7 @@ def explain_metadata(
         cands, layout.title_end, tp,
         government=(lambda: _government_candidates(norm, body_places(), tp)) if tp else None,
         general_body=lambda: _general_in(norm, _P_BODY, body_places()),
-        cited=cited,
+        cited=cited, subject_at=lambda pos: bool(_SUBJECT_BEFORE_RE.search(norm, max(0, pos - 16), pos)),
     )
     region, evidence = _region_of(agency, lambda: _weighted_mentions(body_places(), layout.title, pages, cited))
     level = _admin_level(agency, region)

@@ -680,3 +680,36 @@ def test_region_evidence_says_which_name_and_where():
     _meta, _issues, evidence = explain_metadata(text)
     assert [(e.place, e.where, e.start) for e in evidence] == [("南平市", "title", -1)]
     assert isinstance(evidence[0], RegionEvidence)
+
+
+# ---------------------------------------------------------------------------
+# pages without a title line, titles over several lines, zones the gazetteer does not know
+
+
+def test_agency_named_once_as_the_subject_of_the_opening_sentence():
+    text = ("一、总体情况\n2023年,宁海县市场监督管理局认真落实政务公开要求,主动公开各类信息。"
+            "市场监管领域信息按时发布。\n")
+    m = meta_of(text)
+    assert (m.agency_name, m.province, m.admin_level) == ("宁海县市场监督管理局", "浙江省", "county")
+
+
+def test_an_agency_named_once_in_passing_is_not_the_author():
+    m = meta_of("一、总体情况\n我们学习借鉴了宁海县市场监督管理局的做法,主动公开各类信息。\n")
+    assert m.agency_name is None
+
+
+def test_a_title_over_several_lines_names_the_agency_on_a_line_of_its_own():
+    text = "湖州市吴兴区2016政府信息公开工作年度报告\n湖州市吴兴区人民政府\n2016年政府信息公开工作年度报告\n按照要求公布如下。\n"
+    assert meta_of(text).agency_name == "湖州市吴兴区人民政府"
+
+
+def test_the_writer_named_in_a_by_clause_and_a_zone_below_its_city():
+    text = "本年报是依据条例要求,由台州湾新区管委会编制的2019年度政府信息公开年度报告。\n一、概述\n"
+    m = meta_of(text)
+    assert m.agency_name == "台州湾新区管委会" and m.admin_level == "county" and m.province == "浙江省"
+
+
+def test_a_district_the_gazetteer_does_not_know_is_below_its_municipality():
+    m = meta_of("天津市东疆综合保税区生态环境局2021年政府信息公开工作年度报告\n一、总体情况\n")
+    assert (m.province, m.admin_level) == ("天津市", "county")
+    assert m.agency_key == "天津市/天津市/东疆综合保税区/生态环境"  # not the municipality's own bureau's key
