@@ -141,10 +141,19 @@ def _conf() -> _Conf:
 
 # ---------------------------------------------------------------------------------------------- classification
 def _lookup(conf: _Conf, dimension: str, phrase: str) -> str | None:
+    """The value of `dimension` the phrase names (longest alias first). A phrase naming several channels
+    ("通过网站、报刊、新媒体等方式发布") is a total across them: no channel."""
+    found = None
     for alias, value in conf.dims.get(dimension, ()):
         if alias in phrase:
-            return value
-    return None
+            if dimension != "channel":
+                return value
+            if found is None:
+                found = value
+                phrase = phrase.replace(alias, "\0")
+            elif value != found:
+                return None
+    return found
 
 
 def opens_breakdown(sentence: str) -> bool:
@@ -319,7 +328,7 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
         i0 = _item_start(conf, work, c0, ms)
         if _other_year(conf, work[c0:ms], year):
             continue
-        label = _pair_label(conf, work, c0, ns, starts) or _clean_phrase(conf, work[i0:ms])
+        label = _pair_label(conf, work, c0, ns, starts) or _clean_phrase(conf, work[i0:ms]) or work[i0:ms].strip()
         start, end = i0, m.end()
         # the noun right after the unit is what the figure counts ("梳理出12项重点任务", "收到8项依申请公开")
         right = ""

@@ -660,9 +660,14 @@ def _open(ctx: _Ctx, claimed: set[int], emit: Callable, headlines: set[str],
             p0 = ctx.sentence(s0 - 1)[0]
             parent = _total_before([r for r in read if p0 <= r[0] < s0])
         if parent is not None and f.family in BREAKDOWN_FAMILIES and parent[1] != GENERIC_CODE:
-            code, dimension = parent[1], _merge_dims(parent[2], dimension)
+            merged = _merge_dims(parent[2], dimension)
+            # a part that names no category or channel of its own would only repeat its total's key
+            code, dimension = (parent[1], merged) if merged != parent[2] else (GENERIC_CODE, None)
         elif parent is not None and f.family in BREAKDOWN_FAMILIES and dimension:
             code = GENERIC_CODE  # a breakdown of a figure the catalogue has no concept for keeps its category
+        if (f.family == "" and before and work[max(0, f.start - 1):f.start] in ("(", "（")
+                and work.find("累计", f.start, f.num_start) >= 0):
+            code, dimension = before[-1][1], before[-1][2]  # "信息348条(累计3808条)": the same count, to date
         if code == "share_pct" and before and before[-1][1] != "share_pct":
             dimension = _merge_dims(before[-1][2], f"of={before[-1][1]}")
         if cumulative:
@@ -705,7 +710,8 @@ def _qualifier_at(ctx: _Ctx, s0: int, s1: int, num_start: int, approx: bool) -> 
     for cm in _CUMULATIVE.finditer(work, c0, num_start):
         if _ANNUAL_BEFORE_CUM.search(work[max(c0, cm.start() - 4):cm.start()]):
             continue
-        if cm.group() == "历年" or _CUMULATIVE_SPAN.search(work, s0, num_start):
+        if cm.group() == "历年" or work[cm.start() - 1:cm.start()] in ("(", "（") or _CUMULATIVE_SPAN.search(
+                work, s0, num_start):  # "公开文件23件(累计184件)": a running total beside the year's figure
             return "cumulative", True
     if approx:
         return "approx", False

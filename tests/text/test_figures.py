@@ -186,3 +186,24 @@ def test_zeros_and_units_in_more_wordings(text, want):
 def test_one_person_organising_is_no_figure_but_one_staff_member_is():
     assert rows("定期组织一名科室负责人参加在线访谈。") == []
     assert rows("配备一名专职人员负责公开工作。")[0][2] == 1.0
+
+
+def test_request_outcomes_in_prose_are_the_grid_s_result_rows():
+    assert rows("共收到申请12件,其中予以公开9件,部分公开2件,无法提供1件。")[1:] == [
+        ("requests_resolved", "result=disclosed", 9.0, None), ("requests_resolved", "result=partial", 2.0, None),
+        ("requests_resolved", "result=unable", 1.0, None)]
+
+
+def test_a_running_total_in_brackets_beside_the_year_s_figure():
+    got = rows("全年主动公开各类信息420条(累计5100条)。")
+    assert got == [("proactive_total", None, 420.0, None), ("proactive_cumulative", None, 5100.0, "cumulative")]
+
+
+def test_a_phrase_naming_several_channels_is_a_total_across_them():
+    assert rows("通过网站、报刊、政务新媒体等渠道发布信息900余条。") == [("proactive_total", None, 900.0, "approx")]
+
+
+def test_a_part_with_nothing_of_its_own_does_not_repeat_its_total_s_key():
+    got = rows("门户网站发布信息500条,其中污染源违法案件信息30条,政务活动信息40条。")
+    assert got == [("proactive_total", "channel=website", 500.0, None), (GENERIC_CODE, None, 30.0, None),
+                   ("proactive_total", "category=news;channel=website", 40.0, None)]
