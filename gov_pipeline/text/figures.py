@@ -7,7 +7,7 @@ that no rule read, in three steps that are the same for every phrasing:
    ([units]); a number without a unit, a date, a year, a document or article number, a phone number, a time limit
    ("15个工作日"), an ordinal or a number inside 《…》 is never one ([never]);
 2. **attach** the phrase it counts: the words before it back to the clause or enumeration boundary, with fillers
-   stripped; when those words are only a verb ("开展12期在线访谈") the noun after it; through 分别 pairs
+   stripped; when those words are only a verb ("开展3期在线访谈") the noun after it; through 分别 pairs
    ("微信、微博分别发布信息A条、B条" gives A to 微信 and B to 微博);
 3. **classify** the phrase with the ordered families of `assets/figures.toml` into a catalogue code and
    dimensions whose values come from `assets/figure_dimensions.csv`; a phrase no family claims keeps the generic
@@ -29,7 +29,7 @@ from .refdata import asset_path, read_csv_rows
 __all__ = ["Figure", "open_figures", "open_zeros", "classify", "label_of", "other_year", "breakdown_of", "channel_of",
            "opens_breakdown", "GENERIC_CODE", "BREAKDOWN_FAMILIES"]
 # Families whose figures, listed after 其中, are a breakdown of the figure before 其中 and take its code
-# ("主动公开信息331条,其中政务活动116条" is proactive_total category=news; "…,其中环境质量信息12条" a category of that
+# ("主动公开信息400条,其中工作动态150条" is proactive_total category=news; "…,其中环境质量信息20条" a category of that
 # total, not a release of its own; "行政权力219项,其中行政许可类9项" is not a publication count).
 BREAKDOWN_FAMILIES = frozenset({"", "category", "channel", "proactive", "env_release"})
 
@@ -330,7 +330,7 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
             continue
         label = _pair_label(conf, work, c0, ns, starts) or _clean_phrase(conf, work[i0:ms]) or work[i0:ms].strip()
         start, end = i0, m.end()
-        # the noun right after the unit is what the figure counts ("梳理出12项重点任务", "收到8项依申请公开")
+        # the noun right after the unit is what the figure counts ("梳理出12项重点任务", "收到5项依申请公开")
         right = ""
         if m.end() < c1 and _NOUN_START.match(work, m.end()) and not conf.right_not_noun.match(work, m.end()):
             right = _right_phrase(conf, work, m.end(), c1)

@@ -62,7 +62,7 @@ _GUIDANCE = re.compile(r"\([^()\n]{0,40}?计(?:为|作)?(?:1|一)(?:条|次)\)")
 _AS_OF = re.compile(r"截[至止]到?|今年以来|年初以来|本年以来|目前|到今年|至今")
 _FULL_YEAR = re.compile(r"(?:[0-9]{4}年度?|本年度?|今年|当年)?(?:年底|年末|年终|12月31日|12月底|全年)|[0-9]{4}年(?:底|末)")
 _CUMULATIVE = re.compile(r"累计|历年")
-# 累计 alone totals the period the report covers ("2020年四季度…累计主动公开信息862条"); it is a running total since
+# 累计 alone totals the period the report covers ("第三季度…累计发布信息510条"); it is a running total since
 # records began only with 历年, or with a date it runs to or a start it runs from in its sentence
 _CUMULATIVE_SPAN = re.compile(r"截[至止]到?|(?:成立|开通|建立|实施|运行|开设|施行|开展|启动)以来|至今|自[0-9]{4}年")
 _ANNUAL_BEFORE_CUM = re.compile(r"(?:今年|本年|全年|当年|年度|年内|上半年|下半年|季度)$")
@@ -586,7 +586,7 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None,
     return [m for _, m in out]
 
 
-# codes whose figures a phrase naming a category makes a part ("主动公开政府采购项目信息189条" is category=finance)
+# codes whose figures a phrase naming a category makes a part ("主动公开采购类信息75条" is category=finance)
 _CATEGORY_CODES = frozenset({"proactive_total"})
 _HEADLINE_QUALIFIERS = (None, "negation", "approx")
 
@@ -645,7 +645,7 @@ def _open(ctx: _Ctx, claimed: set[int], emit: Callable, headlines: set[str],
     read: (position, code, dimension) of the figures the rules read. A catalogue headline is taken once (a second
     mention keeps the generic code); an item listed after 其中 is a breakdown of the figure before 其中 and takes its
     code, adding its own category or channel; a share takes the breakdown of the figure before it in its sentence
-    (机构职能类4条,占0.8%)."""
+    (机构职能类20条,占5%)."""
     work = ctx.work
     read = sorted(read)
     for f in open_figures(work, claimed, year=year):
@@ -667,7 +667,7 @@ def _open(ctx: _Ctx, claimed: set[int], emit: Callable, headlines: set[str],
             code = GENERIC_CODE  # a breakdown of a figure the catalogue has no concept for keeps its category
         if (f.family == "" and before and work[max(0, f.start - 1):f.start] in ("(", "（")
                 and work.find("累计", f.start, f.num_start) >= 0):
-            code, dimension = before[-1][1], before[-1][2]  # "信息348条(累计3808条)": the same count, to date
+            code, dimension = before[-1][1], before[-1][2]  # "信息420条(累计5100条)": the same count, to date
         if code == "share_pct" and before and before[-1][1] != "share_pct":
             dimension = _merge_dims(before[-1][2], f"of={before[-1][1]}")
         if cumulative:
@@ -711,7 +711,7 @@ def _qualifier_at(ctx: _Ctx, s0: int, s1: int, num_start: int, approx: bool) -> 
         if _ANNUAL_BEFORE_CUM.search(work[max(c0, cm.start() - 4):cm.start()]):
             continue
         if cm.group() == "历年" or work[cm.start() - 1:cm.start()] in ("(", "（") or _CUMULATIVE_SPAN.search(
-                work, s0, num_start):  # "公开文件23件(累计184件)": a running total beside the year's figure
+                work, s0, num_start):  # "公开文件30件(累计210件)": a running total beside the year's figure
             return "cumulative", True
     if approx:
         return "approx", False

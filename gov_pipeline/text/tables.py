@@ -12,7 +12,7 @@ in-cell units (C), Table B rows carrying their parent label (D), Table C as a
 vertical header followed by one line of 15 numbers (E), ``pdftotext -layout``
 pages (labels wrapped over two or three lines, cells aligned by column position,
 empty cells left blank) and crawler text, where a whole table sits on one line and
-the cells of a row are fused with no separator (``规章000行政规范性文件8855698``).
+the cells of a row are fused with no separator (``规章000行政规范性文件1213400``).
 The parser treats the text as a *stream of cells*: a recognised row label starts a
 row and the value cells that follow it (on the same line or, for shape B, on the
 next lines) are its values, until the next text cell. A long line is read as a
@@ -69,7 +69,7 @@ figures are kept as printed, the consistency rules report them) are dropped, one
 family at a time. A cell all remaining solutions agree on is read; when several
 solutions remain, a figure the report's own prose states for the cell's metric
 (an alias of the catalogue within a clause, outside the table, two digits or
-more: ``本年度制发的规范性文件88件``) keeps the solutions that agree with the most
+more: ``本年度制发规范性文件12件``) keeps the solutions that agree with the most
 such figures; a cell still disputed is not emitted and the row reports
 ``table_row_ambiguous`` with the readings left.
 
@@ -473,7 +473,7 @@ def _line_cells(s: str) -> list[tuple[str, object]]:
 
 
 def _has_fused_digits(text: str) -> bool:
-    """Digits glued to a label outside brackets ('规章000', '网站公开条4181509'): crawler-fused cells."""
+    """Digits glued to a label outside brackets ('规章000', '网站公开条3052890'): crawler-fused cells."""
     if not _CJK_DIGIT_RE.search(text):
         return False
     prev = None

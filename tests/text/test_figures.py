@@ -72,10 +72,10 @@ def test_never_figures(text):
 
 
 def test_each_figure_keeps_its_span_and_label():
-    t = "全年在网站公开环评批复文件27条;执法信息11篇。"
+    t = "全年在网站公开环评批复文件19条;执法信息11篇。"
     figs = open_figures(t, set())
     assert [(f.value, f.label, t[f.num_start:f.num_start + 2]) for f in figs] == [
-        (27.0, "在网站公开环评批复文件", "27"), (11.0, "执法信息", "11")]
+        (19.0, "在网站公开环评批复文件", "19"), (11.0, "执法信息", "11")]
 
 
 def test_classify_reads_its_families_from_assets():
@@ -114,7 +114,7 @@ def test_a_part_read_by_a_catalogue_rule_is_not_a_second_headline():
 @pytest.mark.parametrize("text, value", [
     ("微博粉丝 12.6 万,发布信息 300 条。", 126000.0),   # spaces around the figure (PDF layout)
     ("全年办理行政复议案件1宗。", 1.0),                   # 宗
-    ("其中3件按规定程序及时答复申请人。", 3.0),           # 规定 in a clause is not a time limit
+    ("其中3件已按规定程序办结。", 3.0),           # 规定 in a clause is not a time limit
     ("本年转办上一年度申请2件。", 2.0),                   # carried over from last year: this year's work
     ("网站信息全文电子化达100%。", 100.0),
     ("接待来访群众近 40 人次。", 40.0),
@@ -160,7 +160,7 @@ def test_one_per_office_is_no_figure():
 
 
 def test_the_total_is_the_headline_even_when_a_part_is_stated_first():
-    t = "主动公开政府采购项目信息120条。全年主动公开政府信息2400条,其中门户网站1800条。"
+    t = "主动公开采购类信息120条。全年主动公开政府信息2400条,其中门户网站1800条。"
     got = rows(t)
     assert ("proactive_total", None, 2400.0, None) in got
     assert ("proactive_total", "category=finance", 120.0, None) in got
