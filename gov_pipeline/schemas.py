@@ -111,10 +111,10 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
     _table("core.dim_report", "One row per successfully parsed report: who wrote it, for which year, in which format.", {
         "report_id": _report_id(),
         "title": col("VARCHAR", "Report title as written; NULL when the text has no title line.", nullable=True),
-        "agency_name": col("VARCHAR", "Issuing agency in the fullest form found (signature, title, body).", nullable=True),
-        "agency_key": col("VARCHAR", "Canonical agency key, stable across years and the 2018-2019 环保局→生态环境局 rename: province/city/county/生态环境.", nullable=True),
+        "agency_name": col("VARCHAR", "Issuing agency in the fullest form found (title, signature, the sentence naming who wrote the report, page fields, body): a bureau, a government, an office, a committee, a 管委会.", nullable=True),
+        "agency_key": col("VARCHAR", "Canonical agency key, stable across years and the 2018-2019 环保局→生态环境局 rename: province/city/county/生态环境 for environmental bureaus, province/city/county/<function> for other agencies (…/政府, …/管委会办公室); a district or zone the gazetteer does not know adds its own name.", nullable=True),
         "admin_level": col("VARCHAR", "province | city | county | unknown (districts, banners, county-level cities are county).", checks=one_of(ADMIN_LEVELS)),
-        "province": col("VARCHAR", "Province-level division, from the region gazetteer.", nullable=True),
+        "province": col("VARCHAR", "Province-level division, from the region gazetteer: the agency's own place, else the title's, else the place names of the body (region_evidence).", nullable=True),
         "city": col("VARCHAR", "Prefecture-level division (municipalities repeat the province).", nullable=True),
         "county": col("VARCHAR", "County-level division.", nullable=True),
         "report_year": col("INTEGER", "Year the report covers (statistics period and body beat the title).", nullable=True, checks=pa.Check.in_range(2000, 2035)),
