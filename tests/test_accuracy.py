@@ -5,7 +5,10 @@ gov_pipeline.synth.families besides the catalogue sentences and the tables: brea
 environment releases, messages, visits, followers, rates, year-on-year changes, zeros in words, the generic code
 and distractors. When the families were added the reader scored overall F1 0.979 on it (narrative 0.879, the
 families 0.55-1.00); after the reader learnt them it reads every figure (1.000, and 1.000 on 360 reports of
-seed 7). The thresholds are that minus a small margin: a drop below them means a change made the library read
+seed 7). The families of the reader's context rules (request outcomes in prose, running totals in brackets, parts
+and totals under the one-headline rule) were added after the reader learnt them and read 1.000 on both corpora
+(the environment releases' noun_before phrasing is missed by the reader of that time: env_release 0.98). The
+thresholds are that minus a small margin: a drop below them means a change made the library read
 the corpus worse (or the generator's truth disagree with it). The measure that matters is real reports
 (`make eval-real`); this corpus guards what the reader has learnt.
 """
@@ -24,6 +27,9 @@ SCOPE_MIN_F1 = {"table": 0.995, "dimension": 0.99, "headline": 0.99, "narrative"
 FAMILY_MIN_F1 = {
     "catalogue": 0.995, "category": 0.95, "change": 0.95, "channel": 0.95, "env_release": 0.95, "followers": 0.95,
     "media": 0.95, "messages": 0.95, "other": 0.95, "rate": 0.95, "visits": 0.95, "zero_words": 0.95,
+    # the reader's context rules: request outcomes in prose, a running total in brackets, the one-headline rule
+    # (a part before its total, a total over several channels, a part after 其中 naming nothing of its own)
+    "request_outcome": 0.95, "running_total": 0.95, "headline_parts": 0.95,
 }
 MAX_DISTRACTOR_FP = 2  # figures read from sentences that state none (time limits, titles, 各…一名 ...)
 MIN_META = 0.985  # per field: at most one miss in 72 reports

@@ -52,7 +52,10 @@ class Doc:
     A family metric also lists its `phrasing` tags when it has any: num_first (the number before its noun),
     respectively (a 分别 pair), wan (a count in 万), cn_numeral, approx, zero_words, redacted, noun_before (the noun
     in the clause before the count), clause_word (a clause opening 按规定), after_qizhong (an item listed after
-    其中 in the total's own sentence).
+    其中 in the total's own sentence), bracket (a running total in brackets beside the year's figure), part_first
+    (a category's part stated before the year's total), channel_list (a total stated over several channels),
+    fullwidth (a zero in words with full-width punctuation), unit_tong / unit_changci / unit_daxiang (counts in
+    通, 场次, 大项/小项).
     """
 
     def __init__(self, rnd: random.Random, redact_p: float = 0.0):

@@ -13,6 +13,7 @@ careful coder records (assets/metric_catalog.csv, the families of assets/figures
 """
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Callable
 
 from .doc import cn_number
@@ -36,8 +37,13 @@ RATES = {
     "media": 0.35,
     "other": 0.40,
     "distractor": 0.85,
+    # phrasings of the reader's context rules (plan keys; the family each writes is named at its writer)
+    "request_outcome": 0.70,  # narrative-format reports that received requests: outcomes in prose
+    "running_total": 0.30,  # the year's proactive total with its running total in brackets
+    "channel_total": 0.30,  # the year's proactive total stated over several channels
+    "part_first": 0.35,  # a category part stated before the year's total
+    "generic_part": 0.50,  # a part after 其中 naming no category or channel of its own
 }
-
 
 def _fam(d: "Doc", name: str, writer: Callable[[], str]) -> str:
     """Run a writer with d.family set; remember its sentences (for the scorer's attribution of extras)."""
@@ -242,6 +248,11 @@ def s_messages(c: "Ctx", d: "Doc", f: "Facts") -> str:
         clauses = []
         for ch in chans:
             nouns, verbs, key, units = _MSG[ch]
+            if ch == "hotline" and r.random() < 0.45:  # calls counted in 通
+                noun = r.choice(("政务服务热线来电", "12369环保热线来电", "环保热线电话"))
+                fig = d.F("messages_handled", f.extra[key], "通", f"channel={ch}", cn_min=3, tags=("unit_tong",))
+                clauses.append(f"{r.choice(('接听', '接听并处理'))}{noun}{fig}")
+                continue
             noun, verb, unit = r.choice(nouns), r.choice(verbs), r.choice(units)
             first = r.random() < 0.3  # the number before its noun
             fig = d.F("messages_handled", f.extra[key], unit, f"channel={ch}", cn_min=3,
@@ -459,7 +470,7 @@ def s_carried_in_zero(c: "Ctx", d: "Doc", f: "Facts") -> str:
     def write() -> str:
         d.zero("requests_carried_in")
         return r.choice(("上年无结转申请。", "上年度无结转的政府信息公开申请。", "没有上年结转的申请。",
-                         "无上年结转的申请。"))
+                         "无上年结转的申请。", "上年无结转。", "上年度无结转。", "上年无结转，本年度办理的均为新收申请。"))
 
     return _fam(d, "zero_words", write)
 
@@ -476,6 +487,22 @@ def s_other_zeros(c: "Ctx", d: "Doc", f: "Facts") -> str:
             phrase = r.choice(("未发生政府信息公开工作责任追究情况", "未发生信息公开责任追究情况"))
             d.zero("other_figure", label=phrase)
             out.append(f"本年度{phrase}。")
+        if r.random() < 0.6:
+            # longer phrases and 零X, with full-width punctuation: '全年零投诉，未出现泄密或造成不良影响的情况。'
+            clauses = []
+            if r.random() < 0.6:
+                d.rec("other_figure", 0, "narrative", None, "negation", label="零投诉", tags=("fullwidth",))
+                clauses.append(r.choice(("全年零投诉", "全年实现零投诉")))
+            phrase = r.choice(("未出现泄露国家秘密、造成不良影响的情况", "未发生泄露国家秘密、损害公共利益的情况",
+                               "未出现泄密或造成不良社会影响的情况", "没有出现泄露国家秘密、侵犯个人隐私的问题"))
+            if r.random() < 0.5:
+                # a phrase with 公开/信息/发布 in it: still no publication count
+                phrase = r.choice(("未出现因信息发布审核不严而泄露国家秘密的情况",
+                                   "未发生因公开不当而侵犯个人隐私的情况"))
+            d.rec("other_figure", 0, "narrative", None, "negation", label=phrase, tags=("fullwidth",))
+            clauses.append(phrase)
+            lead = r.choice(("", "严格落实保密审查制度，", "信息发布前均经保密审查，"))
+            out.append(lead + r.choice(("，", "；")).join(clauses) + "。")
         return "".join(out)
 
     return _fam(d, "zero_words", write)
@@ -498,9 +525,19 @@ def s_other_figures(c: "Ctx", d: "Doc", f: "Facts") -> str:
             out.append(f"{verb}{fig}{noun}" if first else f"{verb}{noun}{fig}")
         if r.random() < 0.5:
             verb, noun = r.choice((("举办", "政府开放日活动"), ("组织", "公众开放日活动"), ("开展", "环保设施公众开放活动")))
-            unit = r.choice(("次", "场"))
-            fig = d.F("other_figure", ex["open_days"], unit, label=f"{verb}{noun}", approx=False, cn_min=3)
+            unit = r.choice(("次", "场", "场次"))
+            fig = d.F("other_figure", ex["open_days"], unit, label=f"{verb}{noun}", approx=False, cn_min=3,
+                      tags=("unit_changci",) if unit == "场次" else ())
             out.append(f"{verb}{noun}{fig}")
+        if r.random() < 0.35:  # a list counted in major and minor items: two figures of one phrase
+            verb, noun = r.choice((("梳理", "行政权力事项"), ("编制", "权责清单"), ("梳理", "行政职权"),
+                                   ("编制", "部门权责事项")))
+            big = r.randint(3, 15)
+            small = big * r.randint(3, 9) + r.randint(0, 9)
+            lab = f"{verb}{noun}"
+            fb = d.F("other_figure", big, "大项", label=lab, approx=False, cn=False, tags=("unit_daxiang",))
+            fs = d.F("other_figure", small, "小项", label=lab, approx=False, cn=False, tags=("unit_daxiang",))
+            out.append(f"{lab}{r.choice(('', '共'))}{fb}{fs}")
         if r.random() < 0.3:  # a count of categories (a figure: the catalogue's kinds, not an enumeration's)
             k = ex["catalogue_kinds"]
             num = cn_number(k) if r.random() < 0.8 else str(k)
@@ -518,6 +555,186 @@ def s_other_figures(c: "Ctx", d: "Doc", f: "Facts") -> str:
     return _fam(d, "other", write)
 
 
+# --------------------------------------------------------------------------- request outcomes in prose
+# facts.RESULTS -> ways of writing each outcome (the `result` aliases of assets/figure_dimensions.csv)
+_OUTCOME_WORDS = {
+    "disclosed": ("予以公开", "同意公开", "全部公开"),
+    "partial": ("部分公开",),
+    "refused": ("不予公开",),
+    "unable": ("无法提供", "信息不存在"),
+    "not_processed": ("不予处理",),
+    "other": ("其他处理",),
+}
+_OUTCOME_ORDER = ("disclosed", "partial", "refused", "unable", "not_processed", "other")
+
+
+def s_request_outcomes(c: "Ctx", d: "Doc", f: "Facts") -> str:
+    """Requests and what became of them, for a narrative-format report (its table, when it has one, is the 2014
+    table, whose reply rows are requests_replied: no cell of requests_resolved is stated twice). Either the year's
+    requests and, after 其中, the outcomes of those among them that were closed (the rest carried over):
+    '本年度共收到政府信息公开申请9件,其中同意公开4件,部分公开二件,无法提供1件,结转下年度办理2件'; or the requests,
+    the number closed and, in a sentence of its own, the outcomes of every request closed:
+    '…办结10件。办理结果方面,全部公开6件,不予公开1件,…'. Only outcomes that occurred are stated."""
+    r = c.rnd
+
+    def items(pool) -> str:
+        sep = r.choice((",", ",", "、", ";"))
+        out = []
+        for res in _OUTCOME_ORDER:
+            k = sum(1 for q in pool if q.result == res)
+            if k:
+                word = r.choice(_OUTCOME_WORDS[res])
+                out.append(f"{word}{d.F('requests_resolved', k, '件', f'result={res}', approx=False)}")
+        return sep.join(out)
+
+    def write() -> str:
+        n, out = len(f.new), len(f.carried_out)
+        head = (f"{r.choice(('全年共', '本年度共', f'{c.year}年共', '全年'))}{r.choice(('收到', '受理'))}政府信息公开申请"
+                f"{d.F('requests_received', n, '件')}")
+        tail = f",结转下年度办理{d.F('requests_carried_out', out, '件')}" if out else ""
+        if any(q.result for q in f.new) and r.random() < 0.6:
+            return f"{head},其中{items(f.new)}{tail}。"
+        done = f",办结{d.F('requests_completed', len(f.resolved), '件')}"
+        lead = r.choice(("办理结果方面,", "从办理结果看,", "在已办结的申请中,", "已办结的申请中,"))
+        return f"{head}{done}{tail}。{lead}{items(f.resolved)}。"
+
+    return _fam(d, "request_outcome", write)
+
+
+# --------------------------------------------------------------------------- the year's total and its parts
+def s_running_total(c: "Ctx", d: "Doc", f: "Facts") -> str:
+    """The year's proactive total with the running total since records began in brackets:
+    '本年度主动公开政府信息615条(累计5230条)' → proactive_total 615 and proactive_cumulative 5230 (cumulative);
+    sometimes the website's share after 其中; categories listed after it break down the year's total, not the
+    running one."""
+    r = c.rnd
+
+    def write() -> str:
+        cum = f.proactive * r.randint(4, 10) + r.randint(0, 999)
+        lead = r.choice((f"{c.year}年,{c.me()}", "全年", "本年度", "全年共", f"{c.year}年共"))
+        verb = r.choice(("主动公开政府信息", "主动公开各类信息", "主动公开信息"))
+        words = r.choice(("累计", "累计", "历年累计", f"截至{c.year}年底累计", "累计公开"))
+        lb, rb = r.choice((("(", ")"), ("(", ")"), ("（", "）")))
+        head = d.F("proactive_total", f.proactive, "条")
+        cum_t = d.F("proactive_cumulative", cum, "条", qual="cumulative", cn=False, tags=("bracket",))
+        s = f"{lead}{verb}{head}{lb}{words}{cum_t}{rb}"
+        w = f.channels["website"]
+        if w and r.random() < 0.35 and not d.has("proactive_total", "channel=website", "narrative"):
+            site = r.choice(("门户网站发布", "政府网站发布", "通过门户网站发布"))
+            s += f",其中{site}{d.F('proactive_total', w, '条', 'channel=website', approx=False)}"
+        return s + "。"
+
+    return _fam(d, "running_total", write)
+
+
+# channels a total may be stated over: (dimension value, ways of writing it)
+_LIST_CHANNELS = (
+    ("website", ("门户网站", "政府网站")),
+    ("weibo", ("政务微博", "官方微博")),
+    ("wechat", ("微信公众号", "政务微信")),
+    ("gazette", ("政府公报",)),
+    ("press", ("报刊", "报纸")),
+    ("broadcast", ("广播电视", "电视台")),
+    ("new_media", ("政务新媒体",)),
+)
+
+
+def s_channel_total(c: "Ctx", d: "Doc", f: "Facts") -> str:
+    """The year's proactive total stated over several channels, the report's only statement of it: a phrase
+    naming several channels is a total across them, no channel's ('全年通过门户网站、政务微信、报刊等渠道发布信息
+    615条' → proactive_total 615, headline); sometimes the website's share after 其中."""
+    r = c.rnd
+
+    def write() -> str:
+        chs = r.sample(_LIST_CHANNELS, r.randint(2, 4))
+        names = "、".join(r.choice(ws) for _, ws in chs)
+        kind = r.choice(("渠道", "平台", "载体", "方式"))
+        verb = r.choice(("发布信息", "发布各类信息", "主动公开政府信息", "公开各类信息"))
+        lead = r.choice((f"{c.year}年,{c.me()}通过", "全年通过", f"{c.me()}依托", "全年依托", "本年度通过"))
+        s = f"{lead}{names}等{kind}{verb}{d.F('proactive_total', f.proactive, '条', tags=('channel_list',))}"
+        w = f.channels["website"]
+        if w and r.random() < 0.3 and not d.has("proactive_total", "channel=website", "narrative"):
+            s += f",其中门户网站发布{d.F('proactive_total', w, '条', 'channel=website', approx=False)}"
+        return s + "。"
+
+    return _fam(d, "headline_parts", write)
+
+
+# categories a part stated before the year's total may name: (dimension value, ways of writing it)
+_PART_CATEGORIES = (
+    ("finance", ("政府采购信息", "财政预决算信息", "部门预算和决算信息", "招投标信息")),
+    ("personnel", ("人事任免信息",)),
+    ("notices", ("公示公告信息", "通知公告类信息")),
+    ("licensing", ("行政许可信息", "行政审批信息")),
+    ("planning", ("规划计划信息",)),
+    ("policy", ("政策法规类信息",)),
+    ("news", ("工作动态信息",)),
+    ("public_service", ("民生实事信息",)),
+)
+
+
+def s_part_first(c: "Ctx", d: "Doc", f: "Facts") -> str:
+    """A category's part stated before the year's total (the caller writes the total right after it, and only
+    when its sentence states the year's total): '主动公开部门预算和决算信息14条。' → proactive_total category=finance 14.
+    The largest figure of a code is its headline; a smaller one naming a category is that category. The category
+    is one the report's breakdown by category does not list (each category is stated once)."""
+    r = c.rnd
+
+    def write() -> str:
+        taken = {code for code, _, _ in f.extra["categories"]}
+        opts = [(code, ws) for code, ws in _PART_CATEGORIES
+                if code not in taken and not d.has("proactive_total", f"category={code}", "narrative")]
+        if not opts or f.proactive < 24:
+            return ""
+        code, ws = r.choice(opts)
+        p = r.randint(1, f.proactive // 8)
+        lead = r.choice(("", "本年度", "全年", "重点领域方面,", "围绕群众关切,"))
+        if r.random() < 0.4:
+            verb = r.choice(("公开", "发布"))  # a part without 主动
+        else:
+            verb = "主动公开"
+        # both figures redacted would leave nothing to tell the part from the total by: one of them is printed
+        head = d.metrics.get(("proactive_total", None, "narrative"))
+        printed = head is not None and head["is_redacted"]
+        fig = d.F("proactive_total", p, "条", f"category={code}", approx=False, cn_min=3, redact=not printed,
+                  tags=("part_first",))
+        s = f"{lead}{verb}{r.choice(ws)}{fig}"
+        if r.random() < 0.5:
+            # a second category listed under the same verb
+            rest = [(c2, w2) for c2, w2 in opts if c2 != code]
+            if rest:
+                c2, w2 = r.choice(rest)
+                p2 = r.randint(1, f.proactive // 8)
+                s += f",{r.choice(w2)}{d.F('proactive_total', p2, '条', f'category={c2}', approx=False, tags=('part_first',))}"
+        return s + "。"
+
+    return _fam(d, "headline_parts", write)
+
+
+# parts that name no category or channel of assets/figure_dimensions.csv
+_GENERIC_PARTS = ("环保专项信息", "专题专栏信息", "重点工作信息", "原创信息", "图文信息")
+
+
+def s_generic_part(c: "Ctx", d: "Doc", f: "Facts") -> str:
+    """A part after 其中 that names nothing of its own: '门户网站发布信息420条,其中原创信息65条' → the website's
+    figure and other_figure 65 labelled by its phrase (a part naming no category or channel is no breakdown of its
+    total's key). Written where the website's figure is not stated yet."""
+    r = c.rnd
+
+    def write() -> str:
+        w = f.channels["website"]
+        if w < 12 or d.has("proactive_total", "channel=website", "narrative"):
+            return ""
+        noun = r.choice(_GENERIC_PARTS)
+        site = r.choice(("门户网站", "政府网站", "全年在门户网站", "全年通过政府网站"))
+        wt = d.F("proactive_total", w, "条", "channel=website", cn_min=3)
+        at = d.F("other_figure", r.randint(1, w // 4), "条", label=noun, approx=False, cn_min=3,
+                 tags=("after_qizhong",))
+        return f"{site}发布信息{wt},其中{noun}{at}。"
+
+    return _fam(d, "headline_parts", write)
+
+
 # --------------------------------------------------------------------------- distractors (no figure)
 _PARTS_NEW = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
               "存在的主要问题及改进情况", "其他需要报告的事项")
@@ -531,7 +748,7 @@ def distractor(c: "Ctx", d: "Doc", kind: str | None = None) -> str:
     r = c.rnd
     from .report import local_doc, phone
 
-    kinds = ("time_limit", "structure", "enumerated", "title", "doc_number", "phone", "date", "ordinal")
+    kinds = ("time_limit", "structure", "enumerated", "title", "doc_number", "phone", "date", "ordinal", "one_person")
     kind = kind or r.choice(kinds)
     me = c.me()
     y = c.year
@@ -572,6 +789,13 @@ def distractor(c: "Ctx", d: "Doc", kind: str | None = None) -> str:
             f"{y}年6月5日环境日期间,{me}集中发布了本地区环境质量状况。",
             f"{y}年{r.randint(3, 11)}月{r.randint(1, 28)}日,{me}召开了政务公开工作推进会。",
         ))
+    elif kind == "one_person":  # one person named for a task: no count of staff
+        text = r.choice((
+            f"{me}每季度安排一名班子成员走进在线访谈节目,与网民交流环保热点。",
+            "各业务科室确定一名负责人把关本科室信息的发布审核。",
+            f"{me}指定一名分管领导牵头负责政务公开日常工作。",
+            "每期在线访谈均由一名局领导和相关科室负责人共同参加。",
+        ))
     else:
         text = r.choice((
             f"第{cn_number(r.randint(2, 4))}季度,{me}组织开展了网站内容的集中检查。",
@@ -584,4 +808,4 @@ def distractor(c: "Ctx", d: "Doc", kind: str | None = None) -> str:
 __all__ = ["RATES", "s_categories", "category_items", "s_channels", "s_env_releases", "s_messages", "s_visits",
            "s_followers", "s_media", "s_reply_rate", "s_digitisation", "s_change_proactive", "s_change_requests",
            "s_overdue_zero", "s_carried_in_zero", "s_other_zeros", "s_other_figures", "distractor", "pct_text",
-           "wan_text"]
+           "wan_text", "s_request_outcomes", "s_running_total", "s_channel_total", "s_part_first", "s_generic_part"]

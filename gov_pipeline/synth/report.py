@@ -64,6 +64,9 @@ class Ctx:
         self.plan = {k: rnd.random() < v for k, v in fam.RATES.items()}
         self.plan["change_req"] = self.plan["change"] and rnd.random() < 0.6
         self.proactive_mode = rnd.random()  # which proactive sentence (s_proactive) this report writes
+        # ... or one of the families' forms of the year's total (a running total beside it, several channels)
+        self.proactive_form = ("running" if self.plan["running_total"] else
+                               "channels" if self.plan["channel_total"] else "plain")
         self.pool_numerals: list[str] = []  # pool sentences with a numeral and a unit (distractors)
         self.distractor_slots = set(rnd.sample(SLOTS, rnd.randint(1, 3))) if self.plan["distractor"] else set()
 
@@ -89,16 +92,31 @@ class Ctx:
 # --------------------------------------------------------------------------- sentences with figures
 def mode_late(c: Ctx) -> bool:
     """The proactive sentence states no annual total (a part-year, cumulative or website figure)."""
-    return c.proactive_mode >= 0.7
+    return c.proactive_form == "plain" and c.proactive_mode >= 0.7
 
 
 def s_proactive(c: Ctx, d: Doc, f: Facts, *, contradict: bool = False) -> str:
+    """The report's statement of the year's proactive total (or, in a few forms, of a part-year, cumulative or
+    website figure instead), preceded by a category's part when the plan says so and the sentence states the
+    year's total (families.s_part_first: the larger figure is the headline)."""
+    text = _proactive(c, d, f, contradict=contradict)
+    if c.plan.get("part_first") and (contradict or not mode_late(c)):
+        c.plan["part_first"] = False
+        text = fam.s_part_first(c, d, f) + text
+    return text
+
+
+def _proactive(c: Ctx, d: Doc, f: Facts, *, contradict: bool = False) -> str:
     r = c.rnd
     me = c.me()
     if contradict:
         c.plan["category"] = False  # a breakdown by category follows only the year's true total
         d.issue("prose_table_mismatch")
         return f"全年{me}共主动公开政府信息{d.F('proactive_total', f.proactive - 1, '条', cn=False, approx=False, redact=False)}。"
+    if c.proactive_form == "running":
+        return fam.s_running_total(c, d, f)
+    if c.proactive_form == "channels":
+        return fam.s_channel_total(c, d, f)
     if c.plan["category"] and r.random() < 0.4:  # the breakdown by category after 其中, in the headline's sentence
         c.plan["category"] = False
         head = f"全年{r.choice(('共', ''))}主动公开政府信息{d.F('proactive_total', f.proactive, '条')},其中"
@@ -147,6 +165,8 @@ def s_requests_old(c: Ctx, d: Doc, f: Facts, *, contradict: bool = False) -> str
         return f"全年共受理政府信息公开申请{d.F('requests_received', n - 1, '件', cn=False, approx=False, redact=False)},均已按规定答复。"
     done = len(f.resolved)
     out = len(f.carried_out)
+    if c.plan.get("request_outcome") and done:
+        return fam.s_request_outcomes(c, d, f) + "所有申请均在规定时限内作出答复。"
     s = f"全年共受理政府信息公开申请{d.F('requests_received', n, r.choice(('件', '件', '项', '个')))}"
     if r.random() < 0.4 and n >= 3:
         online = sum(1 for q in f.new if q.channel == "online")
@@ -272,6 +292,8 @@ def families_at(c: Ctx, d: Doc, f: Facts, slot: str) -> str:
         once("change", fam.s_change_proactive)
         if p["rate"] and (c.era == "narrative" or r.random() < 0.35):
             out.append(fam.s_digitisation(c, d, f))
+        # after the categories: a breakdown opening the next sentence would take this one's figures for its total
+        once("generic_part", fam.s_generic_part)
         once("channel", fam.s_channels)
     elif slot == "key_areas":
         once("env_release", fam.s_env_releases)
@@ -299,7 +321,7 @@ def families_at(c: Ctx, d: Doc, f: Facts, slot: str) -> str:
             once(key, writer)
     if slot in c.distractor_slots:
         kinds = ("structure", "title", "doc_number", "phone") if slot == "intro" else \
-            ("time_limit", "enumerated", "title", "doc_number", "date", "ordinal", "phone")
+            ("time_limit", "enumerated", "title", "doc_number", "date", "ordinal", "phone", "one_person")
         out.append(fam.distractor(c, d, c.rnd.choice(kinds)))
     return "".join(out)
 

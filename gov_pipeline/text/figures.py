@@ -89,6 +89,7 @@ class _Conf:
     right_not_noun: re.Pattern
     other_year: re.Pattern
     breakdown_opener: re.Pattern
+    published: re.Pattern
     not_other_year: re.Pattern
     zero_rx: re.Pattern
     percent: frozenset[str]
@@ -133,7 +134,7 @@ def _conf() -> _Conf:
         verb_only=re.compile(phrase["verb_only"]), boundary=re.compile(phrase["boundary"]),
         zero_rx=re.compile(d["zero"]["pattern"]), right_not_noun=re.compile(phrase["right_not_noun"]),
         other_year=re.compile(phrase["other_year"]), not_other_year=re.compile(phrase["not_other_year"]),
-        breakdown_opener=re.compile(phrase["breakdown_opener"]),
+        breakdown_opener=re.compile(phrase["breakdown_opener"]), published=re.compile(phrase["published"]),
         percent=frozenset(units["percent"]), kinds=frozenset(units["kinds"]), families=families,
         dims={k: tuple(sorted(v, key=lambda p: -len(p[0]))) for k, v in dims.items()},
     )
@@ -246,13 +247,14 @@ def _clean_phrase(conf: _Conf, s: str) -> str:
 
 def _right_phrase(conf: _Conf, work: str, pos: int, hi: int) -> str:
     j = pos
-    while j < hi and j - pos < 24 and not conf.boundary.match(work, j):
+    while j < hi and j - pos < 24 and not conf.boundary.match(work, j) and work[j] not in ")）":
         j += 1
     return _clean_phrase(conf, work[pos:j].lstrip("的为是"))
 
 
 _QUOTED = (("《", "》"), ("“", "”"), ("「", "」"))
 _CLAUSE_END = ",。;:!?\n|，；：！？"
+_SENTENCE_END = "。!?\n！？"
 
 
 def _in_title(work: str, lo: int, pos: int) -> bool:
@@ -299,7 +301,9 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
     starts = [m.start("num") for m in matches]
     out: list[Figure] = []
     seen: set[int] = set()
+    prev_end = lo  # end of the figure before this one: a label never reaches back over it
     for m in matches:
+        after, prev_end = min(prev_end, m.start()), max(prev_end, m.end())
         ns = m.start("num")
         if ns in claimed or ns in seen:
             continue
@@ -308,7 +312,7 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
         ms = m.start()
         if conf.before_number.search(work, max(lo, ms - 3), ms) or _in_title(work, max(lo, ms - 80), ms):
             continue
-        if not raw[0].isdigit() and conf.before_cn_numeral.search(work, max(lo, ms - 1), ms):
+        if raw[0] in _CN and conf.before_cn_numeral.search(work, max(lo, ms - 1), ms):
             continue
         if conf.after_unit.match(work, m.end()):
             continue
@@ -325,10 +329,10 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
             c1 += 1
         if conf.clause.search(work, c0, c1):
             continue
-        i0 = _item_start(conf, work, c0, ms)
+        i0 = _item_start(conf, work, max(c0, after), ms)  # a label stops at the figure before it ("12大项58小项")
         if _other_year(conf, work[c0:ms], year):
             continue
-        label = _pair_label(conf, work, c0, ns, starts) or _clean_phrase(conf, work[i0:ms]) or work[i0:ms].strip()
+        label = _pair_label(conf, work, c0, ns, starts) or _clean_phrase(conf, work[i0:ms])
         start, end = i0, m.end()
         # the noun right after the unit is what the figure counts ("梳理出12项重点任务", "收到5项依申请公开")
         right = ""
@@ -339,6 +343,8 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
         if right:
             end = m.end() + len(work[m.end():c1].split(right, 1)[0]) + len(right)
             label = f"{label}{right}"
+        if not label and out and i0 == after and out[-1].end >= after and work[after:ms].strip() == "":
+            label = out[-1].label  # "12大项58小项": the same phrase counted in another unit
         if not label and c0 > lo and work[c0 - 1] in ",，":
             # "按月发布空气质量通报,全年共12期": the clause before names what is counted
             p0 = c0 - 1
@@ -346,6 +352,7 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
                 p0 -= 1
             label = _clean_phrase(conf, work[p0:c0 - 1])
             start = p0
+        label = label or work[i0:ms].strip()  # only fillers ("累计"): kept as written
         if not label:
             continue
         text = raw + (m.group("wan") or "")
@@ -358,6 +365,12 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
             value = value * 10000 if value is not None else None
             unit = unit[1:]
         family, code, dimension = _classify(label, unit) if unit not in conf.kinds else ("", GENERIC_CODE, None)
+        if family == "category":
+            s0 = ms
+            while s0 > lo and work[s0 - 1] not in _SENTENCE_END:
+                s0 -= 1
+            if conf.published.search(work, s0, ms):
+                code = "proactive_total"  # a category of the items the sentence publishes
         if unit is None and code not in ("website_visits", "followers"):
             continue
         if conf.lone_cn.match(raw) and unit in _PERSON_UNITS and family != "staff":
@@ -398,5 +411,7 @@ def open_zeros(work: str, lo: int = 0, hi: int | None = None) -> list[Figure]:
                                             None)
         if len(noun) < 2 and code == GENERIC_CODE:
             continue  # "上年无结转" says what is zero without a noun; "未发生" alone does not
+        if family in ("proactive", "channel", "category"):
+            family, code, dimension = "", GENERIC_CODE, None  # "未发生因公开不当…的情况" counts no publication
         out.append(Figure(m.start(), m.start(), m.end(), code, 0.0, None, dimension, m.group(0), False, False, family))
     return out

@@ -321,6 +321,8 @@ RULES: tuple[_Rule, ...] = (
 )
 
 _CUMULATIVE_CODE = {"proactive_total": "proactive_cumulative"}
+_RUNNING_CODES = frozenset(_CUMULATIVE_CODE.values())
+_BRACKET_RUNNING = re.compile(r"[(（][^)）]{0,14}累计")  # "信息420条(累计5100条)"
 # Point-in-time stocks: "目前有兼职人员3名" is the stock itself, not a figure for part of the year.
 _STOCK_CODES = frozenset(("staff_total", "staff_fulltime", "staff_parttime", "dedicated_bodies", "inspection_points",
                           "followers"))
@@ -589,6 +591,7 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None,
 # codes whose figures a phrase naming a category makes a part ("主动公开采购类信息75条" is category=finance)
 _CATEGORY_CODES = frozenset({"proactive_total"})
 _HEADLINE_QUALIFIERS = (None, "negation", "approx")
+_CATEGORY_WORD = re.compile(r"类(?:信息|文件)?$")
 
 
 def _one_headline(ctx: _Ctx, out: list[tuple[int, Metric]]) -> None:
@@ -600,9 +603,14 @@ def _one_headline(ctx: _Ctx, out: list[tuple[int, Metric]]) -> None:
     groups: dict[str, list[tuple[int, Metric]]] = {}
     for a, m in out:
         if m.dimension is None and m.metric_code != GENERIC_CODE and m.qualifier in _HEADLINE_QUALIFIERS:
+            if m.metric_code in _CATEGORY_CODES and _CATEGORY_WORD.search(m.label or ""):
+                dims = breakdown_of(m.label or "")
+                if dims and "category=" in dims:
+                    m.dimension = dims  # "主动公开通知公告类信息34条": a category by its own words
+                    continue
             groups.setdefault(m.metric_code, []).append((a, m))
     for code, ms in groups.items():
-        if len({m.value for _, m in ms}) < 2:
+        if len(ms) < 2 or (len({m.value for _, m in ms}) < 2 and ms[0][1].value is not None):
             continue  # one figure (or one figure said twice): the headline, whatever its phrase names
         if code in _CATEGORY_CODES:
             whole = []
@@ -613,11 +621,11 @@ def _one_headline(ctx: _Ctx, out: list[tuple[int, Metric]]) -> None:
                 else:
                     whole.append((a, m))
             ms = whole or ms
-        if len({m.value for _, m in ms}) < 2:
+        if len(ms) < 2 or (len({m.value for _, m in ms}) < 2 and ms[0][1].value is not None):
             continue
         head_a, head = max(ms, key=lambda t: (t[1].value if t[1].value is not None else -1, -t[0]))
         for a, m in ms:
-            if m is head or m.value == head.value:
+            if m is head or (m.value is not None and m.value == head.value):
                 continue
             dims = breakdown_of(m.label or "") if _after_breakdown(ctx, head_a, a) else None
             if dims:
@@ -665,14 +673,15 @@ def _open(ctx: _Ctx, claimed: set[int], emit: Callable, headlines: set[str],
             code, dimension = (parent[1], merged) if merged != parent[2] else (GENERIC_CODE, None)
         elif parent is not None and f.family in BREAKDOWN_FAMILIES and dimension:
             code = GENERIC_CODE  # a breakdown of a figure the catalogue has no concept for keeps its category
-        if (f.family == "" and before and work[max(0, f.start - 1):f.start] in ("(", "（")
-                and work.find("累计", f.start, f.num_start) >= 0):
+        running = f.family == "" and before and _BRACKET_RUNNING.search(work, max(0, f.start - 1), f.num_start)
+        if running:
             code, dimension = before[-1][1], before[-1][2]  # "信息420条(累计5100条)": the same count, to date
         if code == "share_pct" and before and before[-1][1] != "share_pct":
             dimension = _merge_dims(before[-1][2], f"of={before[-1][1]}")
         if cumulative:
             code = _CUMULATIVE_CODE.get(code, code)
-        if dimension is None and code != GENERIC_CODE and qualifier in ("cumulative", "as_of") and code in headlines:
+        if (dimension is None and code != GENERIC_CODE and qualifier in ("cumulative", "as_of") and code in headlines
+                and not running):
             code = GENERIC_CODE  # a stock after the year's figure of the same code
         elif dimension is None and code != GENERIC_CODE and qualifier not in ("cumulative", "as_of"):
             headlines.add(code)  # _one_headline keeps one headline per code once every figure is read
@@ -688,7 +697,8 @@ def _open(ctx: _Ctx, claimed: set[int], emit: Callable, headlines: set[str],
 
 def _total_before(read: list[tuple[int, str, str | None]]) -> tuple[int, str, str | None] | None:
     """The figure a list of parts breaks down: the last one without a dimension (the total, not the channel split
-    listed after it), else the last one."""
+    listed after it, nor a running total beside it), else the last one."""
+    read = [r for r in read if r[1] not in _RUNNING_CODES]
     return next((r for r in reversed(read) if r[2] is None), read[-1] if read else None)
 
 

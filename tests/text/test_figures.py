@@ -207,3 +207,30 @@ def test_a_part_with_nothing_of_its_own_does_not_repeat_its_total_s_key():
     got = rows("门户网站发布信息500条,其中污染源违法案件信息30条,政务活动信息40条。")
     assert got == [("proactive_total", "channel=website", 500.0, None), (GENERIC_CODE, None, 30.0, None),
                    ("proactive_total", "category=news;channel=website", 40.0, None)]
+
+
+@pytest.mark.parametrize("text, want", [
+    # a category published by the sentence's verb, the second one listed under the same verb
+    ("本年度公开人事任免信息5条。全年主动公开政府信息300条。",
+     [("proactive_total", "category=personnel", 5.0, None), ("proactive_total", None, 300.0, None)]),
+    ("主动公开预决算类信息8条,规划计划类信息3条。",
+     [("proactive_total", "category=finance", 8.0, None), ("proactive_total", "category=planning", 3.0, None)]),
+    # a running total in brackets of another code keeps that code; the breakdown after it is of the year's total
+    ("全年共发布政策解读9篇(累计60篇)。", [("policy_interpretations", None, 9.0, None),
+                                          ("policy_interpretations", None, 60.0, "cumulative")]),
+    ("全年主动公开信息200条(截至年底累计1800条)。按内容划分,机构职能类10条。",
+     [("proactive_total", None, 200.0, None), ("proactive_cumulative", None, 1800.0, "cumulative"),
+      ("proactive_total", "category=org_function", 10.0, None)]),
+    # a zero whose phrase names publishing is no publication count
+    ("未出现因信息发布不当而泄密的情况。", [(GENERIC_CODE, None, 0.0, "negation")]),
+    # one phrase counted in two units; a redacted first figure
+    ("梳理权责事项7大项45小项。", [(GENERIC_CODE, None, 7.0, None), (GENERIC_CODE, None, 45.0, None)]),
+    ("编制权责清单x大项45小项。", [(GENERIC_CODE, None, None, None), (GENERIC_CODE, None, 45.0, None)]),
+])
+def test_parts_totals_and_zeros_in_more_arrangements(text, want):
+    assert rows(text) == want
+
+
+def test_both_redacted_part_and_total_are_told_apart_by_the_part_s_words():
+    got = rows("主动公开政府采购信息x3条。全年共主动公开政府信息4x2条。")
+    assert got == [("proactive_total", "category=finance", None, None), ("proactive_total", None, None, None)]
