@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gov_pipeline.inbox import InboxFile, file_sha256, read_bytes, read_failure
-from gov_pipeline.text.decode import decode_report
+from gov_pipeline.text.documents import read_document
 from gov_pipeline.text.model import QuarantineError
 
 
@@ -23,7 +23,7 @@ def read_report(file: InboxFile, max_bytes: int) -> dict:
     file that cannot be read (permissions, I/O error, vanished, no longer a regular file): its row says why
     (decode_error), with no hash since no bytes were read."""
     row = {"report_id": file.key, "source_path": file.rel_path, "content_sha256": None, "byte_size": file.size,
-           "encoding": None, "text": None, "decode_error": None}
+           "encoding": None, "format": None, "reader": None, "text": None, "decode_error": None}
     try:
         if file.size > max_bytes:
             row["content_sha256"] = file_sha256(file.path)
@@ -35,8 +35,8 @@ def read_report(file: InboxFile, max_bytes: int) -> dict:
         return row
     row["content_sha256"], row["byte_size"] = hashlib.sha256(data).hexdigest(), len(data)
     try:
-        decoded = decode_report(data, max_bytes=max_bytes)
-        row["encoding"], row["text"] = decoded.encoding, decoded.text
+        doc = read_document(data, file.rel_path, max_bytes=max_bytes)
+        row["encoding"], row["format"], row["reader"], row["text"] = doc.encoding, doc.format, doc.reader, doc.text()
     except QuarantineError as err:
         row["decode_error"] = err.reason
     return row

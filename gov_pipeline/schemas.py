@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from gov_pipeline.text.model import (
-    ADMIN_LEVELS, FORMAT_ERAS, QUALIFIERS, REPORT_KINDS, SEVERITIES, SOURCE_KINDS, TOPICS,
+    ADMIN_LEVELS, FILE_FORMATS, FORMAT_ERAS, QUALIFIERS, REPORT_KINDS, SEVERITIES, SOURCE_KINDS, TOPICS,
 )
 
 _PANDAS = {
@@ -82,14 +82,16 @@ _text_version = lambda: col("VARCHAR", "Version (12 hex digits) of the text libr
                             checks=pa.Check.str_matches(r"^[0-9a-f]{12}$"))
 
 TABLES: dict[str, TableDef] = {t.name: t for t in [
-    _table("raw.reports", "One row per report file as it arrived: bytes' hash and the decoded text.", {
+    _table("raw.reports", "One row per report file as it arrived: bytes' hash, format and the text read from it.", {
         "report_id": _report_id(),
         "source_path": col("VARCHAR", "Path of the file relative to the inbox."),
         "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes; NULL when the file could not be read.",
                               nullable=True, checks=_SHA),
         "byte_size": col("BIGINT", "Size of the file in bytes.", checks=_nonneg),
-        "encoding": col("VARCHAR", "Detected text encoding (utf-8, utf-8-sig, utf-16-le, gb18030, ...); NULL if undecodable.", nullable=True),
-        "text": col("VARCHAR", "Decoded text, unchanged; NULL if undecodable.", nullable=True),
+        "encoding": col("VARCHAR", "Detected text encoding (utf-8, utf-8-sig, utf-16-le, gb18030, ...) of a text file or HTML page; NULL for a Word file or if undecodable.", nullable=True),
+        "format": col("VARCHAR", "text | html | docx: the file's format, told by its bytes (not its suffix); NULL if the file could not be read.", nullable=True, checks=one_of(FILE_FORMATS)),
+        "reader": col("VARCHAR", "The library and version that read it (gov_pipeline.text.decode, lxml 6.2.1, python-docx 1.2.0); NULL if it could not be read.", nullable=True),
+        "text": col("VARCHAR", "The report's text: a text file decoded, unchanged; an HTML page's article body or a Word file's paragraphs, with every table as one line per row and its cells between | (merged cells repeated); NULL if unreadable.", nullable=True),
         "decode_error": col("VARCHAR", "Why the file could not be read or decoded (the quarantine reason); NULL if it decoded.", nullable=True),
         "duplicate_of": col("VARCHAR", "report_id of the first copy of the same bytes (the copy loaded first, while it stays in the inbox unchanged; else the smallest report_id); NULL for the first copy itself.", nullable=True),
         "ingested_at": col("TIMESTAMP", "UTC time this content was first ingested (kept while the bytes are unchanged)."),

@@ -141,6 +141,11 @@ def _candidates(data: bytes) -> list[tuple[str, str]]:
     return out
 
 
+def check_text(text: str, nbytes: int) -> None:
+    """QuarantineError unless `text` can be a Chinese report (not blank, not binary, enough Chinese)."""
+    _check_text(text, nbytes)
+
+
 def _check_text(text: str, nbytes: int) -> None:
     if not text.strip():
         raise QuarantineError(f"whitespace-only file ({nbytes} bytes, no visible characters)")

@@ -13,6 +13,7 @@ SEVERITIES = ("error", "warning", "info")
 ADMIN_LEVELS = ("province", "city", "county", "unknown")
 REPORT_KINDS = ("annual_report", "half_year_summary", "quarterly_report", "work_summary", "other")
 FORMAT_ERAS = ("narrative", "table_2014", "table_2019", "table_2021")
+FILE_FORMATS = ("text", "html", "docx")  # the formats a report file is read in (text/documents.py)
 SOURCE_KINDS = ("table", "narrative")
 QUALIFIERS = ("approx", "as_of", "cumulative", "partial_period", "negation")
 TOPICS = (

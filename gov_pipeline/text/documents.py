@@ -1,0 +1,398 @@
+"""Readers behind one interface: a report file's bytes and name -> a Document.
+
+A Document is the report as its format lays it out: text blocks in reading order, statistics tables as grids of
+cells (row, column, row span, column span, text) and what the reader dropped (site chrome, scripts). The format
+is told by the bytes, not the suffix: an HTML page saved as `.txt` is read as HTML, a Word file renamed `.txt` as
+Word. Every reader uses a well-kept library:
+
+- text: `decode.decode_report` (strict UTF-8, byte-order marks, then charset-normalizer against GB18030);
+- HTML: lxml — the charset from a byte-order mark, the `<meta>` declaration, else the content; the article body
+  without the site's chrome (rules in `assets/html.toml`); `<br>` and block boundaries kept as line breaks;
+  `<table>` with `rowspan`/`colspan` expanded into a grid;
+- Word (`.docx`): python-docx — paragraphs and tables in body order, merged cells expanded.
+
+`Document.text()` is what the rest of the text library reads: the blocks joined by line breaks, every table as one
+line per grid row with its cells between `|` (the table extractor's pipe-row shape; a merged cell appears once in
+each row it covers, so a group label spanning rows heads each of them). Pure functions: no Dagster or DuckDB
+import.
+"""
+from __future__ import annotations
+
+import io
+import re
+import tomllib
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .decode import check_text, decode_report
+from .model import FILE_FORMATS as FORMATS
+from .model import QuarantineError
+from .refdata import asset_path
+
+__all__ = ["Cell", "Grid", "Block", "Document", "read_document", "sniff_format", "FORMATS"]
+
+HTML_RULES = "html.toml"
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    text: str
+
+
+@dataclass
+class Grid:
+    """A table as printed: its cells, each at its top-left position with its spans."""
+
+    cells: list[Cell]
+    page: int | None = None
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.row_span for c in self.cells), default=0)
+
+    @property
+    def n_cols(self) -> int:
+        return max((c.col + c.col_span for c in self.cells), default=0)
+
+    def lines(self) -> list[list[str]]:
+        """Each row's cells in column order, a merged cell once per row it covers (a row-spanning group label
+        repeats on each of its rows; a column-spanning cell is not repeated across its columns)."""
+        out: list[list[Cell]] = [[] for _ in range(self.n_rows)]
+        for c in sorted(self.cells, key=lambda c: (c.col, c.row)):
+            for r in range(c.row, c.row + c.row_span):
+                out[r].append(c)
+        return [[c.text for c in sorted(row, key=lambda c: c.col)] for row in out]
+
+    def rows(self) -> list[list[str]]:
+        """The grid with every merged range expanded: each position holds its cell's text."""
+        out = [["" for _ in range(self.n_cols)] for _ in range(self.n_rows)]
+        for c in self.cells:
+            for r in range(c.row, c.row + c.row_span):
+                for k in range(c.col, c.col + c.col_span):
+                    out[r][k] = c.text
+        return out
+
+
+@dataclass
+class Block:
+    kind: str  # 'text' | 'table'
+    text: str = ""
+    table: Grid | None = None
+    page: int | None = None
+
+
+@dataclass
+class Document:
+    format: str  # one of FORMATS
+    reader: str  # library and version that read it, e.g. 'lxml 6.2.1'
+    encoding: str | None  # the text's codec (text and HTML); None for Word
+    blocks: list[Block] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # what the reader left out, for the record
+
+    @property
+    def tables(self) -> list[Grid]:
+        return [b.table for b in self.blocks if b.table is not None]
+
+    def text(self) -> str:
+        if self.format == "text":
+            return self.blocks[0].text  # a text file's decoded text, unchanged
+        lines: list[str] = []
+        for b in self.blocks:
+            if b.table is not None:
+                for row in b.table.lines():
+                    lines.append(" | ".join(_one_line(x) for x in row) + " |")
+            elif b.text.strip():
+                lines.append(b.text.strip("\n"))
+        return "\n".join(lines) + "\n"
+
+
+def _one_line(s: str) -> str:
+    return " ".join(s.split()).replace("|", "｜")
+
+
+# ----------------------------------------------------------------------------------------------- sniffing
+_HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<body[\s>]|<head[\s>]|<meta\s[^>]*charset|<div[\s>]|"
+                         rb"<table[\s>]|<p[\s>]", re.I)
+
+
+def sniff_format(data: bytes) -> str:
+    """'docx', 'html' or 'text', from the bytes (a PDF or any other binary is 'text': decoding quarantines it)."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                if "word/document.xml" in z.namelist():
+                    return "docx"
+        except zipfile.BadZipFile:
+            return "text"
+        return "text"
+    head = data[:4096]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: look at its characters, not its bytes
+        head = head[2:].decode("utf-16-le" if head[:2] == b"\xff\xfe" else "utf-16-be", "ignore").encode("utf-8")
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] == b"<" and _HTML_SNIFF.search(head):
+        return "html"
+    return "text"
+
+
+def read_document(data: bytes, name: str = "", max_bytes: int | None = None) -> Document:
+    """The Document of a report file; QuarantineError (with the reason) when it cannot be read."""
+    fmt = sniff_format(data)
+    if fmt == "docx":
+        return _read_docx(data)
+    if fmt == "html":
+        return _read_html(data)
+    decoded = decode_report(data) if max_bytes is None else decode_report(data, max_bytes=max_bytes)
+    return Document("text", "gov_pipeline.text.decode", decoded.encoding, [Block("text", decoded.text)])
+
+
+# ----------------------------------------------------------------------------------------------- HTML
+@dataclass(frozen=True)
+class _HtmlRules:
+    drop_tags: frozenset[str]
+    chrome_rx: re.Pattern
+    content_rx: re.Pattern
+    block_tags: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _html_rules() -> _HtmlRules:
+    with asset_path(HTML_RULES).open("rb") as fh:
+        d = tomllib.load(fh)
+    return _HtmlRules(frozenset(d["drop"]["tags"]), re.compile(d["drop"]["class_or_id"], re.I),
+                      re.compile(d["content"]["class_or_id"], re.I), frozenset(d["layout"]["block_tags"]))
+
+
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-zA-Z0-9_\-]+)", re.I)
+_CODEC_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030",
+                  "utf8": "utf-8", "utf-8": "utf-8", "big5": "big5"}
+
+
+def _html_text(data: bytes) -> tuple[str, str]:
+    """(text, codec) of an HTML page: a byte-order mark, else its <meta> charset, else the content."""
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        m = _META_CHARSET.search(data[:4096])
+        codec = _CODEC_ALIASES.get(m.group(1).decode("ascii", "ignore").lower()) if m else None
+        if codec:
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                pass  # a page that lies about its charset: read it by its content
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    for codec in ("utf-8-sig", "gb18030"):  # the markup is ASCII: the content tells the two apart
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            continue
+    raise QuarantineError("cannot decode the HTML page: neither its declared charset, UTF-8 nor GB18030 fits")
+
+
+def _lxml_version() -> str:
+    import lxml
+
+    return f"lxml {lxml.__version__}"
+
+
+def _read_html(data: bytes) -> Document:
+    import lxml.html  # imported on first use: most reports are text
+
+    text, codec = _html_text(data)
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)  # lxml refuses a str with an encoding declaration
+    try:
+        root = lxml.html.document_fromstring(text)
+    except Exception as exc:  # noqa: BLE001 - lxml raises several types on broken pages
+        raise QuarantineError(f"cannot parse the HTML page: {exc}") from None
+    rules = _html_rules()
+    dropped: list[str] = []
+    title = (root.findtext(".//title") or "").strip()
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):  # comments, processing instructions
+            el.drop_tree() if el.getparent() is not None else None
+            continue
+        tag = el.tag.lower()
+        key = f"{el.get('class', '')} {el.get('id', '')}"
+        if tag in rules.drop_tags or (tag != "body" and rules.chrome_rx.search(key)):
+            if el.getparent() is not None:
+                dropped.append(tag + (f".{key.strip()}" if key.strip() else ""))
+                el.drop_tree()
+    body = _content_root(root, rules)
+    blocks = _html_blocks(body, rules)
+    if title and not any(title in b.text for b in blocks[:3] if b.kind == "text"):
+        blocks.insert(0, Block("text", title))
+    if not any(b.text.strip() or b.table is not None for b in blocks):
+        raise QuarantineError("the HTML page has no text once its navigation and scripts are left out")
+    doc = Document("html", _lxml_version(), codec, blocks, dropped)
+    check_text(doc.text(), len(data))
+    return doc
+
+
+def _content_root(root, rules: _HtmlRules):
+    """The article body: the largest element whose class or id names content, else the element holding most of
+    the page's text outside links, else <body>."""
+    best, best_len = None, 0
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if rules.content_rx.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            n = len(el.text_content().strip())
+            if n > best_len:
+                best, best_len = el, n
+    body = root.find(".//body")
+    body = body if body is not None else root
+    total = len(body.text_content().strip())
+    if best is not None and best_len >= 0.3 * total:
+        return best
+    return body
+
+
+def _html_blocks(root, rules: _HtmlRules) -> list[Block]:
+    blocks: list[Block] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        s = "".join(buf)
+        buf.clear()
+        for line in s.split("\n"):
+            line = " ".join(line.split())
+            if line:
+                blocks.append(Block("text", line))
+
+    def walk(el) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag == "table":
+            flush()
+            grid = _html_grid(el)
+            if grid.cells:
+                blocks.append(Block("table", table=grid))
+            if el.tail:
+                buf.append(el.tail)
+            return
+        if tag == "br":
+            buf.append("\n")
+        elif tag in rules.block_tags:
+            buf.append("\n")
+        if el.text and tag not in ("script", "style"):
+            buf.append(el.text)
+        for child in el:
+            walk(child)
+        if tag in rules.block_tags:
+            buf.append("\n")
+        if el.tail:
+            buf.append(el.tail)
+
+    walk(root)
+    flush()
+    return blocks
+
+
+def _cell_text(el) -> str:
+    for br in el.iter("br"):  # a line break inside a cell is a space in the cell's text
+        br.tail = " " + (br.tail or "")
+    return " ".join(el.text_content().split())
+
+
+def _html_grid(table) -> Grid:
+    """The grid of a <table> (nested tables read as text of their cell), spans expanded by position."""
+    cells: list[Cell] = []
+    taken: set[tuple[int, int]] = set()
+    r = 0
+    for tr in table.iter("tr"):
+        if _nearest_table(tr) is not table:
+            continue
+        c = 0
+        any_cell = False
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
+                continue
+            while (r, c) in taken:
+                c += 1
+            rs, cs = _span(td.get("rowspan")), _span(td.get("colspan"))
+            cells.append(Cell(r, c, rs, cs, _cell_text(td)))
+            for i in range(r, r + rs):
+                for k in range(c, c + cs):
+                    taken.add((i, k))
+            c += cs
+            any_cell = True
+        if any_cell:
+            r += 1
+    return Grid(cells)
+
+
+def _nearest_table(el):
+    p = el.getparent()
+    while p is not None and not (isinstance(p.tag, str) and p.tag.lower() == "table"):
+        p = p.getparent()
+    return p
+
+
+def _span(v: str | None) -> int:
+    try:
+        return max(1, min(int((v or "1").strip()), 200))
+    except ValueError:
+        return 1
+
+
+# ----------------------------------------------------------------------------------------------- Word
+def _read_docx(data: bytes) -> Document:
+    import docx  # python-docx, imported on first use
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        d = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - a damaged package raises several types
+        raise QuarantineError(f"cannot read the Word file: {exc}") from None
+    blocks: list[Block] = []
+    body = d.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            blocks.append(Block("text", Paragraph(child, d).text))
+        elif tag == "tbl":
+            grid = _docx_grid(Table(child, d))
+            if grid.cells:
+                blocks.append(Block("table", table=grid))
+    if not any(b.text.strip() or b.table is not None for b in blocks):
+        raise QuarantineError("the Word file has no text")
+    from importlib.metadata import version
+
+    doc = Document("docx", f"python-docx {version('python-docx')}", None, blocks)
+    check_text(doc.text(), len(data))
+    return doc
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_grid(table) -> Grid:
+    """A Word table from its XML: a cell's gridSpan is its column span; a cell marked vMerge (without
+    'restart') continues the cell above it, which grows its row span."""
+    cells: list[Cell] = []
+    top: dict[int, int] = {}  # column -> index in cells of the cell that starts there, for vertical merges
+    for r, tr in enumerate(table._tbl.iterchildren(f"{_W}tr")):
+        c = 0
+        for tc in tr.iterchildren(f"{_W}tc"):
+            pr = tc.find(f"{_W}tcPr")
+            span, vmerge = 1, None
+            if pr is not None:
+                gs = pr.find(f"{_W}gridSpan")
+                if gs is not None:
+                    span = _span(gs.get(f"{_W}val"))
+                vm = pr.find(f"{_W}vMerge")
+                if vm is not None:
+                    vmerge = vm.get(f"{_W}val") or "continue"
+            if vmerge == "continue" and c in top:
+                k = top[c]
+                prev = cells[k]
+                cells[k] = Cell(prev.row, prev.col, r - prev.row + 1, prev.col_span, prev.text)
+            else:
+                text = " ".join("".join(t.text or "" for t in tc.iter(f"{_W}t")).split())
+                cells.append(Cell(r, c, 1, span, text))
+                top[c] = len(cells) - 1
+            c += span
+    return Grid(cells)
