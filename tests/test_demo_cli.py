@@ -54,12 +54,12 @@ def test_a_missing_inbox_exits_non_zero_with_the_reason_and_keeps_every_row(env)
 def test_the_summary_names_the_files_it_did_not_load(env):
     inbox = env["GOV_INBOX"]
     os.mkfifo(os.path.join(inbox, "pipe.txt"))
-    with open(os.path.join(inbox, "scan.pdf"), "wb") as fh:
+    with open(os.path.join(inbox, "scan.xls"), "wb") as fh:
         fh.write(b"%PDF-1.4")
     done = demo(env)
     assert done.returncode == 0, done.stderr
     assert "ignored      pipe.txt: not a regular file: a FIFO (named pipe)" in done.stdout
-    assert "ignored      scan.pdf: unsupported file type .pdf" in done.stdout
+    assert "ignored      scan.xls: unsupported file type .xls" in done.stdout
 
 
 def test_two_demos_at_once_both_land(env):

@@ -92,7 +92,7 @@ def test_short_hash_collisions_get_the_full_hash(tmp_path, monkeypatch):
 
 def test_every_entry_that_is_not_a_report_is_listed_with_the_reason(tmp_path):
     make(tmp_path, "a.txt")
-    make(tmp_path, "report.pdf")
+    make(tmp_path, "report.xls")
     make(tmp_path, "notes.md")
     make(tmp_path, "dl.txt.part")
     make(tmp_path, "~$lock.txt")
@@ -119,10 +119,10 @@ def test_every_entry_that_is_not_a_report_is_listed_with_the_reason(tmp_path):
         "dl.txt.part": "temporary file (still being downloaded or written): read once it is renamed",
         "linked.txt": "symlink to a folder (folders behind links are not followed)",
         "loop.txt": "symlink loop",
-        "notes.md": "unsupported file type .md: only .docx, .htm, .html, .shtml, .txt files are read",
+        "notes.md": "unsupported file type .md: only .docx, .htm, .html, .pdf, .shtml, .txt files are read",
         "outside.txt": "symlink points outside the inbox (/etc/hostname)",
         "pipe.txt": "not a regular file: a FIFO (named pipe)",
-        "report.pdf": "unsupported file type .pdf: only .docx, .htm, .html, .shtml, .txt files are read",
+        "report.xls": "unsupported file type .xls: only .docx, .htm, .html, .pdf, .shtml, .txt files are read",
         "sock.txt": "not a regular file: a socket",
         "~$lock.txt": "office lock file (sits beside an open document)",
     }

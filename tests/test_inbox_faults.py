@@ -123,22 +123,22 @@ def test_names_that_once_shared_a_key_are_loaded_side_by_side(harness):
 
 def test_files_that_are_not_reports_are_listed_with_the_reason(harness):
     harness.copy_seeds([f"{A}.txt"])
-    (harness.inbox / "annual report.pdf").write_bytes(b"%PDF-1.7")
+    (harness.inbox / "annual report.xls").write_bytes(b"%PDF-1.7")
     (harness.inbox / "draft.txt.part").write_text("x")
     (harness.inbox / "~$lock.txt").write_text("x")
     harness.materialize_all()
     inv = {path: (status, reason) for path, status, reason in inventory(harness).values()}
     assert inv == {
         f"{A}.txt": ("loaded", None),
-        "annual report.pdf": ("ignored", "unsupported file type .pdf: only .docx, .htm, .html, .shtml, .txt files are read"),
+        "annual report.xls": ("ignored", "unsupported file type .xls: only .docx, .htm, .html, .pdf, .shtml, .txt files are read"),
         "draft.txt.part": ("ignored", "temporary file (still being downloaded or written): read once it is renamed"),
         "~$lock.txt": ("ignored", "office lock file (sits beside an open document)"),
     }
-    assert harness.query("SELECT status FROM marts.report_scorecard WHERE source_path = 'annual report.pdf'") == [
+    assert harness.query("SELECT status FROM marts.report_scorecard WHERE source_path = 'annual report.xls'") == [
         ("ignored",)]
-    (harness.inbox / "annual report.pdf").unlink()
+    (harness.inbox / "annual report.xls").unlink()
     harness.materialize_all()
-    assert "annual report.pdf" not in {v[0] for v in inventory(harness).values()}
+    assert "annual report.xls" not in {v[0] for v in inventory(harness).values()}
 
 
 @pytest.mark.parametrize("change", ["delete", "edit"])

@@ -147,21 +147,22 @@ def test_warehouse_holds_what_the_bare_library_derives(harness):
 
 
 def test_html_and_word_reports_load_like_their_plain_text(harness):
-    """A report downloaded as a web page or a Word file is read by its format and gives the figures of its plain
+    """A report downloaded as a web page, a Word file or a PDF is read by its format and gives the figures of its plain
     text; raw.reports says which format and reader, and keeps the hash of the original bytes."""
     import hashlib
     import shutil
 
-    for name in ("report.txt", "report.html", "report.docx"):
+    for name in ("report.txt", "report.html", "report.docx", "report.pdf"):
         shutil.copy(REPO_ROOT / "tests" / "formats" / name, harness.inbox / name)
     harness.materialize_all()
     rows = harness.query("SELECT source_path, format, reader IS NOT NULL, content_sha256, decode_error "
                          "FROM raw.reports ORDER BY source_path")
     assert [(p, f, r, e) for p, f, r, _, e in rows] == [
-        ("report.docx", "docx", True, None), ("report.html", "html", True, None), ("report.txt", "text", True, None)]
+        ("report.docx", "docx", True, None), ("report.html", "html", True, None), ("report.pdf", "pdf", True, None),
+        ("report.txt", "text", True, None)]
     for path, _, _, sha, _ in rows:
         assert sha == hashlib.sha256((harness.inbox / path).read_bytes()).hexdigest()
     per_report = harness.query(
         "SELECT r.format, list(m.metric_code || coalesce(m.dimension, '') || '=' || coalesce(m.value::VARCHAR, '') "
         "ORDER BY 1) FROM core.fact_metric m JOIN raw.reports r USING (report_id) GROUP BY r.format ORDER BY 1")
-    assert len(per_report) == 3 and per_report[0][1] == per_report[1][1] == per_report[2][1]
+    assert len(per_report) == 4 and per_report[0][1] == per_report[1][1] == per_report[2][1] == per_report[3][1]

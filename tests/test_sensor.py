@@ -122,7 +122,7 @@ def test_half_written_file_is_not_read_until_stable(ticker):
 
 
 def test_temporary_hidden_and_unsupported_files_are_ignored(ticker):
-    for name in ["a.txt.part", "b.tmp", "c.txt.crdownload", "~$d.txt", ".e.txt", "f.pdf", ".hidden/g.txt"]:
+    for name in ["a.txt.part", "b.tmp", "c.txt.crdownload", "~$d.txt", ".e.txt", "f.xls", ".hidden/g.txt"]:
         write(ticker.h.inbox / name)
     ticker.settle()
     assert ticker.partitions == []
@@ -295,7 +295,7 @@ def test_a_tick_that_asks_for_nothing_says_why(ticker):
 def test_files_that_are_not_read_are_shown_by_one_refresh_run(ticker):
     write(ticker.h.inbox / "a.txt")
     ticker.settle()
-    write(ticker.h.inbox / "report.pdf")
+    write(ticker.h.inbox / "report.xls")
     result = ticker.tick()
     assert [r.tags["gov/reason"] for r in result.run_requests] == ["ignored"]
     assert {"/".join(k.path) for k in result.run_requests[0].asset_selection} >= {"core/report_inventory"}

@@ -121,7 +121,9 @@ _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<body[\s>]|<head[\s>]|<m
 
 
 def sniff_format(data: bytes) -> str:
-    """'docx', 'html' or 'text', from the bytes (a PDF or any other binary is 'text': decoding quarantines it)."""
+    """'pdf', 'docx', 'html' or 'text', from the bytes (any other binary is 'text': decoding quarantines it)."""
+    if data[:1024].lstrip()[:5] == b"%PDF-":
+        return "pdf"
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -142,6 +144,8 @@ def sniff_format(data: bytes) -> str:
 def read_document(data: bytes, name: str = "", max_bytes: int | None = None) -> Document:
     """The Document of a report file; QuarantineError (with the reason) when it cannot be read."""
     fmt = sniff_format(data)
+    if fmt == "pdf":
+        return _read_pdf(data)
     if fmt == "docx":
         return _read_docx(data)
     if fmt == "html":
@@ -396,3 +400,148 @@ def _docx_grid(table) -> Grid:
                 top[c] = len(cells) - 1
             c += span
     return Grid(cells)
+
+
+# ----------------------------------------------------------------------------------------------- PDF
+_PAGE_NUMBER = re.compile(r"^[\s\-—–·•]*(?:第\s*)?[0-9]{1,4}\s*(?:页)?(?:\s*/\s*(?:共\s*)?[0-9]{1,4}\s*页?)?[\s\-—–·•]*$|"
+                          r"^[\s\-—–]*[-—–]\s*[0-9]{1,4}\s*[-—–][\s\-—–]*$")
+
+
+def _read_pdf(data: bytes) -> Document:
+    """A PDF's text layer page by page (pdfplumber): tables with ruling lines as grids of cells with their spans,
+    the rest of each page as layout text (words placed by their positions, as `pdftotext -layout` does: the table
+    extractor reads tables without rulings from it); page numbers and running headers or footers repeated on most
+    pages are dropped. A PDF without a text layer is quarantined: no text layer (scanned PDF)."""
+    import pdfplumber  # imported on first use
+
+    blocks: list[Block] = []
+    dropped: list[str] = []
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises several types on a damaged file
+        raise QuarantineError(f"cannot read the PDF: {exc}") from None
+    with pdf:
+        # each page cut into bands at its tables' edges: text above a table, the table, text below it, ...
+        pages: list[list[tuple[str, object]]] = []
+        for number, page in enumerate(pdf.pages, start=1):
+            found = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+            parts: list[tuple[str, object]] = []
+            top = page.bbox[1]
+            for t in found:
+                if t.bbox[1] > top:
+                    parts.append(("text", _layout_lines(page, top, t.bbox[1])))
+                grid = _pdf_grid(t, number)
+                if grid.cells:
+                    parts.append(("table", grid))
+                top = max(top, t.bbox[3])
+            if top < page.bbox[3]:
+                parts.append(("text", _layout_lines(page, top, page.bbox[3])))
+            pages.append(parts)
+        lines_of = [[x for kind, v in parts if kind == "text" for x in v] for parts in pages]
+        if not any(x.strip() for lines in lines_of for x in lines) and not any(
+                kind == "table" for parts in pages for kind, _ in parts):
+            raise QuarantineError("no text layer (scanned PDF)")
+        repeated = _running_lines(lines_of)
+        for number, parts in enumerate(pages, start=1):
+            for kind, v in parts:
+                if kind == "table":
+                    blocks.append(Block("table", table=v, page=number))
+                    continue
+                body = []
+                edges = set(_edges(lines_of[number - 1]))
+                for line in v:
+                    key = " ".join(line.split())
+                    if not key:
+                        continue
+                    if _PAGE_NUMBER.match(key) or (key in repeated and key in edges):
+                        dropped.append(f"p{number}: {key}")
+                        continue
+                    body.append(line)
+                if body:
+                    blocks.append(Block("text", "\n".join(_join_wrapped(body)), page=number))
+    from importlib.metadata import version
+
+    doc = Document("pdf", f"pdfplumber {version('pdfplumber')}", None, blocks, dropped)
+    check_text(doc.text(), len(data))
+    return doc
+
+
+def _layout_lines(page, top: float, bottom: float) -> list[str]:
+    """The words of a horizontal band of a page, placed by their positions (pdftotext -layout's shape)."""
+    band = page.crop((page.bbox[0], top, page.bbox[2], bottom), strict=False)
+    return [line.rstrip() for line in (band.extract_text(layout=True) or "").split("\n")]
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """Short lines printed at the top or bottom edge of most pages (a running title, the agency in the footer)."""
+    if len(pages) < 3:
+        return set()
+    from collections import Counter
+
+    edge: Counter = Counter()
+    for lines in pages:
+        kept = _edges(lines)
+        edge.update(set(kept))
+    return {line for line, n in edge.items() if n >= max(3, 0.6 * len(pages)) and len(line) <= 30}
+
+
+def _edges(lines: list[str]) -> list[str]:
+    kept = [" ".join(x.split()) for x in lines if x.strip()]
+    return kept[:2] + kept[-2:]
+
+
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+_GAP = re.compile(r"\S\s{3,}\S")
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Lines a paragraph was wrapped into, joined back (a sentence cut by a line break would lose its figure):
+    a full-width line not ending a sentence runs on into the next unless that one is a heading; lines with wide
+    gaps (cells aligned in columns) are left as they are."""
+    width = max((len(x.rstrip()) for x in lines), default=0)
+    out: list[str] = []
+    for line in lines:
+        if (out and not _GAP.search(out[-1].strip()) and not _GAP.search(line.strip())
+                and len(out[-1].rstrip()) >= 0.8 * width and out[-1].rstrip()[-1:] not in "。;；:：!！?？"
+                and not _HEADING_START.match(line)):
+            out[-1] = out[-1].rstrip() + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
+_CJK_END = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]$")
+_CJK_START = re.compile(r"^[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _cell_lines(text: str) -> str:
+    """A cell's text wrapped over lines, joined back: Chinese runs on without a space, other words with one."""
+    out = ""
+    for line in (" ".join(x.split()) for x in text.split("\n")):
+        if not line:
+            continue
+        out += line if not out or (_CJK_END.search(out) and _CJK_START.search(line)) else " " + line
+    return out
+
+
+def _pdf_grid(table, page: int) -> Grid:
+    """A pdfplumber table as a grid: each cell's row and column from the distinct edges of all its cells, so a
+    merged cell spans the rows and columns its box covers; the cells' texts from one pass over the page's
+    characters (table.extract)."""
+    texts = table.extract()
+    boxes: list[tuple[tuple[float, float, float, float], str]] = []
+    for row, row_texts in zip(table.rows, texts):
+        for box, text in zip(row.cells, row_texts):
+            if box is not None:
+                boxes.append((box, _cell_lines(text or "")))
+    xs = sorted({round(v, 1) for (b, _) in boxes for v in (b[0], b[2])})
+    ys = sorted({round(v, 1) for (b, _) in boxes for v in (b[1], b[3])})
+    col = {v: i for i, v in enumerate(xs)}
+    row_of = {v: i for i, v in enumerate(ys)}
+    cells = []
+    for (x0, top, x1, bottom), text in boxes:
+        c0, c1 = col[round(x0, 1)], col[round(x1, 1)]
+        r0, r1 = row_of[round(top, 1)], row_of[round(bottom, 1)]
+        if c1 > c0 and r1 > r0:
+            cells.append(Cell(r0, c0, r1 - r0, c1 - c0, text))
+    return Grid(cells, page=page)

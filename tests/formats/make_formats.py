@@ -1,8 +1,10 @@
 """Render one report of our own (an invented county bureau, invented figures) as plain text, as an HTML page in the
-style of a government site (GB18030, navigation, footer, a 2021-format table with merged header cells) and as a
-Word file (merged cells). tests/text/test_documents.py reads the three and expects the same figures.
+style of a government site (GB18030, navigation, footer, a 2021-format table with merged header cells), as a Word
+file (merged cells) and as a PDF (reportlab with its built-in Chinese font: ruled tables with merged cells, the
+request table running over two pages, page numbers and a running title). tests/text/test_documents.py reads them
+and expects the same figures.
 
-    .venv/bin/python tests/formats/make_formats.py     # rewrites report.txt, report.html and report.docx here
+    .venv/bin/python tests/formats/make_formats.py     # rewrites report.txt/.html/.docx/.pdf here
 """
 from __future__ import annotations
 
@@ -194,10 +196,81 @@ def docx_version() -> bytes:
     return buf.getvalue()
 
 
+def pdf_version() -> bytes:
+    import io
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    font = "STSong-Light"
+    st = ParagraphStyle("cn", fontName=font, fontSize=10.5, leading=17, wordWrap="CJK")
+    cell = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9, wordWrap="CJK")
+
+    def table(rows, spans, widths):
+        t = Table([[Paragraph(str(x), cell) if x != "" else "" for x in row] for row in rows], colWidths=widths,
+                  repeatRows=0)
+        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONTNAME", (0, 0), (-1, -1), font),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")] + [("SPAN", a, b) for a, b in spans]))
+        return t
+
+    story = [Paragraph(TITLE, st)] + [Paragraph(p, st) for p in PROSE]
+    story += [Paragraph(("围绕生态环境保护中心工作,持续做好环境质量、执法监管和项目审批信息的公开,"
+                         "及时回应公众关切,不断提升公开的质量和实效。") * 2, st) for _ in range(6)]
+    story.append(Paragraph("第二十条第(一)项", st))
+    story.append(table([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]]
+                       + [[label, *v] for label, v in GRID_A], [], [150, 100, 100, 100]))
+    story.append(Paragraph("三、收到和处理政府信息公开申请情况", st))
+    rows = [["本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和", "", "", "申请人情况"] + [""] * 6,
+            ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+            ["", "", "", "", *APPLICANTS[1:6], ""]]
+    spans = [((0, 0), (2, 2)), ((3, 0), (9, 0)), ((3, 1), (3, 2)), ((4, 1), (8, 1)), ((9, 1), (9, 2))]
+    groups: dict[str, list[int]] = {}
+    for i, (group, label, v) in enumerate(GRID_B):
+        r = 3 + i
+        if group is None:
+            rows.append([label, "", "", *v])
+            spans.append(((0, r), (2, r)))
+        elif group == "三、本年度办理结果":
+            rows.append(["三、本年度办理结果", label, "", *v])
+            spans.append(((1, r), (2, r)))
+        else:
+            rows.append(["三、本年度办理结果", group, label, *v])
+            groups.setdefault(group, []).append(r)
+    for rs in groups.values():
+        spans.append(((1, rs[0]), (1, rs[-1])))
+    # the result block's label spans its rows on each page it runs over (a table split at a page break)
+    story.append(table(rows, spans, [44, 50, 110] + [36] * 7))
+    story.append(Paragraph("四、政府信息公开行政复议、行政诉讼情况", st))
+    rows_c = [["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9,
+              ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "", "", "", "",
+               "复议后起诉", "", "", "", ""],
+              ["", "", "", "", ""] + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
+              REVIEW]
+    spans_c = [((0, 0), (4, 0)), ((5, 0), (14, 0)), ((5, 1), (9, 1)), ((10, 1), (14, 1))] + [
+        ((k, 1), (k, 2)) for k in range(5)]
+    story.append(table(rows_c, spans_c, [30] * 15))
+    story += [Paragraph(p, st) for p in TAIL]
+
+    def decorate(canvas, doc):
+        canvas.setFont(font, 8)
+        canvas.drawString(60, A4[1] - 40, "青石县生态环境局政府信息公开")
+        canvas.drawCentredString(A4[0] / 2, 30, f"- {doc.page} -")
+
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4, invariant=1).build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return buf.getvalue()
+
+
 def main() -> None:
     (HERE / "report.txt").write_text(text_version(), encoding="utf-8")
     (HERE / "report.html").write_bytes(html_version())
     (HERE / "report.docx").write_bytes(docx_version())
+    (HERE / "report.pdf").write_bytes(pdf_version())
 
 
 if __name__ == "__main__":

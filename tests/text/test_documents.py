@@ -109,3 +109,57 @@ def test_the_renderings_are_the_script_s_output():
     assert (FORMATS / "report.html").read_bytes() == mod.html_version()
     assert read_document(mod.docx_version(), "x.docx").text() == read_document(
         (FORMATS / "report.docx").read_bytes(), "x.docx").text()
+    pytest.importorskip("reportlab")
+    assert read_document(mod.pdf_version(), "x.pdf").text() == read_document(
+        (FORMATS / "report.pdf").read_bytes(), "x.pdf").text()
+
+
+# ---------------------------------------------------------------------------------------------------- PDF
+def test_the_pdf_gives_the_figures_of_the_plain_text():
+    assert figures("report.pdf") == figures("report.txt")
+
+
+def test_a_pdf_s_tables_are_grids_and_its_page_furniture_is_dropped():
+    doc = read_document((FORMATS / "report.pdf").read_bytes(), "report.pdf")
+    assert doc.format == "pdf" and doc.reader.startswith("pdfplumber ")
+    pages = {b.page for b in doc.blocks}
+    assert pages == {1, 2, 3}
+    # the request table runs over a page break: two grids, the second on the next page, its rows still labelled
+    grids = doc.tables
+    assert len(grids) == 4 and grids[1].page + 1 == grids[2].page
+    assert grids[2].lines()[0][0] == "三、本年度办理结果"
+    review = grids[3]
+    assert Cell(0, 5, 1, 10, "行政诉讼") in review.cells and Cell(1, 0, 2, 1, "结果维持") in review.cells
+    text = doc.text()
+    assert "- 2 -" not in text and "青石县生态环境局政府信息公开\n" not in text
+    assert any(d.endswith("- 1 -") for d in doc.dropped)
+    # a paragraph wrapped over lines is one line again (a figure is never cut by a line break)
+    assert "全年主动公开政府信息412条,其中门户网站发布380条,政务微信发布32条。" in text
+
+
+def _pdf(draw) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    draw(c)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_a_pdf_without_a_text_layer_is_quarantined_as_scanned():
+    pytest.importorskip("reportlab")
+
+    def scan(c):  # what a scanner gives: marks on the page, no text
+        c.rect(72, 72, 400, 600, fill=1)
+        c.line(72, 700, 500, 700)
+
+    with pytest.raises(QuarantineError, match=r"no text layer \(scanned PDF\)"):
+        read_document(_pdf(scan), "scan.pdf")
+
+
+def test_a_damaged_pdf_is_quarantined_with_the_reason():
+    with pytest.raises(QuarantineError, match="cannot read the PDF"):
+        read_document(b"%PDF-1.7\n%\xe2\xe3\n1 0 obj << /Type /Catalog >>\nendobj\n", "broken.pdf")
