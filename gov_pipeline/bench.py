@@ -54,7 +54,10 @@ TARGETS: list[tuple[str, str, float, str]] = [
     ("marts_refresh_s", "<=", 3.0, "refresh_marts run on the loaded warehouse"),
     ("metric_f1", ">=", 0.98, "overall metric F1"),
     ("metadata_accuracy", ">=", 0.99, "mean metadata accuracy"),
+    ("pdf_pages_per_s", ">=", 20.0, "PDF reading, tables included, one core"),
+    ("html_pages_per_s", ">=", 200.0, "HTML page reading, one core"),
 ]
+FORMATS_DIR = REPO_ROOT / "tests" / "formats"  # our own report rendered as HTML, Word and PDF
 
 
 def log(msg: str) -> None:
@@ -144,6 +147,37 @@ def bench_bare(files: list[Path], segmenter: str) -> tuple[dict, list[str]]:
 
 
 # --------------------------------------------------------------------------- (c) segmenters
+def bench_formats(seconds: float = 2.0) -> dict:
+    """Reading speed of each format on our own report's renderings (tests/formats), one core, next to
+    `pdftotext -layout` on the same PDF when poppler is installed."""
+    import shutil
+    import subprocess
+
+    from gov_pipeline.text.documents import read_document
+
+    out: dict[str, float] = {}
+    pdf_pages = 0
+    for name, key, per_file in (("report.html", "html_pages_per_s", 1), ("report.docx", "docx_files_per_s", 1),
+                                ("report.pdf", "pdf_pages_per_s", None)):
+        data = (FORMATS_DIR / name).read_bytes()
+        doc = read_document(data, name)  # warm: imports, the first parse
+        pages = per_file or len({b.page for b in doc.blocks})
+        pdf_pages = pages if per_file is None else pdf_pages
+        n, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            read_document(data, name).text()
+            n += 1
+        out[key] = n * pages / (time.perf_counter() - t0)
+    tool = shutil.which("pdftotext")
+    if tool:
+        n, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            subprocess.run([tool, "-layout", str(FORMATS_DIR / "report.pdf"), "-"], capture_output=True, check=True)
+            n += 1
+        out["pdftotext_layout_pages_per_s"] = n * pdf_pages / (time.perf_counter() - t0)
+    return out
+
+
 def bench_segmenters(texts: list[str]) -> dict:
     from gov_pipeline.text.segment import get_segmenter, token_agreement
 
@@ -512,6 +546,9 @@ def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat:
                          "parts": [{"folder": s or ".", "reports": len(r)} for s, r in truths.items()]}
     assert len(files) == n, (len(files), n)
 
+    log("reading speed of each format (tests/formats)")
+    results.update(bench_formats())
+
     texts: list[str] = []
     if not skip_bare:
         log(f"(a) bare library over {n} reports in one process, segmenter {settings.segmenter}")
@@ -656,6 +693,10 @@ def render(results: dict) -> str:
         ("peak PSS, process tree", "peak_pss_mb", "MB"),
         ("peak RSS, largest process", "peak_rss_single_process_mb", "MB"),
         ("refresh_marts run", "marts_refresh_s", "s"),
+        ("HTML page reading", "html_pages_per_s", "pages/s"),
+        ("Word file reading", "docx_files_per_s", "files/s"),
+        ("PDF reading, tables included", "pdf_pages_per_s", "pages/s"),
+        ("pdftotext -layout, same PDF", "pdftotext_layout_pages_per_s", "pages/s"),
         ("metric F1", "metric_f1", ""),
         ("metadata accuracy", "metadata_accuracy", ""),
     ]

@@ -89,7 +89,7 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
                               nullable=True, checks=_SHA),
         "byte_size": col("BIGINT", "Size of the file in bytes.", checks=_nonneg),
         "encoding": col("VARCHAR", "Detected text encoding (utf-8, utf-8-sig, utf-16-le, gb18030, ...) of a text file or HTML page; NULL for a Word or PDF file or if undecodable.", nullable=True),
-        "format": col("VARCHAR", "text | html | docx | pdf: the file's format, told by its bytes (not its suffix); NULL if the file could not be read.", nullable=True, checks=one_of(FILE_FORMATS)),
+        "format": col("VARCHAR", "text | html | docx | pdf | doc (an old Word or WPS file, converted by LibreOffice): the file's format, told by its bytes (not its suffix); NULL if the file could not be read.", nullable=True, checks=one_of(FILE_FORMATS)),
         "reader": col("VARCHAR", "The library and version that read it (gov_pipeline.text.decode, lxml 6.2.1, python-docx 1.2.0, pdfplumber 0.11.11); NULL if it could not be read.", nullable=True),
         "text": col("VARCHAR", "The report's text: a text file decoded, unchanged; an HTML page's article body, a Word file's paragraphs or a PDF's text layer (page numbers and running titles dropped), with every table as one line per row and its cells between | (a merged cell once in each row it covers); NULL if unreadable.", nullable=True),
         "decode_error": col("VARCHAR", "Why the file could not be read or decoded (the quarantine reason); NULL if it decoded.", nullable=True),

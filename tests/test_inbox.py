@@ -119,10 +119,10 @@ def test_every_entry_that_is_not_a_report_is_listed_with_the_reason(tmp_path):
         "dl.txt.part": "temporary file (still being downloaded or written): read once it is renamed",
         "linked.txt": "symlink to a folder (folders behind links are not followed)",
         "loop.txt": "symlink loop",
-        "notes.md": "unsupported file type .md: only .docx, .htm, .html, .pdf, .shtml, .txt files are read",
+        "notes.md": "unsupported file type .md: only .doc, .docx, .htm, .html, .pdf, .shtml, .txt, .wps files are read",
         "outside.txt": "symlink points outside the inbox (/etc/hostname)",
         "pipe.txt": "not a regular file: a FIFO (named pipe)",
-        "report.xls": "unsupported file type .xls: only .docx, .htm, .html, .pdf, .shtml, .txt files are read",
+        "report.xls": "unsupported file type .xls: only .doc, .docx, .htm, .html, .pdf, .shtml, .txt, .wps files are read",
         "sock.txt": "not a regular file: a socket",
         "~$lock.txt": "office lock file (sits beside an open document)",
     }

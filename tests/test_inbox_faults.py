@@ -130,7 +130,7 @@ def test_files_that_are_not_reports_are_listed_with_the_reason(harness):
     inv = {path: (status, reason) for path, status, reason in inventory(harness).values()}
     assert inv == {
         f"{A}.txt": ("loaded", None),
-        "annual report.xls": ("ignored", "unsupported file type .xls: only .docx, .htm, .html, .pdf, .shtml, .txt files are read"),
+        "annual report.xls": ("ignored", "unsupported file type .xls: only .doc, .docx, .htm, .html, .pdf, .shtml, .txt, .wps files are read"),
         "draft.txt.part": ("ignored", "temporary file (still being downloaded or written): read once it is renamed"),
         "~$lock.txt": ("ignored", "office lock file (sits beside an open document)"),
     }

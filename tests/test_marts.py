@@ -59,7 +59,7 @@ def con(tmp_path_factory):
     replace_table(con, "core.report_inventory", frame("core.report_inventory", [
         inventory("r1", "loaded"), inventory("r2", "loaded"), inventory("r3", "loaded"),
         inventory("r4", "quarantined", reason="empty file (0 bytes)"), inventory("r5", "duplicate", "r1"),
-        inventory("r6", "ignored", reason="unsupported file type .xls: only .docx, .htm, .html, .pdf, .shtml, .txt files are read") | {"content_sha256": None}]))
+        inventory("r6", "ignored", reason="unsupported file type .xls: only .doc, .docx, .htm, .html, .pdf, .shtml, .txt, .wps files are read") | {"content_sha256": None}]))
     for model in load_models(REPO_ROOT / "dbt_like_sql", set(TABLES), set(REPORT_KEYED_TABLES)):
         build_model(con, model)
     yield con

@@ -116,14 +116,18 @@ def _one_line(s: str) -> str:
 
 
 # ----------------------------------------------------------------------------------------------- sniffing
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc, .wps (and .xls)
 _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<body[\s>]|<head[\s>]|<meta\s[^>]*charset|<div[\s>]|"
                          rb"<table[\s>]|<p[\s>]", re.I)
 
 
 def sniff_format(data: bytes) -> str:
-    """'pdf', 'docx', 'html' or 'text', from the bytes (any other binary is 'text': decoding quarantines it)."""
+    """'pdf', 'doc' (.doc/.wps), 'docx', 'html' or 'text', from the bytes (any other binary is 'text': decoding
+    quarantines it)."""
     if data[:1024].lstrip()[:5] == b"%PDF-":
         return "pdf"
+    if data[:8] == _OLE2:
+        return "doc"
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -144,6 +148,10 @@ def sniff_format(data: bytes) -> str:
 def read_document(data: bytes, name: str = "", max_bytes: int | None = None) -> Document:
     """The Document of a report file; QuarantineError (with the reason) when it cannot be read."""
     fmt = sniff_format(data)
+    if fmt == "doc":
+        doc = _read_docx(_convert_doc(data, name))
+        doc.format, doc.reader = "doc", f"LibreOffice, {doc.reader}"
+        return doc
     if fmt == "pdf":
         return _read_pdf(data)
     if fmt == "docx":
@@ -342,6 +350,37 @@ def _span(v: str | None) -> int:
 
 
 # ----------------------------------------------------------------------------------------------- Word
+CONVERT_TIMEOUT_S = 120
+
+
+def _convert_doc(data: bytes, name: str) -> bytes:
+    """A .doc or .wps file converted to .docx by LibreOffice, when it is installed (soffice on PATH)."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise QuarantineError(
+            "a .doc/.wps (old Word or WPS) file, which only LibreOffice can convert and it is not installed: save the "
+            "file as .docx (Word or WPS: File > Save As), or install LibreOffice (Debian: apt install "
+            "libreoffice-writer) and it is read as it is")
+    with tempfile.TemporaryDirectory(prefix="gov-doc-") as tmp:
+        src = Path(tmp) / ("in" + (Path(name).suffix.lower() or ".doc"))
+        src.write_bytes(data)
+        try:
+            subprocess.run([soffice, "--headless", "--convert-to", "docx", "--outdir", tmp, str(src)],
+                           capture_output=True, timeout=CONVERT_TIMEOUT_S, check=True,
+                           env={"HOME": tmp, "PATH": "/usr/bin:/bin:/usr/local/bin"})
+        except (subprocess.SubprocessError, OSError) as exc:
+            raise QuarantineError(f"LibreOffice could not convert the .doc/.wps file: {exc}") from None
+        out = src.with_suffix(".docx")
+        if not out.is_file():
+            raise QuarantineError("LibreOffice could not convert the .doc/.wps file (it wrote no .docx)")
+        return out.read_bytes()
+
+
 def _read_docx(data: bytes) -> Document:
     import docx  # python-docx, imported on first use
     from docx.table import Table

@@ -163,3 +163,13 @@ def test_a_pdf_without_a_text_layer_is_quarantined_as_scanned():
 def test_a_damaged_pdf_is_quarantined_with_the_reason():
     with pytest.raises(QuarantineError, match="cannot read the PDF"):
         read_document(b"%PDF-1.7\n%\xe2\xe3\n1 0 obj << /Type /Catalog >>\nendobj\n", "broken.pdf")
+
+
+def test_an_old_word_or_wps_file_says_how_to_convert_it_when_libreoffice_is_absent(monkeypatch):
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    assert sniff_format(ole2) == "doc"
+    with pytest.raises(QuarantineError, match=r"save the file as \.docx.*install LibreOffice"):
+        read_document(ole2, "old.wps")
