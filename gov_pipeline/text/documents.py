@@ -223,15 +223,16 @@ def _read_html(data: bytes) -> Document:
     dropped: list[str] = []
     title = (root.findtext(".//title") or "").strip()
     for el in list(root.iter()):
+        if el.getparent() is None:
+            continue  # the root, or inside a subtree dropped already
         if not isinstance(el.tag, str):  # comments, processing instructions
-            el.drop_tree() if el.getparent() is not None else None
+            el.drop_tree()
             continue
         tag = el.tag.lower()
         key = f"{el.get('class', '')} {el.get('id', '')}"
         if tag in rules.drop_tags or (tag != "body" and rules.chrome_rx.search(key)):
-            if el.getparent() is not None:
-                dropped.append(tag + (f".{key.strip()}" if key.strip() else ""))
-                el.drop_tree()
+            dropped.append(tag + (f".{key.strip()}" if key.strip() else ""))
+            el.drop_tree()
     body = _content_root(root, rules)
     blocks = _html_blocks(body, rules)
     if title and not any(title in b.text for b in blocks[:3] if b.kind == "text"):

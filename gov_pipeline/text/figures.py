@@ -208,6 +208,22 @@ def _classify(phrase: str, unit: str | None) -> tuple[str, str, str | None]:
 
 
 # ---------------------------------------------------------------------------------------------- attaching
+def scan_back(work: str, lo: int, pos: int, stops: str) -> int:
+    """The start of the stretch ending at pos: back to just after the last character of `stops`, or to lo."""
+    i = pos
+    while i > lo and work[i - 1] not in stops:
+        i -= 1
+    return i
+
+
+def scan_forward(work: str, pos: int, hi: int, stops: str) -> int:
+    """The end of the stretch starting at pos: up to the next character of `stops`, or to hi."""
+    i = pos
+    while i < hi and work[i] not in stops:
+        i += 1
+    return i
+
+
 def _item_start(conf: _Conf, work: str, lo: int, pos: int) -> int:
     i = pos
     while i > lo and not conf.boundary.match(work, i - 1):
@@ -321,12 +337,7 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
             continue
         if not raw[0].isdigit() and conf.lone_cn.match(raw) and unit in ("个", "项", "条", "种", "批", "类", "次"):
             continue  # 一条, 一个, 两项: idioms
-        c0 = ms
-        while c0 > lo and work[c0 - 1] not in _CLAUSE_END:
-            c0 -= 1
-        c1 = m.end()
-        while c1 < hi and work[c1] not in _CLAUSE_END:
-            c1 += 1
+        c0, c1 = scan_back(work, lo, ms, _CLAUSE_END), scan_forward(work, m.end(), hi, _CLAUSE_END)
         if conf.clause.search(work, c0, c1):
             continue
         i0 = _item_start(conf, work, max(c0, after), ms)  # a label stops at the figure before it ("12大项58小项")
@@ -347,9 +358,7 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
             label = out[-1].label  # "12大项58小项": the same phrase counted in another unit
         if not label and c0 > lo and work[c0 - 1] in ",，":
             # "按月发布空气质量通报,全年共12期": the clause before names what is counted
-            p0 = c0 - 1
-            while p0 > lo and work[p0 - 1] not in _CLAUSE_END:
-                p0 -= 1
+            p0 = scan_back(work, lo, c0 - 1, _CLAUSE_END)
             label = _clean_phrase(conf, work[p0:c0 - 1])
             start = p0
         label = label or work[i0:ms].strip()  # only fillers ("累计"): kept as written
@@ -366,10 +375,7 @@ def open_figures(work: str, claimed: set[int], lo: int = 0, hi: int | None = Non
             unit = unit[1:]
         family, code, dimension = _classify(label, unit) if unit not in conf.kinds else ("", GENERIC_CODE, None)
         if family == "category":
-            s0 = ms
-            while s0 > lo and work[s0 - 1] not in _SENTENCE_END:
-                s0 -= 1
-            if conf.published.search(work, s0, ms):
+            if conf.published.search(work, scan_back(work, lo, ms, _SENTENCE_END), ms):
                 code = "proactive_total"  # a category of the items the sentence publishes
         if unit is None and code not in ("website_visits", "followers"):
             continue
@@ -402,9 +408,7 @@ def open_zeros(work: str, lo: int = 0, hi: int | None = None) -> list[Figure]:
     out = []
     for m in conf.zero_rx.finditer(work, lo, len(work) if hi is None else hi):
         noun = _clean_phrase(conf, m.group("noun") or m.group("zero_noun") or "")  # 未发生X / 零X
-        c0 = m.start()
-        while c0 > lo and work[c0 - 1] not in _CLAUSE_END:
-            c0 -= 1
+        c0 = scan_back(work, lo, m.start(), _CLAUSE_END)
         if conf.figure_rx.search(work, c0, m.start()):
             continue  # "1件由于…未收到…": the clause counts something; the negation describes it
         family, code, dimension = _classify(work[max(c0, m.start() - 8):m.start()] + (m.group("verb") or "") + noun,

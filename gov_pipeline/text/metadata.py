@@ -54,8 +54,8 @@ from dataclasses import dataclass
 from .model import ADMIN_LEVELS, REPORT_KINDS, Issue, RegionEvidence, ReportMeta, Section
 from .refdata import asset_path
 from .regions import (
-    MUNICIPALITIES, PlaceMention, Region, find_places, place_name_start, place_regions, place_run, region_level,
-    resolve_region, vote_region, vote_weights, zone_of,
+    MUNICIPALITIES, PlaceMention, Region, below_city_rules, find_places, place_name_start, place_regions, place_run,
+    region_level, resolve_region, vote_region, vote_weights, zone_of,
 )
 
 __all__ = ["extract_metadata", "explain_metadata", "RegionEvidence", "YEAR_MIN", "YEAR_MAX"]
@@ -834,7 +834,7 @@ def _admin_level(c: _Cand | None, region: Region) -> str:
     if "分局" in c.suffix:
         return "county"
     if not region.is_empty and region.county is None and (
-            _unresolved_district(c.place, region) or _ZONE_WORD_RE.search(c.name[len(c.place):])):
+            _unresolved_district(c.place, region) or below_city_rules()[1].search(c.name[len(c.place):])):
         # 重庆市双桥经开区, 温州空港新区管委会: a district or zone the gazetteer does not know, below its city
         return "county"
     if not region.is_empty:
@@ -842,13 +842,11 @@ def _admin_level(c: _Cand | None, region: Region) -> str:
     return _level_of_place_word(c.place)
 
 
-_DISTRICT_TAIL_RE = re.compile(r"(?:区|县|旗)$")
-_ZONE_WORD_RE = re.compile(r"新区|开发区|经开区|高新区|工业园区|产业园区")
 
 
 def _unresolved_district(place: str, region: Region) -> bool:
     tail = _last_unit(place)
-    return bool(tail) and tail not in (region.city, region.province) and bool(_DISTRICT_TAIL_RE.search(tail))
+    return bool(tail) and tail not in (region.city, region.province) and bool(below_city_rules()[0].search(tail))
 
 
 def _last_unit(place: str) -> str:

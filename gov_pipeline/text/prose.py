@@ -28,7 +28,7 @@ from typing import Callable
 
 from .catalog import to_wan_yuan
 from .figures import (BREAKDOWN_FAMILIES, GENERIC_CODE, breakdown_of, channel_of, label_of, open_figures, open_zeros,
-                      opens_breakdown, other_year)
+                      opens_breakdown, other_year, scan_back, scan_forward)
 from .model import Metric, Section
 from .numbers import parse_number
 
@@ -51,7 +51,6 @@ GN = r"[^,。;:!?、\n|0-9]"  # ... that is not a digit or an enumeration comma
 CNT = r"(?:件|条|项|个|份)(?![例款目])"
 
 _SENT_END = re.compile(r"[。!?!?\n]")
-_CLAUSE_END = re.compile(r"[,。;:!?!?\n]")
 _TABLE_LINE = re.compile(r"^[^\n]*\|[^\n]*\|[^\n]*$", re.M)
 _NOT_NEWLINE = re.compile(r"[^\n]")
 # a line of running text inside a table section: no cell separator, and a full sentence or longer than any row
@@ -73,13 +72,6 @@ _ANCHOR = re.compile(
     r"|(?P<requests>申请)"
 )
 
-_CHANNELS = (
-    ("weibo", re.compile(r"微博")),
-    ("wechat", re.compile(r"微信|公众号")),
-    ("gazette", re.compile(r"公报")),
-    ("website", re.compile(r"网站|门户|网上|互联网")),
-    ("other", re.compile(r"其他方式|其它方式")),
-)
 _CHANNEL_ITEM = re.compile(
     rf"(?P<ch>政府公报|公报|门户网站|政府网站|网站|政务微博|微博|政务微信|微信公众号|微信|公众号|其他方式|其它方式)"
     rf"{GN}{{0,10}}?{NUM}(?:条|篇)(?![例款])"
@@ -402,18 +394,15 @@ class _Ctx:
         return self.sent_spans[max(i, 0)]
 
 
+_CLAUSE_STOPS = ",。;:!?!?\n"
+
+
 def _clause_start(work: str, s0: int, pos: int) -> int:
-    i = pos
-    while i > s0 and work[i - 1] not in ",。;:!?!?\n":
-        i -= 1
-    return i
+    return scan_back(work, s0, pos, _CLAUSE_STOPS)
 
 
 def _clause_end(work: str, pos: int, s1: int) -> int:
-    i = pos
-    while i < s1 and work[i] not in ",。;:!?!?\n":
-        i += 1
-    return i
+    return scan_forward(work, pos, s1, _CLAUSE_STOPS)
 
 
 def _evidence_span(ctx: _Ctx, a: int, b: int) -> tuple[int, int]:
@@ -445,10 +434,6 @@ def _qualifier(ctx: _Ctx, m: re.Match, s0: int, s1: int, num_start: int) -> tupl
 
 def _as_of_only(work: str, s0: int, s1: int) -> bool:
     return any(not _FULL_YEAR.match(work, am.end()) for am in _AS_OF.finditer(work, s0, s1))
-
-
-def _channel_of(seg: str) -> str | None:
-    return channel_of(seg)
 
 
 def _approval_kind(label: str) -> str:
@@ -549,7 +534,7 @@ def extract_prose_metrics(text: str, sections: list[Section] | None = None,
                     continue
             if rule.hook == "proactive":
                 seg = work[_clause_start(work, s0, m.start()):ns]
-                ch = _channel_of(seg)
+                ch = channel_of(seg)
                 if ch:
                     dimension = f"channel={ch}"
             elif rule.hook == "principal":
@@ -596,33 +581,27 @@ _CATEGORY_WORD = re.compile(r"类(?:信息|文件)?$")
 
 def _one_headline(ctx: _Ctx, out: list[tuple[int, Metric]]) -> None:
     """One headline per code. When a code has figures of several values, one of a publication total whose phrase
-    names a category is that category's part; of the rest, the largest is the headline (a total is at least its parts; a restatement with the same value
-    stays); a smaller one is a part when it follows 其中 (or a sentence that opens a breakdown) after the headline —
+    names a category is that category's part; of the rest, the largest is the headline (a total is at least its
+    parts; a restatement with the same value stays); a smaller one is a part when it follows 其中 (or a sentence that opens a breakdown) after the headline —
     its category or channel from its phrase — and otherwise a figure the catalogue has no place for (the generic
     code, its phrase kept)."""
     groups: dict[str, list[tuple[int, Metric]]] = {}
     for a, m in out:
         if m.dimension is None and m.metric_code != GENERIC_CODE and m.qualifier in _HEADLINE_QUALIFIERS:
-            if m.metric_code in _CATEGORY_CODES and _CATEGORY_WORD.search(m.label or ""):
-                dims = breakdown_of(m.label or "")
-                if dims and "category=" in dims:
-                    m.dimension = dims  # "主动公开通知公告类信息34条": a category by its own words
-                    continue
             groups.setdefault(m.metric_code, []).append((a, m))
     for code, ms in groups.items():
-        if len(ms) < 2 or (len({m.value for _, m in ms}) < 2 and ms[0][1].value is not None):
-            continue  # one figure (or one figure said twice): the headline, whatever its phrase names
         if code in _CATEGORY_CODES:
+            several = _several_values(ms)
             whole = []
             for a, m in ms:
                 dims = breakdown_of(m.label or "")
-                if dims and "category=" in dims:
-                    m.dimension = dims  # a part of the total stated beside it
+                if dims and "category=" in dims and (several or _CATEGORY_WORD.search(m.label or "")):
+                    m.dimension = dims  # a part of the total beside it, or a category by its own words (…类信息)
                 else:
                     whole.append((a, m))
-            ms = whole or ms
-        if len(ms) < 2 or (len({m.value for _, m in ms}) < 2 and ms[0][1].value is not None):
-            continue
+            ms = whole
+        if not _several_values(ms):
+            continue  # one figure (or one figure said twice): the headline, whatever its phrase names
         head_a, head = max(ms, key=lambda t: (t[1].value if t[1].value is not None else -1, -t[0]))
         for a, m in ms:
             if m is head or (m.value is not None and m.value == head.value):
@@ -632,6 +611,11 @@ def _one_headline(ctx: _Ctx, out: list[tuple[int, Metric]]) -> None:
                 m.dimension = dims
             else:
                 m.metric_code = GENERIC_CODE
+
+
+def _several_values(ms: list[tuple[int, Metric]]) -> bool:
+    """Figures of one code that are not one figure said again (redacted ones are never taken for a restatement)."""
+    return len(ms) >= 2 and (len({m.value for _, m in ms}) >= 2 or ms[0][1].value is None)
 
 
 def _after_breakdown(ctx: _Ctx, head: int, pos: int) -> bool:
@@ -741,7 +725,7 @@ def _proactive_items(ctx: _Ctx, start: int, s1: int, claimed: set[int], emit: Ca
             continue
         value, redacted, approx = _value_of(m, "count")
         claimed.add(ns)
-        emit("proactive_total", value, "条", m.start(), m.end(), dimension=f"channel={_channel_of(m.group('ch'))}",
+        emit("proactive_total", value, "条", m.start(), m.end(), dimension=f"channel={channel_of(m.group('ch'))}",
              qualifier="approx" if approx else head_q, redacted=redacted)
     if qi >= 0:
         for m in _NORMATIVE_ITEM.finditer(work, qi, s1):

@@ -41,6 +41,7 @@ from .refdata import asset_path
 
 __all__ = [
     "Region", "MUNICIPALITIES", "resolve_region", "strip_agency_words", "place_name_start", "place_run",
+    "below_city_rules",
     "Zone", "zones", "zone_of", "PlaceMention", "find_places", "place_regions", "vote_region", "vote_weights",
     "RegionVote", "region_level",
 ]
@@ -101,33 +102,34 @@ def _jionlp():
     return _jio
 
 
-def _build_gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    """(all place names and aliases, full name -> its names) from jionlp's data."""
+def _locations():
+    """(level, name, its _alias value, province, city) of every province, city and county in jionlp's data."""
     jio = _jionlp()
     with contextlib.redirect_stdout(io.StringIO()):
         data = jio.china_location_loader(detail=False)
-    names: set[str] = set()
-    forms: dict[str, set[str]] = {}
-
-    def add(full: str, alias) -> None:
-        aliases = alias if isinstance(alias, (list, tuple)) else [alias]
-        group = forms.setdefault(full, {full})
-        group.update(a for a in aliases if a)
-        names.update(group)
-
     for prov, pdata in data.items():
         if prov.startswith("_"):
             continue
-        add(prov, pdata.get("_alias"))
+        yield "province", prov, pdata.get("_alias"), prov, None
         for city, cdata in pdata.items():
             if city.startswith("_"):
                 continue
-            add(city, cdata.get("_alias"))
+            yield "city", city, cdata.get("_alias"), prov, city
             for county, kdata in cdata.items():
-                if county.startswith("_"):
-                    continue
-                add(county, kdata.get("_alias"))
-    names = {n for n in names if len(n) >= 2 and n not in _GENERIC_PLACE_NAMES}
+                if not county.startswith("_"):
+                    yield "county", county, kdata.get("_alias"), prov, city
+
+
+def _alias_list(a) -> list[str]:
+    return [x for x in (a if isinstance(a, (list, tuple)) else [a]) if x]
+
+
+def _build_gazetteer() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """(all place names and aliases, full name -> its names) from jionlp's data."""
+    forms: dict[str, set[str]] = {}
+    for _level, name, alias, _prov, _city in _locations():
+        forms.setdefault(name, {name}).update(_alias_list(alias))
+    names = {n for group in forms.values() for n in group if len(n) >= 2 and n not in _GENERIC_PLACE_NAMES}
     return frozenset(names), {k: frozenset(v) for k, v in forms.items()}
 
 
@@ -276,6 +278,13 @@ def _places_conf() -> dict:
         return tomllib.load(fh)
 
 
+@lru_cache(maxsize=1)
+def below_city_rules() -> tuple[re.Pattern, re.Pattern]:
+    """(district_tail, zone_words) of assets/places.toml [below_city]: an unresolved unit below its city."""
+    conf = _places_conf()["below_city"]
+    return re.compile(conf["district_tail"]), re.compile(conf["zone_words"])
+
+
 @dataclass(frozen=True)
 class Zone:
     """A unit the gazetteer does not know as a government of its own (assets/places.toml)."""
@@ -341,37 +350,20 @@ _PlaceTable = tuple[dict[str, list[list]], dict[str, list[list]]]  # full names,
 def _build_place_table() -> _PlaceTable:
     """Every full name (province, city, county) and every province / city alias of jionlp's gazetteer, with
     the regions it names (a county name may be several counties: 鼓楼区)."""
-    jio = _jionlp()
-    with contextlib.redirect_stdout(io.StringIO()):
-        data = jio.china_location_loader(detail=False)
     full: dict[str, list[list]] = defaultdict(list)
     alias: dict[str, list[list]] = defaultdict(list)
-
-    def aliases(d) -> list[str]:
-        a = d.get("_alias") or []
-        return [x for x in (a if isinstance(a, (list, tuple)) else [a]) if x and len(x) >= 2]
-
-    for prov, pdata in data.items():
-        if prov.startswith("_"):
+    for level, name, names, prov, city in _locations():
+        real_city = None if city is None or city.endswith("直辖行政区划") else city
+        if level == "county":
+            full[name].append([prov, real_city, name])
             continue
-        row = [prov, prov if prov in MUNICIPALITIES else None, None]
-        full[prov].append(row)
-        for a in aliases(pdata):
-            alias[a].append(row)
-        for city, cdata in pdata.items():
-            if city.startswith("_"):
-                continue
-            real_city = None if city.endswith("直辖行政区划") else city
-            if real_city:
-                crow = [prov, real_city, None]
-                if crow != row:
-                    full[city].append(crow)
-                    for a in aliases(cdata):
-                        alias[a].append(crow)
-            for county, _kdata in cdata.items():
-                if county.startswith("_"):
-                    continue
-                full[county].append([prov, real_city, county])
+        row = [prov, prov if prov in MUNICIPALITIES else None, None] if level == "province" else [prov, real_city, None]
+        if level == "city" and (real_city is None or row == [prov, prov if prov in MUNICIPALITIES else None, None]):
+            continue  # a municipality's own city row is its province's; 直辖行政区划 is no city
+        full[name].append(row)
+        for a in _alias_list(names):
+            if len(a) >= 2:
+                alias[a].append(row)
     return dict(full), dict(alias)
 
 
