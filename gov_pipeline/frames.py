@@ -67,17 +67,22 @@ class Derived:
     failure: str | None = None  # the quarantine reason (stage parse)
 
 
-def derive_report(item: tuple[str, str, str]) -> Derived:
-    """(report_id, raw_text, segmenter) -> its clean row and core rows, in one pass (runs in a worker)."""
+def derive_report(item: tuple) -> Derived:
+    """(report_id, raw_text, segmenter[, layout JSON]) -> its clean row and core rows, in one pass (runs in a
+    worker)."""
+    from gov_pipeline.text.model import Layout
     from gov_pipeline.text.pipeline import Failure, analyse_item
 
-    report_id, raw_text, segmenter = item
+    report_id, raw_text, segmenter, *rest = item
     row, cleaned = _clean(report_id, raw_text)
     rows: dict[str, list[dict]] = {"staging.clean_reports": [row]}
     if cleaned is None:
         return Derived(report_id, rows, f"cleaning failed: {row['clean_error']}")
+    layout = Layout.from_json(rest[0]) if rest and isinstance(rest[0], str) else None
+    if layout is not None:  # its offsets into the raw text, moved to the clean text
+        layout = layout.mapped(cleaned.clean_index)
     # the same Cleaned as the bare library's (page title, date, source), without the offset map
-    analysis = analyse_item((report_id, Cleaned(cleaned.text, [], dict(cleaned.page_meta)), segmenter))
+    analysis = analyse_item((report_id, Cleaned(cleaned.text, [], dict(cleaned.page_meta)), segmenter, layout))
     if isinstance(analysis, Failure):
         return Derived(report_id, rows, f"parsing failed: {analysis.reason}")
     rows.update(core_rows(analysis, cleaned))
@@ -116,13 +121,18 @@ def core_rows(a: ReportAnalysis, raw_map: Cleaned) -> dict[str, list[dict]]:
             "value": x.value, "unit": x.unit, "source_kind": x.source_kind, "qualifier": x.qualifier,
             "is_redacted": bool(x.is_redacted), "section_id": x.section_id, "evidence": x.evidence,
             "char_start": x.char_start, "char_end": x.char_end,
-            "raw_char_start": raw_start, "raw_char_end": raw_end,
+            "raw_char_start": raw_start, "raw_char_end": raw_end, "page": x.page,
+            **dict(zip(("table_no", "row_no", "col_no"), x.cell or (None, None, None))),
         })
+    cells = [{"report_id": rid, "table_no": c.table_no, "row_no": c.row_no, "col_no": c.col_no,
+              "row_label": c.row_label, "col_label": c.col_label, "cell_text": c.text, "value": c.value,
+              "unit": c.unit, "value_kind": c.value_kind, "has_metric": c.has_metric, "page": c.page,
+              "char_start": c.char_start, "char_end": c.char_end} for c in a.cells]
     keywords = [{"report_id": rid, "term": term, "weight": float(weight), "rank": rank}
                 for rank, (term, weight) in enumerate(a.keywords, start=1)]
     issues = [{"report_id": rid, "rule": i.rule, "severity": i.severity, "detail": i.detail} for i in a.issues]
     return {"core.dim_report": dims, "core.fact_section": sections, "core.fact_metric": metrics,
-            "core.fact_keyword": keywords, "core.quality_issue": issues}
+            "core.fact_table_cell": cells, "core.fact_keyword": keywords, "core.quality_issue": issues}
 
 
 def core_frames(analyses: Iterable[ReportAnalysis], runs_by_report: dict[str, list[list[int]]]) -> dict[str, pd.DataFrame]:
@@ -138,4 +148,5 @@ def core_frames(analyses: Iterable[ReportAnalysis], runs_by_report: dict[str, li
     return {name: frame(name, table_rows) for name, table_rows in rows.items()}
 
 
-CORE_ROW_TABLES = ("core.dim_report", "core.fact_section", "core.fact_metric", "core.fact_keyword", "core.quality_issue")
+CORE_ROW_TABLES = ("core.dim_report", "core.fact_section", "core.fact_metric", "core.fact_table_cell", "core.fact_keyword",
+                   "core.quality_issue")

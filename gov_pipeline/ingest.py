@@ -23,7 +23,7 @@ def read_report(file: InboxFile, max_bytes: int) -> dict:
     file that cannot be read (permissions, I/O error, vanished, no longer a regular file): its row says why
     (decode_error), with no hash since no bytes were read."""
     row = {"report_id": file.key, "source_path": file.rel_path, "content_sha256": None, "byte_size": file.size,
-           "encoding": None, "format": None, "reader": None, "text": None, "decode_error": None}
+           "encoding": None, "format": None, "reader": None, "text": None, "layout": None, "decode_error": None}
     try:
         if file.size > max_bytes:
             row["content_sha256"] = file_sha256(file.path)
@@ -36,7 +36,9 @@ def read_report(file: InboxFile, max_bytes: int) -> dict:
     row["content_sha256"], row["byte_size"] = hashlib.sha256(data).hexdigest(), len(data)
     try:
         doc = read_document(data, file.rel_path, max_bytes=max_bytes)
-        row["encoding"], row["format"], row["reader"], row["text"] = doc.encoding, doc.format, doc.reader, doc.text()
+        text, layout = doc.render()
+        row["encoding"], row["format"], row["reader"], row["text"] = doc.encoding, doc.format, doc.reader, text
+        row["layout"] = layout.to_json() if layout is not None else None
     except QuarantineError as err:
         row["decode_error"] = err.reason
     return row

@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from gov_pipeline.text.model import (
-    ADMIN_LEVELS, FILE_FORMATS, FORMAT_ERAS, QUALIFIERS, REPORT_KINDS, SEVERITIES, SOURCE_KINDS, TOPICS,
+    ADMIN_LEVELS, CELL_KINDS, FILE_FORMATS, FORMAT_ERAS, QUALIFIERS, REPORT_KINDS, SEVERITIES, SOURCE_KINDS, TOPICS,
 )
 
 _PANDAS = {
@@ -95,6 +95,7 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
         "decode_error": col("VARCHAR", "Why the file could not be read or decoded (the quarantine reason); NULL if it decoded.", nullable=True),
         "duplicate_of": col("VARCHAR", "report_id of the first copy of the same bytes (the copy loaded first, while it stays in the inbox unchanged; else the smallest report_id); NULL for the first copy itself.", nullable=True),
         "ingested_at": col("TIMESTAMP", "UTC time this content was first ingested (kept while the bytes are unchanged)."),
+        "layout": col("VARCHAR", "JSON: what the file knows beyond its text, as offsets into text: pages ([offset where the page starts, page number]) and tables (each grid's page and its cells as [row, column, row span, column span, start, end]); NULL for a text file (and an unreadable one).", nullable=True),
     }, unique=["report_id"]),
     _table("staging.clean_reports", "Cleaned text of each decoded, non-duplicate report, with cleaning bookkeeping.", {
         "report_id": _report_id(),
@@ -159,7 +160,27 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
         "char_end": col("INTEGER", "End of the evidence in clean_text (0-based, exclusive).", checks=_nonneg),
         "raw_char_start": col("INTEGER", "Start of the evidence in raw.reports.text (0-based, inclusive).", checks=_nonneg),
         "raw_char_end": col("INTEGER", "End of the evidence in raw.reports.text (0-based, exclusive).", checks=_nonneg),
+        "page": col("INTEGER", "Page the evidence is printed on (PDF files); NULL for other formats.", nullable=True, checks=pa.Check.ge(1)),
+        "table_no": col("INTEGER", "For a table figure: the core.fact_table_cell it was read from (table_no, row_no, col_no); NULL for prose and for a total the table does not print (litigation = direct + after review).", nullable=True, checks=pa.Check.ge(1)),
+        "row_no": col("INTEGER", "Row of that cell (see core.fact_table_cell.row_no).", nullable=True, checks=pa.Check.ge(1)),
+        "col_no": col("INTEGER", "Column of that cell (see core.fact_table_cell.col_no).", nullable=True, checks=pa.Check.ge(1)),
     }, unique=["report_id", "metric_id"], checks=[pa.Check(_span_ok, name="char_end_ge_start")]),
+    _table("core.fact_table_cell", "Every value cell of every recognised statistics table, as printed: the evidence a table figure in core.fact_metric points to (table_no, row_no, col_no).", {
+        "report_id": _report_id(),
+        "table_no": col("INTEGER", "The report's statistics table, 1-based in reading order (a table continued on the next page keeps its number).", checks=pa.Check.ge(1)),
+        "row_no": col("INTEGER", "Row: for a table read as a grid (HTML, Word, PDF) the cell's row in the printed grid, header rows included (1-based, the top row of a merged cell); for a table read from text, the row's place among the table's rows read.", checks=pa.Check.ge(1)),
+        "col_no": col("INTEGER", "Column: for a grid the cell's column in the printed grid (1-based, label columns included, the left column of a merged cell); from text, the cell's place among its row's value columns (1 = the first value column).", checks=pa.Check.ge(1)),
+        "row_label": col("VARCHAR", "The row's own label as printed (1.属于国家秘密; the groups above it are in core.fact_metric's code and dimension), as core.fact_metric.label; NULL for Table C's label-less row of 15 cells.", nullable=True),
+        "col_label": col("VARCHAR", "The column's header: as printed above the cell for a grid (stacked headers joined), the official header (assets/table_columns.csv) for a table read from text; NULL when unknown.", nullable=True),
+        "cell_text": col("VARCHAR", "The cell's text as printed ('' for an empty cell)."),
+        "value": col("DOUBLE", "The number the cell holds as printed (no unit conversion: core.fact_metric has the figure in its catalogue unit); NULL for blank, dash, text and redacted cells.", nullable=True),
+        "unit": col("VARCHAR", "The cell's unit as printed in the cell, its row or its table header (件, 元, 万元); NULL when none.", nullable=True),
+        "value_kind": col("VARCHAR", "One of number, zero, blank (an empty cell), dash (-, —, /), text (a word: 无, 见附件), redacted (2xxx, ***).", checks=one_of(CELL_KINDS)),
+        "has_metric": col("BOOLEAN", "True when a core.fact_metric row points to this cell (False: a row whose label the catalogue does not know, or a second copy of a figure already read)."),
+        "page": col("INTEGER", "Page the cell is printed on (PDF files); NULL for other formats.", nullable=True, checks=pa.Check.ge(1)),
+        "char_start": col("INTEGER", "Start in staging.clean_reports.clean_text: of the cell's text for a grid, of its row for a table read from text.", checks=_nonneg),
+        "char_end": col("INTEGER", "End (exclusive) of that span.", checks=_nonneg),
+    }, unique=["report_id", "table_no", "row_no", "col_no"], checks=[pa.Check(_span_ok, name="char_end_ge_start")]),
     _table("core.fact_keyword", "Top TF-IDF keywords of each report (jieba with the domain dictionary).", {
         "report_id": _report_id(),
         "term": col("VARCHAR", "Keyword."),

@@ -33,10 +33,10 @@ def test_a_report_that_fails_to_parse_is_quarantined(harness, monkeypatch):
     harness.copy_seeds(["000_d9a8aa6b43ea3b92.txt", "004_17c27c0a9e1aa267.txt"])
     real = pipeline.analyse_clean
 
-    def flaky(report_id, cleaned, segmenter="jieba"):
+    def flaky(report_id, cleaned, segmenter="jieba", layout=None):
         if report_id.startswith("000"):
             raise ValueError("synthetic parser bug")
-        return real(report_id, cleaned, segmenter)
+        return real(report_id, cleaned, segmenter, layout)
 
     monkeypatch.setattr(pipeline, "analyse_clean", flaky)
     harness.materialize_all()

@@ -163,14 +163,16 @@ def test_the_raw_step_hands_over_only_reports_whose_bytes_are_new():
     from gov_pipeline.ingest import Previous
 
     def row(rid, sha, text="t", dup=None):
-        return {"report_id": rid, "content_sha256": sha, "text": text, "duplicate_of": dup}
+        return {"report_id": rid, "content_sha256": sha, "text": text, "duplicate_of": dup,
+                "layout": '{"pages":[[0,1]],"tables":[]}' if rid == "changed" else None}
 
     then = dt.datetime(2024, 1, 1)
     rows = [row("new", "1"), row("changed", "2"), row("same", "3"), row("undecodable", "4", text=None),
             row("copy", "1", dup="new")]
     previous = {"changed": Previous("old", then), "same": Previous("3", then)}
-    assert _new_texts(rows, previous, {}, "jieba") == [("new", "t", "jieba"), ("changed", "t", "jieba")]
-    assert _new_texts(rows, previous, {"earlier": "2"}, "jieba") == [("new", "t", "jieba")]  # 2's bytes were read
+    assert _new_texts(rows, previous, {}, "jieba") == [("new", "t", "jieba", None),
+                                                        ("changed", "t", "jieba", '{"pages":[[0,1]],"tables":[]}')]
+    assert _new_texts(rows, previous, {"earlier": "2"}, "jieba") == [("new", "t", "jieba", None)]  # 2 was read
 
 
 def test_workers_stopped_without_waiting_are_gone_once_the_run_ends():

@@ -166,3 +166,16 @@ def test_html_and_word_reports_load_like_their_plain_text(harness):
         "SELECT r.format, list(m.metric_code || coalesce(m.dimension, '') || '=' || coalesce(m.value::VARCHAR, '') "
         "ORDER BY 1) FROM core.fact_metric m JOIN raw.reports r USING (report_id) GROUP BY r.format ORDER BY 1")
     assert len(per_report) == 4 and per_report[0][1] == per_report[1][1] == per_report[2][1] == per_report[3][1]
+    # every table figure points to the cell it was read from, with the same number; PDF cells and figures have pages
+    assert harness.query(
+        "SELECT count(*) FROM core.fact_metric m LEFT JOIN core.fact_table_cell c USING (report_id, table_no, row_no, "
+        "col_no) WHERE m.source_kind = 'table' AND m.table_no IS NOT NULL "
+        "AND (c.report_id IS NULL OR NOT c.has_metric OR c.value IS DISTINCT FROM m.value)") == [(0,)]
+    cells = dict((f, (n, pages, with_metric)) for f, n, pages, with_metric in harness.query(
+        "SELECT r.format, count(*), count(c.page), count(*) FILTER (WHERE c.has_metric) FROM core.fact_table_cell c "
+        "JOIN raw.reports r USING (report_id) GROUP BY 1"))
+    assert {f: v[0] for f, v in cells.items()} == {"text": 196, "html": 196, "docx": 196, "pdf": 196}
+    assert cells["pdf"][1] == 196 and cells["html"][1] == 0
+    assert harness.query("SELECT count(*) FILTER (WHERE page IS NULL), count(DISTINCT page) FROM core.fact_metric m "
+                         "JOIN raw.reports r USING (report_id) WHERE r.format = 'pdf'") == [(0, 3)]
+    assert harness.query("SELECT count(*) FROM raw.reports WHERE (layout IS NULL) <> (format = 'text')") == [(0,)]

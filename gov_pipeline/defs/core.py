@@ -21,12 +21,13 @@ from gov_pipeline.warehouse import (
     DERIVE_PLAN, plan_increment, prune_reports, read_reports, registered, replacing_reports, sync_table, table_diff,
 )
 
-CORE_TABLES = ["core.dim_report", "core.fact_section", "core.fact_metric", "core.fact_keyword",
-               "core.quality_issue", "core.quarantine"]
+CORE_TABLES = ["core.dim_report", "core.fact_section", "core.fact_table_cell", "core.fact_metric",
+               "core.fact_keyword", "core.quality_issue", "core.quarantine"]  # in dependency order
 DERIVED_TABLES = [CLEAN.name, *CORE_TABLES]
 INTERNAL_DEPS = {
     "core.fact_section": ["core.dim_report"],
-    "core.fact_metric": ["core.dim_report", "core.fact_section"],
+    "core.fact_metric": ["core.dim_report", "core.fact_section", "core.fact_table_cell"],
+    "core.fact_table_cell": ["core.dim_report"],
     "core.fact_keyword": ["core.dim_report"],
     "core.quality_issue": ["core.dim_report", "core.fact_metric"],
     "core.quarantine": [],
@@ -116,10 +117,12 @@ def _derive(conn, increment, pmap, seg: str, version: str) -> tuple[Derivation, 
     # (DuckDB holds a transaction's rows until it commits), and a run that dies resumes where it stopped.
     in_flight: deque = deque()  # two chunks at most: the workers parse one while this process writes the other
     for ids in chunks(increment.todo):
-        raw = read_reports(conn, "raw.reports", ids, [*RAW_COLUMNS, "text"]).set_index("report_id", drop=False)
+        raw = read_reports(conn, "raw.reports", ids, [*RAW_COLUMNS, "text", "layout"]).set_index("report_id",
+                                                                                                   drop=False)
         todo = raw[raw["text"].notna()]
-        results = pmap(derive_report, [(rid, text, seg) for rid, text in zip(todo["report_id"], todo["text"])])
-        in_flight.append((ids, raw.drop(columns=["text"]), results))
+        results = pmap(derive_report, [(rid, text, seg, layout) for rid, text, layout
+                                       in zip(todo["report_id"], todo["text"], todo["layout"])])
+        in_flight.append((ids, raw.drop(columns=["text", "layout"]), results))
         if len(in_flight) > 1:
             derivation.chunk(*in_flight.popleft())
     while in_flight:

@@ -83,7 +83,7 @@ def _derived_in_run(context: dg.AssetExecutionContext) -> bool:
 
 
 def _new_texts(rows: list[dict], previous: dict[str, Previous], written: dict[str, str | None],
-               segmenter: str) -> list[tuple[str, str, str]]:
+               segmenter: str) -> list[tuple[str, str, str, str | None]]:
     """derive_report's items for the rows whose bytes are new (derive_reports will parse them): decoded, not
     what raw.reports held already, not a copy of bytes read earlier in this run."""
     earlier = set(written.values())
@@ -91,6 +91,6 @@ def _new_texts(rows: list[dict], previous: dict[str, Previous], written: dict[st
     for r in rows:
         sha, prev = r["content_sha256"], previous.get(r["report_id"])
         if r["text"] is not None and sha not in earlier and (prev is None or prev.content_sha256 != sha):
-            items.append((r["report_id"], r["text"], segmenter))
+            items.append((r["report_id"], r["text"], segmenter, r["layout"]))
         earlier.add(sha)
     return items

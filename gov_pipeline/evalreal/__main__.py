@@ -4,7 +4,8 @@
 
 Figures and metadata on the labelled excerpts (texts from ${TMPDIR:-/tmp}/gov-real/excerpts/, skipped with a
 message when absent: see docs/real-data.md for how to re-create them), metadata and table cells on the Pingtan
-reports (read in place)."""
+reports (read in place), and the Pingtan gold tables rendered as PDF, Word and HTML documents in the official
+layout and read natively (evalreal/render.py)."""
 from __future__ import annotations
 
 import argparse
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     print(metadata.format_metadata(out["pingtan_metadata"]))
     out["pingtan_tables"] = tables.score_pingtan(args.real / "pingtan")
     print(tables.format_tables(out["pingtan_tables"]))
+    out["rendered_tables"] = tables.score_rendered(args.real / "pingtan")
+    print(tables.format_rendered(out["rendered_tables"]))
     out["seconds"] = round(time.perf_counter() - t0, 2)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")

@@ -202,6 +202,45 @@ def score_pingtan(pingtan_dir: Path) -> dict:
     return {"reports": reports, "total": total}
 
 
+def score_rendered(pingtan_dir: Path, styles: tuple[str, ...] | None = None) -> dict:
+    """The 2019- and 2021-format gold tables rendered in the official layout as documents (evalreal/render.py) and
+    read natively: right / wrong / missing cells per rendering, and the same documents read as flattened text
+    (their grids dropped) for comparison. {style: {"grids": totals, "text_only": totals, "pages": n}}."""
+    from gov_pipeline.text.documents import read_document
+
+    from .render import RENDERERS
+
+    gold = [r for r in json.loads((Path(pingtan_dir) / "gold_tables.json").read_text(encoding="utf-8"))
+            if r.get("table_format") in ("2019", "2021")]
+    out: dict = {}
+    for style in styles or tuple(RENDERERS):
+        res = {"grids": {"right": 0, "wrong": 0, "missing": 0}, "text_only": {"right": 0, "wrong": 0, "missing": 0},
+               "reports": len(gold), "wrong_cells": []}
+        for report in gold:
+            text, layout = read_document(RENDERERS[style](report), report["file"]).render()
+            for key, lay in (("grids", layout), ("text_only", None)):
+                r = score_report(report, analyse_raw(report["file"], text, "rjieba", lay).metrics)
+                for k in ("right", "wrong", "missing"):
+                    res[key][k] += r[k]
+                if key == "grids":
+                    res["wrong_cells"] += [(report["file"], *w) for w in r["wrong_cells"]]
+        for t in (res["grids"], res["text_only"]):
+            n = t["right"] + t["wrong"] + t["missing"]
+            t["accuracy"] = round(t["right"] / n, 4) if n else 0.0
+        out[style] = res
+    return out
+
+
+def format_rendered(result: dict) -> str:
+    lines = ["gold 2019/2021 tables rendered in the official layout and read natively (grids | as flattened text)",
+             f"{'rendering':<22} {'right':>6} {'wrong':>6} {'missing':>8} {'accuracy':>9}   | text only: right wrong"]
+    for style, r in result.items():
+        g, t = r["grids"], r["text_only"]
+        lines.append(f"{style:<22} {g['right']:>6} {g['wrong']:>6} {g['missing']:>8} {g['accuracy']:>9.4f}   | "
+                     f"{t['right']:>10} {t['wrong']:>5}")
+    return "\n".join(lines)
+
+
 def format_tables(result: dict) -> str:
     """A small text table: one line per report and the total."""
     lines = [f"{'report':<28} {'right':>6} {'wrong':>6} {'missing':>8} {'ambig.':>7} {'read amb.':>9}"]

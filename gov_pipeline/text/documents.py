@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from .decode import check_text, decode_report
 from .model import FILE_FORMATS as FORMATS
-from .model import QuarantineError
+from .model import CellSpan, Layout, QuarantineError, TableLayout
 from .refdata import asset_path
 
 __all__ = ["Cell", "Grid", "Block", "Document", "read_document", "sniff_format", "FORMATS"]
@@ -99,16 +99,46 @@ class Document:
         return [b.table for b in self.blocks if b.table is not None]
 
     def text(self) -> str:
+        return self.render()[0]
+
+    def render(self) -> tuple[str, Layout | None]:
+        """The text the rest of the library reads, and its Layout (where each page starts, where each grid's
+        cells are in that text); a text file has no layout."""
         if self.format == "text":
-            return self.blocks[0].text  # a text file's decoded text, unchanged
-        lines: list[str] = []
+            return self.blocks[0].text, None  # a text file's decoded text, unchanged
+        out: list[str] = []
+        pos = 0
+        pages: list[tuple[int, int]] = []
+        tables: list[TableLayout] = []
+
+        def add(line: str) -> int:
+            nonlocal pos
+            start = pos
+            out.append(line)
+            pos += len(line) + 1
+            return start
+
         for b in self.blocks:
+            if b.page is not None and (not pages or pages[-1][1] != b.page):
+                pages.append((pos, b.page))
             if b.table is not None:
-                for row in b.table.lines():
-                    lines.append(" | ".join(_one_line(x) for x in row) + " |")
+                spans: list[CellSpan] = []
+                by_row: list[list[Cell]] = [[] for _ in range(b.table.n_rows)]
+                for c in b.table.cells:
+                    for r in range(c.row, c.row + c.row_span):
+                        by_row[r].append(c)
+                for r, row in enumerate(by_row):
+                    row.sort(key=lambda c: c.col)
+                    texts = [_one_line(c.text) for c in row]
+                    start = add(" | ".join(texts) + " |")
+                    for c, t in zip(row, texts):
+                        if c.row == r:  # a merged cell is placed where its top row prints it
+                            spans.append(CellSpan(c.row, c.col, c.row_span, c.col_span, start, start + len(t)))
+                        start += len(t) + 3
+                tables.append(TableLayout(b.table.page, tuple(spans)))
             elif b.text.strip():
-                lines.append(b.text.strip("\n"))
-        return "\n".join(lines) + "\n"
+                add(b.text.strip("\n"))
+        return "\n".join(out) + "\n", Layout(tuple(pages), tuple(tables))
 
 
 def _one_line(s: str) -> str:
@@ -463,6 +493,7 @@ def _read_pdf(data: bytes) -> Document:
     with pdf:
         # each page cut into bands at its tables' edges: text above a table, the table, text below it, ...
         pages: list[list[tuple[str, object]]] = []
+        widths: list[int] = []  # characters a layout line of each page holds
         for number, page in enumerate(pdf.pages, start=1):
             found = sorted(page.find_tables(), key=lambda t: t.bbox[1])
             parts: list[tuple[str, object]] = []
@@ -477,28 +508,32 @@ def _read_pdf(data: bytes) -> Document:
             if top < page.bbox[3]:
                 parts.append(("text", _layout_lines(page, top, page.bbox[3])))
             pages.append(parts)
+            widths.append(int(page.width / _X_DENSITY))
         lines_of = [[x for kind, v in parts if kind == "text" for x in v] for parts in pages]
         if not any(x.strip() for lines in lines_of for x in lines) and not any(
                 kind == "table" for parts in pages for kind, _ in parts):
             raise QuarantineError("no text layer (scanned PDF)")
         repeated = _running_lines(lines_of)
         for number, parts in enumerate(pages, start=1):
+            n_lines = sum(1 for x in lines_of[number - 1] if x.strip())
+            at = -1  # the page's non-empty text lines, counted over its bands
             for kind, v in parts:
                 if kind == "table":
                     blocks.append(Block("table", table=v, page=number))
                     continue
                 body = []
-                edges = set(_edges(lines_of[number - 1]))
                 for line in v:
                     key = " ".join(line.split())
                     if not key:
                         continue
-                    if _PAGE_NUMBER.match(key) or (key in repeated and key in edges):
+                    at += 1
+                    edge = at < _EDGE_LINES or at >= n_lines - _EDGE_LINES  # a page's head or foot
+                    if edge and (_PAGE_NUMBER.match(key) or key in repeated):
                         dropped.append(f"p{number}: {key}")
                         continue
                     body.append(line)
                 if body:
-                    blocks.append(Block("text", "\n".join(_join_wrapped(body)), page=number))
+                    blocks.append(Block("text", "\n".join(_join_wrapped(body, widths[number - 1])), page=number))
     from importlib.metadata import version
 
     doc = Document("pdf", f"pdfplumber {version('pdfplumber')}", None, blocks, dropped)
@@ -522,27 +557,38 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
     for lines in pages:
         kept = _edges(lines)
         edge.update(set(kept))
-    return {line for line, n in edge.items() if n >= max(3, 0.6 * len(pages)) and len(line) <= 30}
+    return {line for line, n in edge.items()
+            if n >= max(3, 0.6 * len(pages)) and len(line) <= 30 and _WORDS.search(line)}
+
+
+_WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}")  # a running title has words (a lone '|' or '0' is a table's)
+_EDGE_LINES = 2  # lines at the top and at the bottom of a page where page numbers and running titles are printed
 
 
 def _edges(lines: list[str]) -> list[str]:
     kept = [" ".join(x.split()) for x in lines if x.strip()]
-    return kept[:2] + kept[-2:]
+    return kept[:_EDGE_LINES] + kept[-_EDGE_LINES:]
 
 
-_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d))")
 _GAP = re.compile(r"\S\s{3,}\S")
 
 
-def _join_wrapped(lines: list[str]) -> list[str]:
+_X_DENSITY = 7.25  # points per character of pdfplumber's layout text (its default x_density)
+
+
+def _join_wrapped(lines: list[str], page_chars: int | None = None) -> list[str]:
     """Lines a paragraph was wrapped into, joined back (a sentence cut by a line break would lose its figure):
-    a full-width line not ending a sentence runs on into the next unless that one is a heading; lines with wide
-    gaps (cells aligned in columns) are left as they are."""
+    a full-width line runs on into the next unless that one is a heading, or the line ends a sentence short of the
+    full width (a paragraph's last line); lines with wide gaps (cells aligned in columns) are left as they are."""
     width = max((len(x.rstrip()) for x in lines), default=0)
+    if page_chars:  # a line run off the page's edge is no measure of the text width
+        width = min(width, page_chars)
     out: list[str] = []
     for line in lines:
-        if (out and not _GAP.search(out[-1].strip()) and not _GAP.search(line.strip())
-                and len(out[-1].rstrip()) >= 0.8 * width and out[-1].rstrip()[-1:] not in "。;；:：!！?？"
+        prev = out[-1].rstrip() if out else ""
+        if (out and not _GAP.search(prev.strip()) and not _GAP.search(line.strip())
+                and len(prev) >= 0.8 * width and (prev[-1:] not in "。;；:：!！?？" or len(prev) >= 0.97 * width)
                 and not _HEADING_START.match(line)):
             out[-1] = out[-1].rstrip() + line.strip()
         else:

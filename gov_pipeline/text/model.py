@@ -15,6 +15,7 @@ REPORT_KINDS = ("annual_report", "half_year_summary", "quarterly_report", "work_
 FORMAT_ERAS = ("narrative", "table_2014", "table_2019", "table_2021")
 FILE_FORMATS = ("text", "html", "docx", "pdf", "doc")  # the formats a report file is read in (text/documents.py)
 SOURCE_KINDS = ("table", "narrative")
+CELL_KINDS = ("number", "zero", "blank", "dash", "text", "redacted")  # core.fact_table_cell.value_kind
 QUALIFIERS = ("approx", "as_of", "cumulative", "partial_period", "negation")
 TOPICS = (
     "overview", "proactive_disclosure", "on_request", "review_litigation",
@@ -147,6 +148,89 @@ class Metric:
     is_redacted: bool = False
     section_id: int | None = None
     label: str | None = None  # the noun phrase it counts, as printed ('机构职能类', a table's row label)
+    page: int | None = None  # the page it is printed on (PDF)
+    cell: tuple[int, int, int] | None = None  # (table_no, row_no, col_no) of its TableCell, for table figures
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """One value cell of a recognised statistics table (a row of core.fact_table_cell).
+
+    Read from a grid (HTML, Word, PDF): row_no/col_no are the cell's place in the printed grid (1-based, the
+    top-left of a merged cell) and the span is the cell's own text. Read from text: row_no is the row's place among
+    the table's rows read, col_no the cell's place among the row's value columns, and the span is the row's."""
+
+    table_no: int
+    row_no: int
+    col_no: int
+    row_label: str | None
+    col_label: str | None
+    text: str  # as printed
+    value: float | None
+    unit: str | None
+    value_kind: str  # one of CELL_KINDS
+    char_start: int
+    char_end: int
+    page: int | None = None
+    has_metric: bool = False  # a Metric points to it
+
+
+@dataclass(frozen=True)
+class CellSpan:
+    """A grid cell and where the document's text holds it (half-open offsets)."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """One grid of a document: its page and its cells' places in the text."""
+
+    page: int | None
+    cells: tuple[CellSpan, ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a document knows beyond its text: where each page starts and where its tables' cells are.
+
+    Offsets are into the document's text (raw.reports.text) and, once mapped (`mapped`), into the clean text."""
+
+    pages: tuple[tuple[int, int], ...] = ()  # (offset where it starts, page number), ascending
+    tables: tuple[TableLayout, ...] = ()
+
+    def page_at(self, pos: int) -> int | None:
+        i = bisect.bisect_right([p[0] for p in self.pages], pos) - 1
+        return self.pages[i][1] if i >= 0 else None
+
+    def mapped(self, at) -> Layout:
+        """The layout with every offset passed through `at` (raw offset -> clean offset)."""
+        return Layout(tuple((at(s), n) for s, n in self.pages), tuple(
+            TableLayout(t.page, tuple(CellSpan(c.row, c.col, c.row_span, c.col_span, at(c.start), at(c.end))
+                                      for c in t.cells)) for t in self.tables))
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps({"pages": [list(p) for p in self.pages],
+                           "tables": [{"page": t.page, "cells": [[c.row, c.col, c.row_span, c.col_span, c.start, c.end]
+                                                                for c in t.cells]} for t in self.tables]},
+                          separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, s: str | None) -> Layout | None:
+        if not s:
+            return None
+        import json
+
+        d = json.loads(s)
+        return cls(tuple((a, b) for a, b in d.get("pages", ())), tuple(
+            TableLayout(t.get("page"), tuple(CellSpan(*c) for c in t["cells"])) for t in d.get("tables", ())))
 
 
 @dataclass
@@ -160,3 +244,4 @@ class ReportAnalysis:
     metrics: list[Metric]
     keywords: list[tuple[str, float]]
     issues: list[Issue]
+    cells: list[TableCell] = field(default_factory=list)

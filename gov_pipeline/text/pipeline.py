@@ -7,12 +7,12 @@ from gov_pipeline.text.clean import clean_report
 from gov_pipeline.text.consistency import check_consistency
 from gov_pipeline.text.keywords import top_keywords_from_tokens
 from gov_pipeline.text.metadata import extract_metadata
-from gov_pipeline.text.model import Cleaned, ReportAnalysis
+from gov_pipeline.text.model import Cleaned, Layout, ReportAnalysis
 from gov_pipeline.text.prose import RULES as PROSE_RULES
 from gov_pipeline.text.prose import extract_prose_metrics
 from gov_pipeline.text.sections import parse_sections
 from gov_pipeline.text.segment import get_segmenter
-from gov_pipeline.text.tables import table_era_evidence, extract_table_metrics
+from gov_pipeline.text.tables import TableRead, read_tables, table_era_evidence
 from gov_pipeline.text.topics import assign_topics, section_tokens
 
 N_KEYWORDS = 20
@@ -36,8 +36,10 @@ def expand_runs(runs: list[list[int]]) -> list[int]:
     return offsets
 
 
-def analyse_clean(report_id: str, cleaned: Cleaned, segmenter: str = "jieba") -> ReportAnalysis:
-    """Sections, metadata, metrics, consistency and keywords of an already cleaned report."""
+def analyse_clean(report_id: str, cleaned: Cleaned, segmenter: str = "jieba",
+                  layout: Layout | None = None) -> ReportAnalysis:
+    """Sections, metadata, metrics, table cells, consistency and keywords of an already cleaned report. layout:
+    its document's pages and grids, offsets into the clean text (Layout.mapped)."""
     text = cleaned.text
     seg = get_segmenter(segmenter)
     sections = parse_sections(text)
@@ -46,20 +48,28 @@ def analyse_clean(report_id: str, cleaned: Cleaned, segmenter: str = "jieba") ->
     meta, issues = extract_metadata(text, cleaned.page_meta, sections)
     era, headed = table_era_evidence(text, meta.report_year)
     meta.char_count = len(text)
-    metrics, table_issues = extract_table_metrics(text, sections, era) if era else ([], [])
+    tables = read_tables(text, sections, era, layout) if era else TableRead([], [], [])
+    metrics, table_issues = tables.metrics, tables.issues
     # a table's headers name its generation even when no cell could be read; prose that only names table rows
     # (本年度办理结果…本机关不掌握相关政府信息) names one only where a table was read
     meta.format_era = era if era and (headed or metrics or table_issues) else "narrative"
     read = [(m.char_start, m.char_end) for m in metrics]  # table rows read: never read again as prose
-    metrics = list(metrics) + extract_prose_metrics(text, sections, read, meta.report_year)
+    prose = extract_prose_metrics(text, sections, read, meta.report_year)
+    if layout is not None and layout.pages:
+        for m in prose:
+            m.page = layout.page_at(m.char_start)
+    metrics = list(metrics) + prose
     issues = list(issues) + list(table_issues) + check_consistency(metrics)
     keywords = top_keywords_from_tokens([t for heading, body in tokens for t in (*heading, *body)], N_KEYWORDS)
-    return ReportAnalysis(report_id, cleaned, meta, sections, metrics, keywords, issues)
+    return ReportAnalysis(report_id, cleaned, meta, sections, metrics, keywords, issues, tables.cells)
 
 
-def analyse_raw(report_id: str, raw_text: str, segmenter: str = "jieba") -> ReportAnalysis:
-    """Clean, then analyse: the bare library path used by the benchmark."""
-    return analyse_clean(report_id, clean_report(raw_text), segmenter)
+def analyse_raw(report_id: str, raw_text: str, segmenter: str = "jieba",
+                layout: Layout | None = None) -> ReportAnalysis:
+    """Clean, then analyse (a document's layout, offsets into raw_text, moved onto the clean text): the bare
+    library path."""
+    cleaned = clean_report(raw_text)
+    return analyse_clean(report_id, cleaned, segmenter, layout.mapped(cleaned.clean_index) if layout else None)
 
 
 @dataclass(frozen=True)
@@ -68,11 +78,12 @@ class Failure:
     reason: str
 
 
-def analyse_item(args: tuple[str, Cleaned, str]) -> ReportAnalysis | Failure:
-    """analyse_clean for one (report_id, cleaned, segmenter); a failure is returned (and quarantined), never raised."""
-    report_id, cleaned, segmenter = args
+def analyse_item(args: tuple) -> ReportAnalysis | Failure:
+    """analyse_clean for one (report_id, cleaned, segmenter[, layout]); a failure is returned (and quarantined),
+    never raised."""
+    report_id, cleaned, segmenter, *rest = args
     try:
-        return analyse_clean(report_id, cleaned, segmenter)
+        return analyse_clean(report_id, cleaned, segmenter, *rest)
     except Exception as exc:  # one bad report must not stop the run: it is quarantined
         return Failure(report_id, f"{type(exc).__name__}: {exc}")
 

@@ -88,7 +88,8 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .model import Issue, Metric, Section
+from .model import Issue, Layout, Metric, Section, TableCell, TableLayout
+from .numbers import is_redacted_token
 from .refdata import read_csv_rows
 
 try:  # shared number parser (another engineer's module)
@@ -96,10 +97,11 @@ try:  # shared number parser (another engineer's module)
 except ImportError:  # pragma: no cover - only before numbers.py existed
     _shared_parse_number = None
 
-__all__ = ["TABLE_ERAS", "detect_table_era", "extract_table_metrics", "table_era_evidence"]
+__all__ = ["TABLE_ERAS", "TableRead", "detect_table_era", "extract_table_metrics", "read_tables", "table_era_evidence"]
 
 TABLE_ERAS = ("table_2014", "table_2019", "table_2021")
 TABLE_ROWS_CSV = "table_rows.csv"
+TABLE_COLUMNS_CSV = "table_columns.csv"
 
 _DIM_ORDER = ("channel", "applicant", "result", "reason", "route", "timeliness", "doc_type", "item", "principal")
 _DIM_RANK = {k: i for i, k in enumerate(_DIM_ORDER)}
@@ -401,6 +403,9 @@ class _Val:
     raw: str = ""  # the cell as printed
     piped: bool = False  # a cell between pipes (never fused with its neighbours)
     pos: tuple[int, int] | None = None  # its span in its physical line (pdftotext -layout columns)
+    cell: tuple[int, int] | None = None  # its (row, column) in its grid, when read from one
+    span: tuple[int, int] | None = None  # its grid cell's span in the text
+    head: str | None = None  # the headers printed above its grid cell, stacked
 
 
 _BLANK_CELL = _Val(None, None, "blank")
@@ -926,6 +931,9 @@ class _RowRead:
     resolved: list[tuple[_Val | None, ...]] | None = None
     issues: list[Issue] = field(default_factory=list)
     how: str = ""
+    grid: int | None = None  # the grid it was read from (a table continued on the next page keeps the number)
+    table_no: int = 0  # the report's statistics table it belongs to, and its place there (set on acceptance)
+    row_no: int = 0
 
     @property
     def printed(self) -> str:
@@ -959,6 +967,7 @@ class _Parser:
         self.geom: tuple[int, int, int] | None = None  # the plain (pipe-less) line being read
         self.numbers: dict[int, list[int]] | None = None  # counted figures of the text by value (prose evidence)
         self.budget = _SPLIT_BUDGET  # search steps left for fused rows in this text
+        self.skip: list[tuple[int, int]] = []  # spans read as grids (GridReader): not read again as text
 
     # -- driving
     def parse(self) -> None:
@@ -966,7 +975,15 @@ class _Parser:
         li = -1
         pos = 0
         n = len(text)
+        skip = iter(self.skip)
+        gap = next(skip, None)
         while pos < n:
+            while gap is not None and gap[1] <= pos:
+                gap = next(skip, None)
+            if gap is not None and gap[0] <= pos:  # a grid's lines: the table ends here for the text reader
+                self._reset()
+                pos = gap[1]
+                continue
             nl = text.find("\n", pos)
             if nl < 0:
                 nl = n
@@ -1238,9 +1255,7 @@ class _Parser:
         row, self.pending = self.pending, None
         if row is None:
             return
-        cols = row.group.cols
-        if self.era == "table_2014" and row.cum and len(cols) == 1:
-            cols = (cols[0], _cumulative_col(cols[0]))
+        cols = self.row_cols(row)
         real = [v for v in row.values if v.kind != "pipe"]
         row_unit = row.unit_cell or row.block_unit
         if not real:
@@ -1261,6 +1276,13 @@ class _Parser:
                               row.label, geom)
         if row.read is not None and row.parent is not None:
             row.read.parent = row.parent.read
+
+    def row_cols(self, row: _Row) -> tuple[_Col, ...]:
+        """The row's value columns: its group's, with the 历年累计 cell in a 2014 table that has that column."""
+        cols = row.group.cols
+        if self.era == "table_2014" and row.cum and len(cols) == 1:
+            cols = (cols[0], _cumulative_col(cols[0]))
+        return cols
 
     def _finish_run(self) -> None:
         run, self.run = self.run, None
@@ -1706,30 +1728,279 @@ class _Resolver:
             f"{era}: the cells {r.printed!r} of {r.label or 'the row'!r} can be read {len(readings)} ways that keep "
             f"the table's identities ({shown}{more}); not read: {cols}: {evidence!r}"))
 
-    def metrics(self, r: _RowRead) -> list[Metric]:
+    def read(self, r: _RowRead, page_at) -> list[tuple[Metric, TableCell]]:
+        """The row's cells that all its remaining readings agree on: each as a Metric and as its TableCell."""
         readings = r.resolved or []
-        if not readings:
-            return []
-        if len(readings) == 1:
-            return [self._metric(r, col, v) for col, v in zip(r.cols, readings[0]) if v is not None]
         out = []
         for i, col in enumerate(r.cols):
-            v = readings[0][i]
+            v = readings[0][i] if readings else None
             if v is None or any(self._key(x[i]) != self._key(v) for x in readings[1:]):
                 continue
-            out.append(self._metric(r, col, v))
+            out.append(self._cell(r, i, col, v, page_at))
         return out
 
-    def _metric(self, r: _RowRead, col: _Col, v: _Val) -> Metric:
+    def _cell(self, r: _RowRead, i: int, col: _Col, v: _Val, page_at) -> tuple[Metric, TableCell]:
         value = v.value
         src = v.unit or r.row_unit
         if value is not None and col.unit == "万元" and src == "元":
             value = round(value / 10000.0, 6)
-        return Metric(
+        row_no, col_no = (v.cell[0] + 1, v.cell[1] + 1) if v.cell is not None else (r.row_no, i + 1)
+        start, end = v.span if v.span is not None else (r.start, r.end)
+        page = page_at(start)
+        metric = Metric(
             metric_code=col.code, value=value, unit=col.unit, source_kind="table",
             evidence=self.p.text[r.start:r.end], char_start=r.start, char_end=r.end, dimension=col.dimension,
-            qualifier=col.qualifier, label=col.label or r.label,
+            qualifier=col.qualifier, label=col.label or r.label, page=page, cell=(r.table_no, row_no, col_no),
         )
+        cell = TableCell(r.table_no, row_no, col_no, r.label, v.head or _col_label(self.p.era, r.block, col), v.raw, v.value,
+                         v.unit or r.row_unit, _value_kind(v), start, end, page)
+        return metric, cell
+
+
+# ---------------------------------------------------------------- column headers
+@dataclass(frozen=True)
+class _Header:
+    block: str  # a block prefix ('A' covers A1…A9, 'B' the B blocks) or '*'
+    key: str  # what the column holds: a dimension pair, 'total', a metric code, 'cumulative' or '*' (any)
+    rx: re.Pattern  # searched in the column's stacked header text (spaces removed)
+    header: str  # its printed name
+
+
+@lru_cache(maxsize=None)
+def _headers(era: str) -> tuple[_Header, ...]:
+    """The era's column headers (assets/table_columns.csv), in file order."""
+    return tuple(_Header(r["block"].strip(), r["key"].strip(), re.compile(r["header_pattern"].strip()),
+                         r["header"].strip())
+                 for r in read_csv_rows(TABLE_COLUMNS_CSV) if r["era"].strip() in ("*", era))
+
+
+def _col_key(block: str, col: _Col) -> str:
+    """The key of assets/table_columns.csv a value column answers to."""
+    if block.startswith("B") or block == "C":
+        dim = "applicant=" if block.startswith("B") else "result="
+        return next((x for x in (col.dimension or "").split(";") if x.startswith(dim)), "total")
+    return "cumulative" if col.qualifier == "cumulative" else col.code
+
+
+@lru_cache(maxsize=1 << 12)
+def _col_header(era: str, block: str, col: _Col) -> _Header | None:
+    key = _col_key(block, col)
+    for h in _headers(era):
+        if (h.block == "*" or block.startswith(h.block)) and (h.key == key or (h.key == "*" and key != "cumulative")):
+            return h
+    return None
+
+
+def _col_label(era: str, block: str, col: _Col) -> str | None:
+    h = _col_header(era, block, col)
+    if block == "C" and col.label:  # Table C's 15 cells: the group (复议, 直接起诉, 复议后起诉) and the column
+        return f"{col.label}/{h.header}" if h else col.label
+    return h.header if h else None
+
+
+def _by_header(era: str, block: str, cols: tuple[_Col, ...], vals: list[tuple[_Val, int]],
+               header: dict[int, str]) -> list[_Val] | None:
+    """A grid row's value cells placed by their columns' headers; None unless every column's header is found
+    exactly once among the cells' headers (the cells are then read in order)."""
+    want = [_col_header(era, block, c) for c in cols]
+    if not header or None in want:
+        return None
+    out: list[_Val | None] = [None] * len(cols)
+    for v, gcol in vals:
+        stack = header.get(gcol, "")
+        hits = [i for i, h in enumerate(want) if stack and h.rx.search(stack)]
+        if len(hits) != 1 or out[hits[0]] is not None:
+            if v.kind == "empty" and not hits:
+                continue  # an empty cell under no header of the row: layout
+            return None
+        out[hits[0]] = v
+    return out if None not in out else None
+
+
+# ---------------------------------------------------------------- tables read as grids
+def _role(s: str) -> str:
+    """'value' (numbers, blanks, dashes, an empty cell), 'unit' (a unit alone) or 'label' (anything else)."""
+    items = _split_cell_items(s, True)
+    kinds = {k for k, _ in items}
+    if "text" in kinds:
+        return "label"
+    return "unit" if kinds == {"unit"} else "value"
+
+
+_CONTINUATION_GAP = 40  # characters between two grids of one table (a running title, a page number left)
+
+
+class GridReader:
+    """The report's grids (HTML, Word, PDF tables, mapped onto the clean text) read cell by cell, through the
+    text reader's own row machinery (_Parser._enter / _finish_pending / _read): a grid row's label cells are its
+    label, its value cells its values, placed by their column headers (assets/table_columns.csv) when the
+    grid's headers name every column, else in order. A grid that continues on the next page without headers
+    keeps the previous grid's headers and table."""
+
+    def __init__(self, parser: _Parser, grids: tuple[TableLayout, ...]):
+        self.p, self.grids = parser, grids
+        self.results: list[_Result] = []
+        self.extra: list[tuple[int, TableCell]] = []  # value cells of rows with no known label, by grid
+        self.spans: list[tuple[int, int]] = []
+        self.offset = 0  # rows of the same table in earlier grids (a table continued on the next page)
+        self.header: dict[int, str] = {}  # grid column -> the headers printed above it, stacked
+        self.headed: set[int] = set()  # grids with a table's own header words (信息内容, 申请人情况, 行政复议…)
+        self.grid_no = 0
+
+    def run(self) -> None:
+        p = self.p
+        text = p.text
+        kept, p.results = p.results, []
+        prev_cols, prev_no, prev_rows = -1, -1, 0
+        for gno, grid in enumerate(self.grids):
+            if not grid.cells:
+                continue
+            self.grid_no = gno
+            start = min(c.start for c in grid.cells)
+            end = text.find("\n", max(c.end for c in grid.cells))
+            if self.spans and len(text[self.spans[-1][1]:start].strip()) > _CONTINUATION_GAP:
+                prev_no = -1  # text between the grids: not one table over a page break
+            self.spans.append((start, len(text) if end < 0 else end + 1))
+            n_rows = max(c.row + c.row_span for c in grid.cells)
+            n_cols = max(c.col + c.col_span for c in grid.cells)
+            rows: list[list] = [[] for _ in range(n_rows)]
+            for c in grid.cells:
+                for r in range(c.row, c.row + c.row_span):
+                    rows[r].append(c)
+            table, self.offset = gno, 0
+            carried = {k + n_cols - prev_cols: h for k, h in self.header.items()}  # value columns align right
+            self.header = {}
+            p._reset()
+            in_header, first = False, True
+            for r, row in enumerate(rows):
+                row.sort(key=lambda c: c.col)
+                items = [(c, " ".join(text[c.start:c.end].split())) for c in row]
+                roles = [_role(x) for _, x in items]
+                i = 0
+                while i < len(items) and roles[i] == "value" and not items[i][1]:
+                    i += 1
+                j = i
+                while j < len(items) and roles[j] == "label":
+                    j += 1
+                if j == i:
+                    i = 0
+                label = "".join(x for _, x in items[i:j])
+                own = [c for c, _ in items if c.row == r] or [c for c, _ in items]
+                rs, re_ = min(c.start for c in own), max(c.end for c in own)
+                hit = _lookup(p.era, p.block, label, False) if label else None
+                values = [(c, x, roles[k]) for k, (c, x) in enumerate(items) if k >= j]
+                if hit is None and not any(ro == "value" and x for _, x, ro in values):
+                    self._header(items, r, reset=not in_header)
+                    in_header, first = True, False
+                    continue
+                if first and prev_no >= 0 and hit is not None and hit.group.cols:
+                    # no headers, a row at once: the previous grid's table, continued on this page
+                    table, self.offset, self.header = prev_no, prev_rows, carried
+                in_header, first = False, False
+                if hit is None:
+                    vals = self._vals(values, r)
+                    if p.block == "C" and len([v for v, _ in vals]) == len(_c_positional(p.era)):
+                        before = len(p.results)
+                        p._emit_c([v for v, _ in vals], rs, re_, r)
+                        for res in p.results[before:]:
+                            res.row.grid = table
+                        continue
+                    for v, gcol in vals:
+                        if v.kind != "empty":
+                            self.extra.append((table, self._extra_cell(v, label, grid.page)))
+                    continue
+                self._row(hit, values, rs, re_, r, table)
+            prev_cols, prev_no, prev_rows = n_cols, table, self.offset + n_rows
+        p._reset()
+        self.results, p.results = p.results, kept
+
+    def _header(self, items, r: int, reset: bool) -> None:
+        p, header = self.p, self.header
+        if reset:
+            header.clear()
+        for c, x in items:
+            if not x or c.row != r:
+                continue
+            kind, hint, cum = _text_kind(x, False, p.era)
+            if cum is not None:
+                p.cum_layout = cum
+            if hint:
+                p.block_unit = hint
+            if kind == "c_header":
+                p.block, p.c_ready = "C", True
+            if kind in ("anchor", "c_header"):
+                self.headed.add(self.grid_no)
+            for k in range(c.col, c.col + c.col_span):
+                header[k] = "/".join(filter(None, (header.get(k), "".join(x.split()))))
+
+    def _vals(self, values, r: int) -> list[tuple[_Val, int]]:
+        out = []
+        for c, x, role in values:
+            span = (c.start, c.end)
+            if role == "label":  # words in a value column ('见附件'): no figure, kept as printed
+                out.append((_Val(None, None, "blank", x, True, None, (self.offset + c.row, c.col), span,
+                                 self.header.get(c.col)), c.col))
+                continue
+            vals = [v for k, v in _split_cell_items(x, True) if k == "val"]
+            for v in vals or [_Val(None, None, "empty", "", True)]:
+                out.append((replace(v, cell=(self.offset + c.row, c.col), span=span, head=self.header.get(c.col)),
+                            c.col))
+        return out
+
+    def _row(self, hit: _Hit, values, rs: int, re_: int, r: int, table: int) -> None:
+        p = self.p
+        p.frags.clear()
+        for t in hit.titles:
+            p._enter(t, r, rs, re_)
+        for pg in hit.parents:
+            p._enter(pg, r, rs, re_, as_parent=True)
+        p._enter(hit.group, r, rs, re_, label=hit.label)
+        row = p.pending
+        if row is None:  # a title or group row
+            return
+        units = [x for _, x, role in values if role == "unit"]
+        if units or hit.unit:
+            row.unit_cell = hit.unit or units[0]
+        vals = self._vals([v for v in values if v[2] != "unit"], r)
+        placed = _by_header(p.era, row.group.block, p.row_cols(row), vals, self.header)
+        # headers that do not name the row's columns say nothing about its cells: the official headers then
+        row.values = placed if placed is not None else [replace(v, head=None) for v, _ in vals]
+        row.vlines = [r] * len(row.values)
+        row.vgeoms = [None] * len(row.values)
+        before = len(p.results)
+        p._finish_pending()
+        for res in p.results[before:]:
+            res.row.grid = table
+
+    def _extra_cell(self, v: _Val, label: str, page: int | None) -> TableCell:
+        return TableCell(0, v.cell[0] + 1, v.cell[1] + 1, label or None, v.head or None, v.raw, v.value, v.unit,
+                         _value_kind(v), v.span[0], v.span[1], page)
+
+    def accepted(self) -> list[_Result]:
+        """The rows of grids that are statistics tables: two rows with figures, or one with five, or one under a
+        table's own header words (a 第二十条 block printed as a table of its own)."""
+        by_grid: dict[int, list[_Result]] = {}
+        for res in self.results:
+            by_grid.setdefault(res.row.grid, []).append(res)
+        out = []
+        for g, rows in by_grid.items():
+            numeric = sum(1 for x in rows if x.numeric > 0)
+            if numeric >= 2 or any(x.numeric >= 5 for x in rows) or (numeric and g in self.headed):
+                out.extend(rows)
+        return out
+
+
+def _value_kind(v: _Val) -> str:
+    raw = v.raw.strip()
+    if v.kind == "num" and v.value is not None:
+        return "zero" if v.value == 0 else "number"
+    if raw and is_redacted_token(raw):
+        return "redacted"
+    if not raw:
+        return "blank"
+    if _BLANK_RE.fullmatch(raw) and raw != "无":
+        return "dash"
+    return "text"
 
 
 # ---------------------------------------------------------------- acceptance and post-processing
@@ -1790,33 +2061,71 @@ def _litigation_headline(metrics: list[Metric], text: str) -> Metric | None:
                   label=direct.label if direct.label == after.label else "行政诉讼")
 
 
-def extract_table_metrics(
-    text: str, sections: list[Section] | None = None, era: str | None = None
-) -> tuple[list[Metric], list[Issue]]:
-    """Read the statistics tables of one cleaned report.
+@dataclass
+class TableRead:
+    """What the statistics tables of one report give: figures, the cells they were read from, and issues."""
 
-    era: one of TABLE_ERAS; None → detect_table_era(text). Returns table Metrics
-    (source_kind 'table', evidence = the row text, span = the row's span in
-    text, section_id = the deepest section containing the row, label = the row
-    label as printed) and Issues (``table_row_ambiguous`` for rows that lost
-    cells, carry too many, or whose fused cells the identities do not settle,
-    ``table_cell_conflict`` for the same cell read twice with different values).
+    metrics: list[Metric]
+    cells: list[TableCell]
+    issues: list[Issue]
+
+
+def _number_tables(era: str, rows: list[_RowRead]) -> None:
+    """table_no and row_no of the accepted rows (in text order): a grid is one table (with its continuation on
+    the next page); in text a table ends where the family of its rows changes (A → B → C) or a row comes back."""
+    key, no, seen, n = None, 0, set(), 0
+    for r in rows:
+        k = ("grid", r.grid) if r.grid is not None else ("text", _family(era, r)[0])
+        if k != key or (r.grid is None and r.key in seen):
+            key, no, seen, n = k, no + 1, set(), 0
+        seen.add(r.key)
+        n += 1
+        r.table_no, r.row_no = no, n
+
+
+def read_tables(text: str, sections: list[Section] | None = None, era: str | None = None,
+                layout: Layout | None = None) -> TableRead:
+    """Read the statistics tables of one cleaned report: the grids of its layout (offsets into `text`) cell by
+    cell, the rest of the text as flattened tables.
+
+    era: one of TABLE_ERAS; None → detect_table_era(text). Metrics have source_kind 'table', evidence = the row
+    text, span = the row's span in text, section_id = the deepest section containing the row, label = the row label
+    as printed, page and cell = (table_no, row_no, col_no) of their TableCell. Issues: ``table_row_ambiguous`` for
+    rows that lost cells, carry too many, or whose fused cells the identities do not settle,
+    ``table_cell_conflict`` for the same cell read twice with different values.
     """
     if era is None:
         era = detect_table_era(text)
     if era not in TABLE_ERAS or not text:
-        return [], []
+        return TableRead([], [], [])
     parser = _Parser(text, era)
+    accepted: list[_Result] = []
+    grids = None
+    if layout is not None and layout.tables:
+        grids = GridReader(parser, layout.tables)
+        grids.run()
+        accepted = grids.accepted()
+        parser.skip = grids.spans
     parser.parse()
-    accepted = _accepted(parser)
+    accepted = sorted(accepted + _accepted(parser), key=lambda res: res.row.start)
     resolver = _Resolver(parser, accepted)
     resolver.run()
+    rows = [res.row for res in accepted]
+    _number_tables(era, rows)
+    page_at = layout.page_at if layout is not None else (lambda _pos: None)
     metrics: list[Metric] = []
+    cells: list[TableCell] = []
     issues: list[Issue] = []
     seen: dict[tuple[str, str | None, str | None], Metric] = {}
-    for res in accepted:
-        issues.extend(res.row.issues)
-        for m in resolver.metrics(res.row):
+    placed: set[tuple[int, int, int]] = set()
+    for r in rows:
+        issues.extend(r.issues)
+        for m, cell in resolver.read(r, page_at):
+            at = (cell.table_no, cell.row_no, cell.col_no)
+            if at in placed:  # one printed cell holding several numbers: its first is its cell's figure
+                m.cell = None
+            else:
+                placed.add(at)
             key = (m.metric_code, m.dimension, m.qualifier)
             first = seen.get(key)
             if first is not None:
@@ -1824,11 +2133,24 @@ def extract_table_metrics(
                     issues.append(Issue("table_cell_conflict", "warning",
                                         f"{era}: {m.metric_code} {m.dimension or ''} read as {first.value} "
                                         f"and {m.value}; kept the first: {m.evidence!r}"))
+                if m.cell is not None:
+                    cells.append(cell)
                 continue
             seen[key] = m
             metrics.append(m)
+            if m.cell is not None:
+                cells.append(replace(cell, has_metric=True))
+    if grids is not None:
+        table_of = {r.grid: r.table_no for r in rows if r.grid is not None}
+        for g, cell in grids.extra:
+            at = (table_of.get(g), cell.row_no, cell.col_no)
+            if at[0] is not None and at not in placed:
+                placed.add(at)
+                cells.append(replace(cell, table_no=at[0]))
+    cells.sort(key=lambda c: (c.table_no, c.row_no, c.col_no))
     head = _litigation_headline(metrics, text)
     if head is not None:
+        head.page = page_at(head.char_start)
         metrics.append(head)
     if sections:
         section_of: dict[int, int | None] = {}  # the cells of a row share its start
@@ -1837,4 +2159,12 @@ def extract_table_metrics(
             if sid == -1:
                 sid = section_of[m.char_start] = _section_for(sections, m.char_start)
             m.section_id = sid
-    return metrics, issues
+    return TableRead(metrics, cells, issues)
+
+
+def extract_table_metrics(
+    text: str, sections: list[Section] | None = None, era: str | None = None, layout: Layout | None = None
+) -> tuple[list[Metric], list[Issue]]:
+    """read_tables' figures and issues."""
+    got = read_tables(text, sections, era, layout)
+    return got.metrics, got.issues

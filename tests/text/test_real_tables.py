@@ -51,3 +51,23 @@ def test_the_2020_report_keeps_its_printed_total_and_says_so():
     assert got[("requests_received", None)] == 21
     sums = [i for i in a.issues if i.rule == "table_sum" and i.detail.startswith("requests_resolved")]
     assert any("is 21 but" in i.detail for i in sums) and any("is 20 but" in i.detail for i in sums)
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    from gov_pipeline.evalreal.tables import score_rendered
+
+    return score_rendered(PINGTAN)
+
+
+def test_real_tables_rendered_as_documents_are_read_natively(rendered):
+    """The 2019/2021 gold tables in the official layout as ruled PDF (also with repeated header rows), Word and
+    HTML: every cell right; without ruling lines (word positions only) no cell wrong and most read."""
+    from gov_pipeline.evalreal.tables import format_rendered
+
+    shown = format_rendered(rendered)
+    for style in ("pdf", "pdf_repeated_headers", "docx", "html"):
+        assert rendered[style]["grids"]["accuracy"] == 1.0, shown
+        assert rendered[style]["grids"]["right"] > 1300, shown
+    assert rendered["pdf_unruled"]["grids"]["wrong"] == 0, shown
+    assert rendered["pdf_unruled"]["grids"]["accuracy"] >= 0.9, shown
