@@ -60,7 +60,7 @@ def _examples() -> list[tuple[str, str, str]]:
 @pytest.mark.skipif(not Path(sys.executable).with_name("duckdb").exists(), reason="the duckdb shell is not installed")
 def test_the_example_outputs_are_what_the_shell_prints_on_the_seeds(seeded):
     examples = _examples()
-    assert len(examples) == 7
+    assert len(examples) == 8
     shell = str(Path(sys.executable).with_name("duckdb"))
     for sql, mode, output in examples:
         printed = subprocess.run([shell, mode, "-readonly", str(seeded.settings.read_copy), "-c", sql],

@@ -27,11 +27,11 @@ def blocks_of_text(text: str) -> list[Block]:
                 blocks.append(("table", [cells]))
         elif line.strip():
             blocks.append(("p", line.strip()))
-    for b in blocks:  # rows of one table padded to its widest row (the last cell continues)
-        if b[0] == "table":
+    for b in blocks:  # rows of one table padded to its widest row: a short row's first cell spans the columns
+        if b[0] == "table":  # it lacks (a label without its group label, a title across the table)
             width = max(len(r) for r in b[1])
             for r in b[1]:
-                r.extend(["<"] * (width - len(r)))
+                r[1:1] = ["<"] * (width - len(r))
     return blocks
 
 

@@ -500,13 +500,13 @@ def _read_pdf(data: bytes) -> Document:
             top = page.bbox[1]
             for t in found:
                 if t.bbox[1] > top:
-                    parts.append(("text", _layout_lines(page, top, t.bbox[1])))
+                    parts += _band(page, top, t.bbox[1], number)
                 grid = _pdf_grid(t, number)
                 if grid.cells:
                     parts.append(("table", grid))
                 top = max(top, t.bbox[3])
             if top < page.bbox[3]:
-                parts.append(("text", _layout_lines(page, top, page.bbox[3])))
+                parts += _band(page, top, page.bbox[3], number)
             pages.append(parts)
             widths.append(int(page.width / _X_DENSITY))
         lines_of = [[x for kind, v in parts if kind == "text" for x in v] for parts in pages]
@@ -528,7 +528,7 @@ def _read_pdf(data: bytes) -> Document:
                         continue
                     at += 1
                     edge = at < _EDGE_LINES or at >= n_lines - _EDGE_LINES  # a page's head or foot
-                    if edge and (_PAGE_NUMBER.match(key) or key in repeated):
+                    if (edge and _PAGE_NUMBER.match(key)) or (key in repeated and at in (0, n_lines - 1)):
                         dropped.append(f"p{number}: {key}")
                         continue
                     body.append(line)
@@ -539,6 +539,21 @@ def _read_pdf(data: bytes) -> Document:
     doc = Document("pdf", f"pdfplumber {version('pdfplumber')}", None, blocks, dropped)
     check_text(doc.text(), len(data))
     return doc
+
+
+def _band(page, top: float, bottom: float, number: int) -> list[tuple[str, object]]:
+    """A band of a page without ruled tables: its text as layout lines, cut at the tables its words' positions
+    show (_word_tables)."""
+    band = page.crop((page.bbox[0], top, page.bbox[2], bottom), strict=False)
+    parts: list[tuple[str, object]] = []
+    for t_top, t_bottom, grid in _word_tables(band.extract_words(x_tolerance=1.5), number):
+        if t_top > top:
+            parts.append(("text", _layout_lines(page, top, t_top)))
+        parts.append(("table", grid))
+        top = t_bottom
+    if top < bottom:
+        parts.append(("text", _layout_lines(page, top, bottom)))
+    return parts
 
 
 def _layout_lines(page, top: float, bottom: float) -> list[str]:
@@ -562,12 +577,14 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
 
 
 _WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}")  # a running title has words (a lone '|' or '0' is a table's)
-_EDGE_LINES = 2  # lines at the top and at the bottom of a page where page numbers and running titles are printed
+_EDGE_LINES = 2  # lines at the top and at the bottom of a page where a page number may be printed
 
 
 def _edges(lines: list[str]) -> list[str]:
+    """A page's first and last line: where a running title is printed (the second line is the body's, and a
+    table's header repeated on every page is no running title)."""
     kept = [" ".join(x.split()) for x in lines if x.strip()]
-    return kept[:_EDGE_LINES] + kept[-_EDGE_LINES:]
+    return kept[:1] + kept[-1:]
 
 
 _HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d))")
@@ -584,15 +601,19 @@ def _join_wrapped(lines: list[str], page_chars: int | None = None) -> list[str]:
     width = max((len(x.rstrip()) for x in lines), default=0)
     if page_chars:  # a line run off the page's edge is no measure of the text width
         width = min(width, page_chars)
+        if width < page_chars / 2:
+            return lines  # short lines only (cells, a list): nothing was wrapped
     out: list[str] = []
+    prev = ""  # the previous line as printed (not what it was joined into)
     for line in lines:
-        prev = out[-1].rstrip() if out else ""
-        if (out and not _GAP.search(prev.strip()) and not _GAP.search(line.strip())
-                and len(prev) >= 0.8 * width and (prev[-1:] not in "。;；:：!！?？" or len(prev) >= 0.97 * width)
+        last = prev.rstrip()
+        if (out and not _GAP.search(last.strip()) and not _GAP.search(line.strip())
+                and len(last) >= 0.8 * width and (last[-1:] not in "。;；:：!！?？" or len(last) >= 0.97 * width)
                 and not _HEADING_START.match(line)):
             out[-1] = out[-1].rstrip() + line.strip()
         else:
             out.append(line)
+        prev = line
     return out
 
 
@@ -630,4 +651,227 @@ def _pdf_grid(table, page: int) -> Grid:
         r0, r1 = row_of[round(top, 1)], row_of[round(bottom, 1)]
         if c1 > c0 and r1 > r0:
             cells.append(Cell(r0, c0, r1 - r0, c1 - c0, text))
+    return Grid(cells, page=page)
+
+
+# ------------------------------------------------------------------------------ tables without ruling lines
+_VALUE_WORD = re.compile(r"[+\-−－]?\d[\d,]*(?:\.\d+)?%?|[-—–－/／]+")  # a word that is one value cell
+_ROW_TOL = 1.5  # points: words whose tops differ by less are on one line
+
+
+@dataclass
+class _Line:
+    top: float
+    bottom: float
+    words: list[dict]
+    tail: list[dict] = field(default_factory=list)  # its value cells: words standing apart at the line's end
+    header: bool = False  # words over the value columns, no values: a header line
+
+    @property
+    def text(self) -> str:
+        return "".join(w["text"] for w in self.words)
+
+
+def _word_lines(words: list[dict]) -> list[_Line]:
+    lines: list[_Line] = []
+    for w in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        if lines and abs(w["top"] - lines[-1].top) <= _ROW_TOL:
+            lines[-1].words.append(w)
+            lines[-1].bottom = max(lines[-1].bottom, w["bottom"])
+        else:
+            lines.append(_Line(w["top"], w["bottom"], [w]))
+    for line in lines:
+        line.words.sort(key=lambda w: w["x0"])
+    return lines
+
+
+def _value_tail(line: _Line, em: float) -> list[dict]:
+    """The words at the end of a line that are values standing apart from the words before them (cells of a table
+    row): a number inside a sentence is glued to its words and is no cell."""
+    ws = line.words
+    k = len(ws)
+    while k > 0 and _VALUE_WORD.fullmatch(ws[k - 1]["text"]):
+        k -= 1
+    tail = ws[k:]
+    if not tail or (k > 0 and tail[0]["x0"] - ws[k - 1]["x1"] < 1.5 * em):
+        return []
+    if any(b["x0"] - a["x1"] < em for a, b in zip(tail, tail[1:])):
+        return []
+    return tail
+
+
+def _word_tables(words: list[dict], page: int) -> list[tuple[float, float, Grid]]:
+    """Tables printed without ruling lines, from the positions of a page band's words: (top, bottom, grid) each.
+
+    A row is a line ending in values that stand apart (two or more, or one after a wide gap); its columns are
+    where those values stand, across the table's rows. Lines of short words around the rows are the rows' wrapped
+    labels (a line between two rows goes to the row on its side of the widest gap) or, when they have words over
+    the value columns, header lines (their words stacked over the columns they sit above). A table ends at a line
+    of running text or a wide gap."""
+    if not words:
+        return []
+    em = sorted(w["bottom"] - w["top"] for w in words)[len(words) // 2]  # the body's font size
+    lines = _word_lines(words)
+    width = max(w["x1"] for w in words) - min(w["x0"] for w in words)  # the text's width
+    for line in lines:
+        line.tail = _value_tail(line, em)
+    out = []
+    i = done = 0
+    while i < len(lines):
+        if len(lines[i].tail) < 2:
+            i += 1
+            continue
+        a, b = _region(lines, i, em, done, width)
+        done = b
+        grid = _lines_grid(lines[a:b], em, page)
+        if grid is not None:
+            out.append((lines[a].top - 0.5, lines[b - 1].bottom + 0.5, grid))
+        i = b
+    return out
+
+
+def _short(line: _Line, width: float) -> bool:
+    """A line of table words: no word running over most of the text's width (a line of running text), none ending
+    a sentence."""
+    return all(w["x1"] - w["x0"] < 0.6 * width and w["text"][-1:] not in "。；;！？" for w in line.words)
+
+
+def _region(lines: list[_Line], i: int, em: float, floor: int, width: float) -> tuple[int, int]:
+    """The lines [a, b) of the table whose first row is lines[i] (none above `floor`): up through header lines
+    (words over its values) and the first row's wrapped label, down through rows and label lines, while the gaps
+    stay small."""
+    gap = 2.2 * em
+    edge = lines[i].tail[0]["x0"] - 0.5 * em
+    a = i
+    header = False
+    while a > floor and _short(lines[a - 1], width) and lines[a].top - lines[a - 1].bottom <= gap:
+        if any(w["x0"] < edge - em and w["x1"] > edge + em for w in lines[a - 1].words):
+            break  # words running from the labels' side over the values: a heading, not a header
+        over = any((w["x0"] + w["x1"]) / 2 >= edge for w in lines[a - 1].words)
+        if header and not over:
+            break  # a title or a heading above the header lines: text
+        header |= over
+        a -= 1
+    b = i + 1
+    last_row = i
+    while b < len(lines) and lines[b].top - lines[b - 1].bottom <= gap:
+        if lines[b].tail:
+            last_row = b
+        elif not _short(lines[b], width) or b - last_row > 4:
+            break
+        b += 1
+    # below the last row only its label's wrapped tail: as many lines as it has above it, at the same spacing
+    above = 0
+    k = last_row - 1
+    while k >= a and not lines[k].tail and lines[k + 1].top - lines[k].bottom <= 0.9 * em:
+        above += 1
+        k -= 1
+    end = last_row + 1
+    while end < b and end - last_row <= above and lines[end].top - lines[end - 1].bottom <= 0.9 * em:
+        end += 1
+    return a, end
+
+
+def _lines_grid(lines: list[_Line], em: float, page: int) -> Grid | None:
+    rows = [ln for ln in lines if ln.tail]
+    if len(rows) < 2 and not any(len(ln.tail) >= 5 for ln in rows):
+        return None
+    # value columns: where the rows' values stand (values overlapping across rows are one column, whether the
+    # column aligns them left, right or centred)
+    spans: list[list[float]] = []
+    for x0, x1 in sorted((w["x0"], w["x1"]) for ln in rows for w in ln.tail):
+        if spans and x0 <= spans[-1][1] + 0.3 * em:
+            spans[-1][1] = max(spans[-1][1], x1)
+        else:
+            spans.append([x0, x1])
+    mids = [(a + b) / 2 for a, b in spans]
+    edge = min(w["x0"] for ln in rows for w in ln.tail) - 0.5 * em  # left of it: the labels
+    first_row = lines.index(rows[0])
+    for k, ln in enumerate(lines):
+        ln.header = not ln.tail and any((w["x0"] + w["x1"]) / 2 >= edge for w in ln.words)
+    # label columns: where the label words start
+    starts = sorted({round(w["x0"]) for ln in lines if not ln.header for w in ln.words
+                     if (w["x0"] + w["x1"]) / 2 < edge})
+    lab: list[float] = []
+    for s in starts:
+        if not lab or s - lab[-1] > 1.5 * em:
+            lab.append(s)
+    n_lab = max(1, len(lab))
+
+    def lab_col(w) -> int:
+        return max([k for k, s in enumerate(lab) if w["x0"] >= s - em] or [0])
+
+    def val_col(w) -> int:
+        mid = (w["x0"] + w["x1"]) / 2
+        inside = [k for k, (a, b) in enumerate(spans) if a - 0.3 * em <= mid <= b + 0.3 * em]
+        return inside[0] if inside else min(range(len(mids)), key=lambda k: abs(mids[k] - mid))
+
+    # each line to its row: a row line, a header block, or the label text of the nearest row across the widest gap
+    anchors = [k for k, ln in enumerate(lines) if ln.tail or ln.header]
+    owner: dict[int, int] = {k: k for k in anchors}
+    for k in range(len(lines)):
+        if k in owner:
+            continue
+        up = max((x for x in anchors if x < k), default=None)
+        down = min((x for x in anchors if x > k), default=None)
+        if up is None or down is None:
+            owner[k] = down if up is None else up
+            continue
+        if lines[down].header:  # text between a row and header lines: a title over them (第二十条第(五)项)
+            owner[k] = down
+            continue
+        seq = list(range(up, down + 1))
+        gaps = [(lines[q + 1].top - lines[q].bottom, q) for q in seq[:-1]]
+        cut = max(gaps)[1]  # the widest gap between the two rows: above it the upper row's, below the lower's
+        owner[k] = up if k <= cut else down
+    if first_row > 0 and not any(lines[k].header for k in range(first_row)):
+        for k in range(first_row):  # a first row's label wrapped above it, no header: its own
+            owner[k] = first_row
+    groups: list[list[int]] = []  # consecutive header lines are one header row
+    for k in anchors:
+        if groups and lines[k].header and lines[groups[-1][-1]].header:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    cells: list[Cell] = []
+    r = 0
+    width = n_lab + len(mids)
+    for group in groups:
+        k = group[0]
+        mine = sorted((q for q, o in owner.items() if o in group), key=lambda q: lines[q].top)
+        if lines[k].header:
+            for q in [q for q in mine if not lines[q].header and q < k]:  # a title above the header lines
+                cells.append(Cell(r, 0, 1, width, lines[q].text))
+                r += 1
+            mine = [q for q in mine if lines[q].header or q > k]
+            title = "".join(w["text"] for q in mine for w in lines[q].words if (w["x0"] + w["x1"]) / 2 < edge)
+            stacks = [""] * len(mids)
+            for q in mine:
+                for w in lines[q].words:
+                    if (w["x0"] + w["x1"]) / 2 < edge:
+                        continue
+                    over = [c for c, (a, b) in enumerate(spans) if w["x0"] - 0.5 * em <= (a + b) / 2 <= w["x1"] + 0.5 * em]
+                    for c in over or [val_col(w)]:
+                        stacks[c] += w["text"]
+            cells.append(Cell(r, 0, 1, n_lab, title))
+            cells += [Cell(r, n_lab + c, 1, 1, s) for c, s in enumerate(stacks)]
+            r += 1
+            continue
+        if not lines[k].tail:  # label text with no row (a title): one cell across the table
+            cells.append(Cell(r, 0, 1, width, "".join(lines[q].text for q in mine)))
+            r += 1
+            continue
+        labels = [""] * n_lab
+        for q in mine:
+            for w in lines[q].words:
+                if w in lines[k].tail:
+                    continue
+                labels[lab_col(w)] += w["text"]
+        values = [""] * len(mids)
+        for w in lines[k].tail:
+            c = val_col(w)
+            values[c] = (values[c] + " " + w["text"]).strip()
+        cells += [Cell(r, c, 1, 1, t) for c, t in enumerate(labels)]
+        cells += [Cell(r, n_lab + c, 1, 1, t) for c, t in enumerate(values)]
+        r += 1
     return Grid(cells, page=page)

@@ -1841,7 +1841,8 @@ class GridReader:
         self.p, self.grids = parser, grids
         self.results: list[_Result] = []
         self.extra: list[tuple[int, TableCell]] = []  # value cells of rows with no known label, by grid
-        self.spans: list[tuple[int, int]] = []
+        self.span_of: dict[int, tuple[int, int]] = {}  # grid -> its lines in the text
+        self.table_of: dict[int, int] = {}  # grid -> the table it belongs to (itself, or the one it continues)
         self.offset = 0  # rows of the same table in earlier grids (a table continued on the next page)
         self.header: dict[int, str] = {}  # grid column -> the headers printed above it, stacked
         self.headed: set[int] = set()  # grids with a table's own header words (信息内容, 申请人情况, 行政复议…)
@@ -1851,16 +1852,17 @@ class GridReader:
         p = self.p
         text = p.text
         kept, p.results = p.results, []
-        prev_cols, prev_no, prev_rows = -1, -1, 0
+        prev_cols, prev_no, prev_rows, last_end = -1, -1, 0, 0
         for gno, grid in enumerate(self.grids):
             if not grid.cells:
                 continue
             self.grid_no = gno
             start = min(c.start for c in grid.cells)
             end = text.find("\n", max(c.end for c in grid.cells))
-            if self.spans and len(text[self.spans[-1][1]:start].strip()) > _CONTINUATION_GAP:
+            if len(text[last_end:start].strip()) > _CONTINUATION_GAP:
                 prev_no = -1  # text between the grids: not one table over a page break
-            self.spans.append((start, len(text) if end < 0 else end + 1))
+            last_end = len(text) if end < 0 else end + 1
+            self.span_of[gno] = (start, last_end)
             n_rows = max(c.row + c.row_span for c in grid.cells)
             n_cols = max(c.col + c.col_span for c in grid.cells)
             rows: list[list] = [[] for _ in range(n_rows)]
@@ -1876,15 +1878,11 @@ class GridReader:
                 row.sort(key=lambda c: c.col)
                 items = [(c, " ".join(text[c.start:c.end].split())) for c in row]
                 roles = [_role(x) for _, x in items]
-                i = 0
-                while i < len(items) and roles[i] == "value" and not items[i][1]:
-                    i += 1
-                j = i
-                while j < len(items) and roles[j] == "label":
-                    j += 1
-                if j == i:
-                    i = 0
-                label = "".join(x for _, x in items[i:j])
+                # the label: the text cells before the first value (empty cells between them are label columns
+                # this row leaves empty); the values: every cell after the last of them
+                first = next((k for k, (_, x) in enumerate(items) if roles[k] != "label" and x), len(items))
+                j = 1 + max((k for k in range(first) if roles[k] == "label"), default=-1)
+                label = "".join(x for (_, x), ro in zip(items[:j], roles[:j]) if ro == "label")
                 own = [c for c, _ in items if c.row == r] or [c for c, _ in items]
                 rs, re_ = min(c.start for c in own), max(c.end for c in own)
                 hit = _lookup(p.era, p.block, label, False) if label else None
@@ -1911,6 +1909,7 @@ class GridReader:
                     continue
                 self._row(hit, values, rs, re_, r, table)
             prev_cols, prev_no, prev_rows = n_cols, table, self.offset + n_rows
+            self.table_of[gno] = table
         p._reset()
         self.results, p.results = p.results, kept
 
@@ -1988,6 +1987,12 @@ class GridReader:
             if numeric >= 2 or any(x.numeric >= 5 for x in rows) or (numeric and g in self.headed):
                 out.extend(rows)
         return out
+
+    def read_spans(self, accepted: list[_Result]) -> list[tuple[int, int]]:
+        """The lines of the grids that are statistics tables (a grid of a page's layout, or one whose rows are no
+        table's, is left to the text reader: a table flattened inside it is still found)."""
+        tables = {res.row.grid for res in accepted}
+        return [span for g, span in sorted(self.span_of.items()) if self.table_of.get(g) in tables]
 
 
 def _value_kind(v: _Val) -> str:
@@ -2105,7 +2110,7 @@ def read_tables(text: str, sections: list[Section] | None = None, era: str | Non
         grids = GridReader(parser, layout.tables)
         grids.run()
         accepted = grids.accepted()
-        parser.skip = grids.spans
+        parser.skip = grids.read_spans(accepted)
     parser.parse()
     accepted = sorted(accepted + _accepted(parser), key=lambda res: res.row.start)
     resolver = _Resolver(parser, accepted)

@@ -1,7 +1,8 @@
 """Render one report of our own (an invented county bureau, invented figures) as plain text, as an HTML page in the
 style of a government site (GB18030, navigation, footer, a 2021-format table with merged header cells), as a Word
-file (merged cells) and as a PDF (reportlab with its built-in Chinese font: ruled tables with merged cells, the
-request table running over two pages, page numbers and a running title). tests/text/test_documents.py reads them
+file (merged cells), as a PDF (reportlab with its built-in Chinese font: ruled tables with merged cells, the
+request table running over two pages, page numbers and a running title) and as a PDF whose tables have no ruling
+lines. tests/text/test_documents.py reads them
 and expects the same figures.
 
     .venv/bin/python tests/formats/make_formats.py     # rewrites report.txt/.html/.docx/.pdf here
@@ -266,11 +267,20 @@ def pdf_version() -> bytes:
     return buf.getvalue()
 
 
+def pdf_unruled_version() -> bytes:
+    """The plain text as a PDF whose tables have no ruling lines (gov_pipeline.synth.documents): the reader finds
+    them by the positions of their words; labels wrap over several lines in the narrow columns."""
+    from gov_pipeline.synth.documents import blocks_of_text, to_pdf
+
+    return to_pdf(blocks_of_text(text_version()), ruled=False)
+
+
 def main() -> None:
     (HERE / "report.txt").write_text(text_version(), encoding="utf-8")
     (HERE / "report.html").write_bytes(html_version())
     (HERE / "report.docx").write_bytes(docx_version())
     (HERE / "report.pdf").write_bytes(pdf_version())
+    (HERE / "report_unruled.pdf").write_bytes(pdf_unruled_version())
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ FORMATS = REPO_ROOT / "tests" / "formats"
 
 
 def figures(name: str) -> Counter:
-    doc = read_document((FORMATS / name).read_bytes(), name)
-    a = analyse_raw(name, doc.text(), "jieba")
+    text, layout = read_document((FORMATS / name).read_bytes(), name).render()
+    a = analyse_raw(name, text, "jieba", layout)  # tables read as grids
     return Counter((m.metric_code, m.dimension, m.value) for m in a.metrics)
 
 
@@ -112,11 +112,25 @@ def test_the_renderings_are_the_script_s_output():
     pytest.importorskip("reportlab")
     assert read_document(mod.pdf_version(), "x.pdf").text() == read_document(
         (FORMATS / "report.pdf").read_bytes(), "x.pdf").text()
+    assert read_document(mod.pdf_unruled_version(), "x.pdf").text() == read_document(
+        (FORMATS / "report_unruled.pdf").read_bytes(), "x.pdf").text()
 
 
 # ---------------------------------------------------------------------------------------------------- PDF
 def test_the_pdf_gives_the_figures_of_the_plain_text():
     assert figures("report.pdf") == figures("report.txt")
+
+
+def test_tables_without_ruling_lines_are_read_as_grids_from_their_words_positions():
+    """No ruling lines, labels wrapped over up to five lines in narrow columns, headers wrapped too: each table is
+    a grid (rows where values stand apart, columns where they stand), and the figures are the plain text's."""
+    doc = read_document((FORMATS / "report_unruled.pdf").read_bytes(), "report_unruled.pdf")
+    request = next(g for g in doc.tables if any(c.text == "自然人" for c in g.cells))
+    rows = {r[0]: r for r in request.rows()}
+    assert rows["一、本年新收政府信息公开申请数量"][-7:] == ["9", "3", "1", "0", "0", "2", "15"]
+    header = next(r for r in request.rows() if "总计" in r)
+    assert "社会公益组织" in header and "法律服务机构" in header  # a header wrapped over two lines, put together
+    assert figures("report_unruled.pdf") == figures("report.txt")
 
 
 def test_a_pdf_s_tables_are_grids_and_its_page_furniture_is_dropped():
@@ -173,3 +187,53 @@ def test_an_old_word_or_wps_file_says_how_to_convert_it_when_libreoffice_is_abse
     assert sniff_format(ole2) == "doc"
     with pytest.raises(QuarantineError, match=r"save the file as \.docx.*install LibreOffice"):
         read_document(ole2, "old.wps")
+
+
+def test_page_furniture_is_dropped_only_at_a_page_s_head_or_foot():
+    """A lone number or '|' in a page's body is a table's cell, not a page number or a running title."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    for page in range(1, 5):
+        c.setFont("STSong-Light", 10)
+        c.drawString(60, A4[1] - 40, "某某县环境保护局信息公开")
+        body = ["全年收到申请数量", "12", "|", "办结数量", "|", "9", f"第{page}页正文到此结束。"]
+        for i, line in enumerate(body):
+            c.drawString(60, A4[1] - 120 - 20 * i, line)
+        c.drawCentredString(A4[0] / 2, 30, str(page))
+        c.showPage()
+    c.save()
+    doc = read_document(buf.getvalue(), "x.pdf")
+    lines = [x.strip() for x in doc.text().splitlines()]
+    assert lines.count("12") == 4 and lines.count("|") == 8 and lines.count("9") == 4
+    assert "某某县环境保护局信息公开" not in lines and not {"1", "2", "3", "4"} & set(lines)
+    assert sorted(d.split(": ")[1] for d in doc.dropped if d.startswith("p2:")) == ["2", "某某县环境保护局信息公开"]
+
+
+def test_lines_a_paragraph_was_wrapped_into_are_joined():
+    from gov_pipeline.text.documents import _join_wrapped
+
+    full = "全年主动公开政府信息四百一十二条其中门户网站发布三百八十条。"  # a full line that happens to end a sentence
+    assert _join_wrapped([full, "政务微信发布三十二条。", "二、主动公开政府信息情况"], len(full)) == [
+        full + "政务微信发布三十二条。", "二、主动公开政府信息情况"]
+    short = "本年度收到申请十五件。"  # a paragraph's last line, short of the width
+    assert _join_wrapped([full[:-1] + "，", short, "下一段"], len(full)) == [full[:-1] + "，" + short, "下一段"]
+    # a decimal at the start of the next line is no numbered heading; a line run off the page is no width
+    assert _join_wrapped(["机构职能类信息1条,占比" + "一" * 18, "5.6%;规划计划类信息2条。" + "二" * 200], 30)[0].endswith("5.6%;规划计划类信息2条。" + "二" * 200)
+    assert _join_wrapped(["本段到此为止。", "1.属于国家秘密"], 8) == ["本段到此为止。", "1.属于国家秘密"]
+
+
+def test_running_text_with_numbers_is_no_table():
+    from gov_pipeline.synth.documents import to_pdf
+
+    blocks = [("p", "一、总体情况"),
+              ("p", "2022年全年主动公开政府信息412条,其中门户网站发布380条,政务微信发布32条,比上年增加15条。" * 2),
+              ("p", "目录"), ("p", "一、总体情况 1"), ("p", "二、主动公开政府信息情况 2"),
+              ("p", "2023年1月15日")]
+    doc = read_document(to_pdf(blocks), "x.pdf")
+    assert doc.tables == [] and "|" not in doc.text() and "二、主动公开政府信息情况" in doc.text()
