@@ -1,5 +1,6 @@
 """Tables read as grids (HTML, Word, PDF): row labels map rows, column headers map columns, every value cell is
 kept with its provenance (core.fact_table_cell), and table figures point to their cell. Small grids written here."""
+from gov_pipeline.synth.documents import cells
 from gov_pipeline.text.documents import Block, Cell, Document, Grid
 from gov_pipeline.text.tables import read_tables
 
@@ -8,22 +9,7 @@ APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织",
 
 def grid(rows: list[list[str]], page: int | None = None) -> Grid:
     """A grid from rows of texts: '<' continues the cell to its left, '^' the cell above."""
-    owner: dict[tuple[int, int], list] = {}
-    cells: list[list] = []
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            if text == "<":
-                cell = owner[(r, c - 1)]
-                if cell[0] == r:
-                    cell[3] = max(cell[3], c - cell[1] + 1)
-            elif text == "^":
-                cell = owner[(r - 1, c)]
-                cell[2] = max(cell[2], r - cell[0] + 1)
-            else:
-                cell = [r, c, 1, 1, text]
-                cells.append(cell)
-            owner[(r, c)] = cell
-    return Grid([Cell(*x) for x in cells], page=page)
+    return Grid([Cell(*c) for c in cells(rows)], page=page)
 
 
 def read(*blocks: Block, era: str = "table_2021"):
@@ -66,9 +52,9 @@ def test_every_value_cell_is_kept_with_its_kind_label_and_header():
     assert first[3].row_label == "一、本年新收政府信息公开申请数量"
     assert first[3].col_label.endswith("自然人") and first[9].col_label.endswith("总计")
     assert {c.page for c in got.cells} == {4}
-    cells = {(c.table_no, c.row_no, c.col_no): c for c in got.cells}
+    by_place = {(c.table_no, c.row_no, c.col_no): c for c in got.cells}
     for m in got.metrics:  # every table figure points to the cell it was read from
-        cell = cells[m.cell]
+        cell = by_place[m.cell]
         assert cell.has_metric and cell.value == m.value and m.page == 4
 
 
