@@ -61,13 +61,11 @@ def rendered():
 
 
 def test_real_tables_rendered_as_documents_are_read_natively(rendered):
-    """The 2019/2021 gold tables in the official layout as ruled PDF (also with repeated header rows), Word and
-    HTML: every cell right; without ruling lines (word positions only) no cell wrong and most read."""
+    """The 2019/2021 gold tables in the official layout as ruled PDF (also with repeated header rows), as PDF
+    without ruling lines (grids from the words' positions), Word and HTML: every cell right."""
     from gov_pipeline.evalreal.tables import format_rendered
 
     shown = format_rendered(rendered)
-    for style in ("pdf", "pdf_repeated_headers", "docx", "html"):
+    for style in ("pdf", "pdf_repeated_headers", "pdf_unruled", "docx", "html"):
         assert rendered[style]["grids"]["accuracy"] == 1.0, shown
         assert rendered[style]["grids"]["right"] > 1300, shown
-    assert rendered["pdf_unruled"]["grids"]["wrong"] == 0, shown
-    assert rendered["pdf_unruled"]["grids"]["accuracy"] >= 0.9, shown
