@@ -10,7 +10,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 # Dagster writes a step's per-partition events in batches (stored in one transaction by gov_pipeline/event_log.py)
 export DAGSTER_EVENT_BATCH_SIZE := 1000
 
-.PHONY: venv bytecode demo test dev sql bench eval-real clean
+.PHONY: venv bytecode browser demo test dev sql bench eval-real clean
 
 # (Re)create the virtualenv when it is missing or older than pyproject.toml.
 $(STAMP): pyproject.toml
@@ -32,8 +32,20 @@ demo: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/python -m gov_pipeline.demo
 
+# A headless browser for the test of the agency pages (tests/test_agency_pages.py): Chromium from the Debian
+# packages, installed when it is missing and this runs as root with apt-get. Never fails: without a browser that
+# test is skipped, with the reason.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (Debian package) for the browser test ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "could not install chromium: the browser test will be skipped"; \
+	  else echo "chromium not found (and not root with apt-get to install it): the browser test will be skipped"; fi; \
+	} || true
+
 # `dg check defs` loads the code location as `dg dev` does (pyproject's [tool.dg]); then the tests
-test: bytecode
+test: bytecode browser
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/dg check defs
 	$(BIN)/python -m pytest -q

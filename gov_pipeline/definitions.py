@@ -16,10 +16,12 @@ os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", "1000")
 
 import dagster as dg  # noqa: E402
 
+from gov_pipeline.defs.agency_pages import agency_pages_assets
 from gov_pipeline.defs.automation import (
     daily_marts_refresh, process_reports_job, refresh_marts_job, report_inbox_sensor, rollup_automation_sensor,
 )
 from gov_pipeline.defs.core import derive_reports, report_inventory
+from gov_pipeline.defs.exports import export_assets
 from gov_pipeline.defs.marts import mart_assets
 from gov_pipeline.defs.raw import raw_reports
 from gov_pipeline.defs.ref import ref_assets
@@ -30,7 +32,8 @@ from gov_pipeline.settings import Settings, get_settings
 def build_defs(settings: Settings) -> dg.Definitions:
     """The code location for a given settings object (tests point it at temporary folders)."""
     return dg.Definitions(
-        assets=[raw_reports, derive_reports, report_inventory, *ref_assets, *mart_assets],
+        assets=[raw_reports, derive_reports, report_inventory, *ref_assets, *mart_assets, *export_assets,
+                *agency_pages_assets],
         jobs=[process_reports_job, refresh_marts_job],
         schedules=[daily_marts_refresh],
         sensors=[report_inbox_sensor, rollup_automation_sensor],

@@ -19,6 +19,8 @@ from gov_pipeline.defs.automation import (
     PER_REPORT_KEYS, RANGE_END, RANGE_START, REFRESH_KEYS, ROLLUP_KEYS, contiguous_ranges,
 )
 from gov_pipeline.defs.common import reports_partitions
+from gov_pipeline.agency_pages import INDEX
+from gov_pipeline.exports import WORKBOOK
 from gov_pipeline.inbox import InboxUnavailable, inbox_keys
 from gov_pipeline.instance import in_process_tags
 from gov_pipeline.settings import Settings, get_settings
@@ -88,8 +90,9 @@ def materialize_all(defs: dg.Definitions, instance: dg.DagsterInstance, settings
     return [run_reports(defs, instance, sync_partitions(instance, settings)[0], run_config, with_ref=True)]
 
 
-def summary(warehouse: Path) -> str:
-    """What the warehouse holds, read from its published copy (which the run just published)."""
+def summary(warehouse: Path, exports: Path | None = None, pages: Path | None = None) -> str:
+    """What the warehouse holds, read from its published copy (which the run just published), and where the
+    marts' exports and the agency pages are."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         counts = {
@@ -102,6 +105,12 @@ def summary(warehouse: Path) -> str:
             "quality issues": "SELECT count(*) FROM core.quality_issue",
         }
         lines = [f"warehouse: {warehouse}"]
+        if exports is not None and (exports / WORKBOOK).exists():
+            marts = len(list(exports.glob("*.parquet")))
+            lines.append(f"exports:   {exports} ({WORKBOOK}, and {marts} marts as .parquet and .csv)")
+        if pages is not None and (pages / INDEX).exists():
+            agencies = len([p for p in pages.glob("*.html") if p.name != INDEX])
+            lines.append(f"pages:     {pages / INDEX} (open it in a browser: {agencies} agency pages)")
         lines += [f"{label + ':':<16}{con.execute(sql).fetchone()[0]:>6}" for label, sql in counts.items()]
         odd = con.execute("SELECT source_path, status, coalesce(reason, 'copy of ' || duplicate_of, '') "
                           "FROM core.report_inventory WHERE status <> 'loaded' ORDER BY status, source_path").fetchall()
@@ -157,7 +166,7 @@ def main() -> int:
         return 1
     if not all(r.success for r in results):
         return 1
-    print(summary(settings.read_copy))
+    print(summary(settings.read_copy, settings.exports_dir, settings.reports_dir))
     return 0
 
 

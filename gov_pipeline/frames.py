@@ -112,6 +112,7 @@ def core_rows(a: ReportAnalysis, raw_map: Cleaned) -> dict[str, list[dict]]:
         "report_id": rid, "section_id": s.section_id, "parent_section_id": s.parent_section_id,
         "depth": s.depth, "ordinal": s.ordinal, "heading": s.heading_text, "topic": s.topic,
         "body": s.body, "kind": s.kind, "char_start": s.char_start, "char_end": s.char_end,
+        "shingles": s.shingles, "minhash": s.minhash,
     } for s in a.sections]
     metrics = []
     for i, x in enumerate(a.metrics, start=1):

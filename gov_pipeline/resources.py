@@ -193,6 +193,20 @@ class Inbox(dg.ConfigurableResource):
         return published_hashes(self.read_copy, keys)
 
 
+class Exports(dg.ConfigurableResource):
+    """The folder the marts are exported to as files (Settings.exports_dir: warehouse/exports/, beside the
+    warehouse file). Only the `exports` asset writes there (gov_pipeline/exports.py)."""
+
+    path: str
+
+
+class ReportPages(dg.ConfigurableResource):
+    """The folder of the static HTML report (Settings.reports_dir: warehouse/reports/, beside the warehouse file):
+    index.html and one page per agency. Only the `agency_pages` asset writes there (gov_pipeline/agency_pages.py)."""
+
+    path: str
+
+
 class TextSettings(dg.ConfigurableResource):
     """How the per-report text work runs: in forked worker processes that load the text library themselves.
 
@@ -343,5 +357,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "warehouse": Warehouse(database=str(settings.warehouse), read_copy=str(settings.read_copy),
                                connection_config={"memory_limit": settings.duckdb_memory}),
         "inbox": Inbox(path=str(settings.inbox), max_bytes=settings.max_bytes, read_copy=str(settings.read_copy)),
+        "exports": Exports(path=str(settings.exports_dir)),
+        "report_pages": ReportPages(path=str(settings.reports_dir)),
         "text_settings": TextSettings(workers=settings.workers, segmenter=settings.segmenter),
     }

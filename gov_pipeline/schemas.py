@@ -142,6 +142,8 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
         "kind": col("VARCHAR", "heading | preamble | cover_letter | statistics_table.", checks=one_of(("heading", "preamble", "cover_letter", "statistics_table"))),
         "char_start": col("INTEGER", "Start offset in staging.clean_reports.clean_text (0-based, inclusive).", checks=_nonneg),
         "char_end": col("INTEGER", "End offset (0-based, exclusive), covering all descendants.", checks=_nonneg),
+        "shingles": col("INTEGER", "Distinct word 3-grams of the body (jieba tokens, punctuation left out): what text reuse is measured on.", checks=_nonneg),
+        "minhash": col("VARCHAR", "MinHash signature of those 3-grams: 64 integers separated by spaces (gov_pipeline/text/reuse.py); the element-wise minimum of several sections' signatures is the signature of their text together; NULL for an empty body.", nullable=True),
     }, unique=["report_id", "section_id"], checks=[pa.Check(_span_ok, name="char_end_ge_start")]),
     _table("core.fact_metric", "Every figure extracted from a report, with provenance.", {
         "report_id": _report_id(),
@@ -238,6 +240,35 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
         "heading_terms": col("VARCHAR", "Terms that mark the topic in a heading, '|'-separated.", nullable=True),
         "body_terms": col("VARCHAR", "Terms that mark the topic in a body, '|'-separated.", nullable=True),
     }, unique=["topic"], partitioned=False),
+    _table("ref.correction", "Corrections of extracted figures made by people (assets/corrections.csv): applied in the marts "
+           "(marts.corrected_metric) with the original value kept beside; the extracted facts are never changed.", {
+        "correction_id": col("VARCHAR", "A name for the correction, unique in the file (e.g. c001)."),
+        "report_id": col("VARCHAR", "The report it corrects; NULL when it names the agency and year instead.", nullable=True),
+        "agency_key": col("VARCHAR", "With report_year: the agency whose report for that year it corrects (any of its reports).", nullable=True),
+        "report_year": col("INTEGER", "Year covered, with agency_key.", nullable=True),
+        "metric_code": col("VARCHAR", "Metric code of the figure (ref.metric_catalog)."),
+        "dimension": col("VARCHAR", "Dimension of the figure as in core.fact_metric; NULL (empty in the file) for the headline figure.", nullable=True),
+        "corrected_value": col("DOUBLE", "The right value, in the catalogue unit; NULL when the figure should be blank.", nullable=True),
+        "reason": col("VARCHAR", "Why: what the source says, where."),
+        "corrected_by": col("VARCHAR", "Who made the correction."),
+        "corrected_on": col("DATE", "When."),
+    }, unique=["correction_id"], partitioned=False,
+       checks=[pa.Check(lambda df: df["report_id"].notna() | (df["agency_key"].notna() & df["report_year"].notna()),
+                        name="names_a_report_or_an_agency_year")]),
+    _table("ref.acknowledged_finding", "Audit findings people reviewed and accepted (assets/acknowledged_findings.csv): "
+           "marts.audit_findings marks them acknowledged, so they stop showing as open.", {
+        "finding_id": col("VARCHAR", "marts.audit_findings.finding_id of the finding."),
+        "reason": col("VARCHAR", "Why it is accepted (the publisher's error is as printed; explained in the report…)."),
+        "acknowledged_by": col("VARCHAR", "Who reviewed it."),
+        "acknowledged_on": col("DATE", "When."),
+    }, unique=["finding_id"], partitioned=False),
+    _table("ref.expected_agency", "Agencies expected to publish a report every year (assets/expected_agencies.csv), whether or "
+           "not the pipeline has seen one of their reports: marts.coverage lists their missing years.", {
+        "agency_key": col("VARCHAR", "Canonical agency key, as core.dim_report.agency_key (province/city/county/function)."),
+        "agency_name": col("VARCHAR", "The agency's name."),
+        "first_year": col("INTEGER", "First year a report is expected for.", checks=pa.Check.in_range(1990, 2100)),
+        "last_year": col("INTEGER", "Last year a report is expected for; NULL: every year up to the latest year any report covers.", nullable=True),
+    }, unique=["agency_key"], partitioned=False),
     _table("meta.model_state", "Bookkeeping of the incremental SQL models (`-- incremental: <key>`): what each report "
            "was when a model last included it. A refresh compares it with the warehouse and rebuilds only the key "
            "values of the reports that changed. Internal: written by the marts step, not for analysis.", {

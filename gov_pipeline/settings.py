@@ -3,7 +3,9 @@
 Environment overrides:
   GOV_INBOX        folder watched for reports (default: <repo>/seeds)
   GOV_WAREHOUSE    DuckDB file the pipeline writes (default: <repo>/warehouse/gov.duckdb); analysts read its
-                   copy published beside it after every run (`read_copy`: warehouse/gov-read.duckdb)
+                   copy published beside it after every run (`read_copy`: warehouse/gov-read.duckdb), and the
+                   marts' files exported beside it (`exports_dir`: warehouse/exports/), and the agency pages
+                   (`reports_dir`: warehouse/reports/)
   GOV_WORKERS      processes for the per-report text work (default: CPU count, max 8)
   GOV_SEGMENTER    rjieba (default: the Rust port of jieba, ~20x faster, 99.8% the same tokens on the
                    benchmark corpus) | jieba (the reference, used by the tests)
@@ -38,6 +40,18 @@ class Settings:
     def read_copy(self) -> Path:
         """The analysts' read-only copy of the warehouse, published after every run that wrote to it."""
         return read_copy_of(self.warehouse)
+
+    @property
+    def exports_dir(self) -> Path:
+        """Where the `exports` asset writes every mart as Parquet and CSV, and the workbook marts.xlsx: the folder
+        `exports/` beside the warehouse file (warehouse/exports/; GOV_WAREHOUSE moves it along)."""
+        return self.warehouse.parent / "exports"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Where the `agency_pages` asset writes the static HTML report: index.html and one page per agency (the
+        folder `reports/` beside the warehouse file: warehouse/reports/; GOV_WAREHOUSE moves it along)."""
+        return self.warehouse.parent / "reports"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":

@@ -39,6 +39,17 @@ _COLUMN_RE = re.compile(
 _RULE_RE = re.compile(
     r"\s*(?:(?P<notnull>not\s+null)|in\s*\((?P<values>[^)]*)\)|(?P<op>>=|<=)\s*(?P<bound>-?\d+(?:\.\d+)?))", re.IGNORECASE)
 COLUMN_TYPES = ("VARCHAR", "BIGINT", "INTEGER", "DOUBLE", "BOOLEAN", "DATE", "TIMESTAMP")
+# A data check on the model's rows: `-- check: <name> where <condition>: <description>` — it warns (in the UI, on
+# the model's asset) when any row meets the condition, with their count and the first of them as a sample
+_CHECK_RE = re.compile(r"^--\s*check\s*:\s*(?P<name>\w+)\s+where\s+(?P<cond>.+?):\s+(?P<doc>.+?)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A declared data check: the rows meeting `condition` are what it reports."""
+    name: str
+    condition: str
+    description: str
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,7 @@ class SqlModel:
     incremental_key: str | None = None  # `-- incremental: <key>` in the header
     columns: tuple[ModelColumn, ...] = ()  # `-- column ...` lines: the declared output columns, in order
     unique: tuple[str, ...] = ()  # `-- unique: a, b`: the columns that identify a row
+    checks: tuple[RowCheck, ...] = ()  # `-- check: ...` lines: data checks on its rows
     build_version: str = ""  # the SQL of this model and of every model upstream of it (set by load_models)
     scoped_sql: str | None = None  # incremental models: the SQL over only the reports in SCOPE_TABLE (scope_sql)
 
@@ -199,11 +211,13 @@ class _Header:
     incremental_key: str | None
     columns: tuple[ModelColumn, ...]
     unique: tuple[str, ...]
+    checks: tuple[RowCheck, ...] = ()
 
 
 def _header(sql: str, source: str) -> _Header:
-    """The description (leading `--` lines) and the directives among them: incremental key, unique key, columns."""
-    lines, key, columns, unique = [], None, [], ()
+    """The description (leading `--` lines) and the directives among them: incremental key, unique key, columns,
+    row checks."""
+    lines, key, columns, unique, checks = [], None, [], (), []
     for line in sql.splitlines():
         stripped = line.strip()
         if not stripped.startswith("--"):
@@ -216,6 +230,8 @@ def _header(sql: str, source: str) -> _Header:
             unique = tuple(c.strip().lower() for c in directive.group(1).split(",") if c.strip())
         elif directive := _COLUMN_RE.match(stripped):
             columns.append(_column(directive, source))
+        elif directive := _CHECK_RE.match(stripped):
+            checks.append(RowCheck(directive["name"].lower(), directive["cond"].strip(), directive["doc"]))
         else:
             lines.append(stripped.lstrip("-").strip())
     names = [c.name for c in columns]
@@ -223,7 +239,9 @@ def _header(sql: str, source: str) -> _Header:
         raise SqlModelError(f"{source}: a column is declared twice")
     if unique and columns and not set(unique) <= set(names):
         raise SqlModelError(f"{source}: unique key {', '.join(unique)} names an undeclared column")
-    return _Header(" ".join(s for s in lines if s), key, tuple(columns), unique)
+    if len({c.name for c in checks}) != len(checks) or "schema" in {c.name for c in checks}:
+        raise SqlModelError(f"{source}: check names must be unique and not 'schema'")
+    return _Header(" ".join(s for s in lines if s), key, tuple(columns), unique, tuple(checks))
 
 
 def load_models(sql_dir: Path, known_tables: set[str], report_tables: set[str] = frozenset()) -> list[SqlModel]:
@@ -241,7 +259,7 @@ def load_models(sql_dir: Path, known_tables: set[str], report_tables: set[str] =
             raise SqlModelError(f"{rel}: empty model")
         header = _header(sql, str(rel))
         model = SqlModel(schema, name, path, body, tuple(sorted(parse_dependencies(body, source=str(rel)))),
-                         header.description, header.incremental_key, header.columns, header.unique)
+                         header.description, header.incremental_key, header.columns, header.unique, header.checks)
         if model.qualified in known_tables:
             raise SqlModelError(f"{rel}: {model.qualified} is already a table written by Python")
         models[model.qualified] = model

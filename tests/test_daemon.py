@@ -42,9 +42,10 @@ def test_remove_and_restore_cycles_land_each_time_under_the_daemon(tmp_path):
     home = ensure_dagster_home(tmp_path / "home")
     env = {**os.environ, "GOV_INBOX": str(inbox), "GOV_WAREHOUSE": str(warehouse), "DAGSTER_HOME": str(home),
            "GOV_SENSOR_INTERVAL": "1", "GOV_WORKERS": "1"}
+    log = (tmp_path / "daemon.log").open("wb")  # a file, not a pipe nobody reads: a full pipe would stall the daemon
     daemon = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "dagster-daemon"), "run",
                                "-w", str(REPO_ROOT / "workspace.yaml")], env=env, cwd=REPO_ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                              stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
     copy = read_copy_of(warehouse)
     try:
         started = time.monotonic()
@@ -73,3 +74,4 @@ def test_remove_and_restore_cycles_land_each_time_under_the_daemon(tmp_path):
             daemon.wait(30)
         except subprocess.TimeoutExpired:
             os.killpg(daemon.pid, signal.SIGKILL)
+        log.close()

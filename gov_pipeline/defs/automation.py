@@ -5,8 +5,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from gov_pipeline.defs.agency_pages import AGENCY_PAGES_KEYS
 from gov_pipeline.defs.common import TABLE, reports_partitions
 from gov_pipeline.defs.core import CORE_TABLES
+from gov_pipeline.defs.exports import EXPORT_KEYS
 from gov_pipeline.defs.marts import MART_KEYS
 from gov_pipeline.defs.ref import SOURCES
 from gov_pipeline.inbox import InboxUnavailable, TickPlan, fingerprint, plan_tick
@@ -19,11 +21,15 @@ RAW_KEY = dg.AssetKey(TABLE["raw.reports"].key)
 DERIVED_KEYS = [dg.AssetKey(TABLE[n].key) for n in ("staging.clean_reports", *CORE_TABLES)]
 # What a run over some report partitions materialises: the partitions, then everything derived from them.
 PER_REPORT_KEYS = [RAW_KEY, *DERIVED_KEYS]
-# What must follow any change of reports: the inventory (which prunes removed reports) and the SQL models.
+# What must follow any change of reports: the inventory (which prunes removed reports) and the SQL models. The
+# exports and the agency pages are not in the inbox's runs: rewriting every mart's files (the workbook grows with the
+# warehouse) and every agency's page would hold back the analysts' copy of every new report; automation re-writes
+# them in a run of their own once the marts changed, and `make demo`, the refresh job and its schedule write them in
+# the same run.
 REFRESH_KEYS = [dg.AssetKey(TABLE["core.report_inventory"].key), *MART_KEYS]
 # The reference tables change only with their files in assets/ (code version), not with reports.
 REF_KEYS = [dg.AssetKey(TABLE[n].key) for n in SOURCES]
-ROLLUP_KEYS = [*REFRESH_KEYS, *REF_KEYS]
+ROLLUP_KEYS = [*REFRESH_KEYS, *REF_KEYS, *EXPORT_KEYS, *AGENCY_PAGES_KEYS]
 ROLLUPS = dg.AssetSelection.assets(*ROLLUP_KEYS)
 # Kept fresh by declarative automation: everything but the partitions themselves.
 AUTOMATED = dg.AssetSelection.assets(*DERIVED_KEYS, *ROLLUP_KEYS)
@@ -35,7 +41,8 @@ process_reports_job = dg.define_asset_job(
                 "(single run for any number of partitions).")
 refresh_marts_job = dg.define_asset_job(
     "refresh_marts", selection=ROLLUPS,
-    description="Prune removed reports, reload reference tables and rebuild every SQL rollup.")
+    description="Prune removed reports, reload reference tables, rebuild every SQL rollup and re-write its exports "
+                "and the agency pages.")
 
 daily_marts_refresh = dg.ScheduleDefinition(
     name="daily_marts_refresh", job=refresh_marts_job, cron_schedule="15 2 * * *",
@@ -45,9 +52,9 @@ daily_marts_refresh = dg.ScheduleDefinition(
 rollup_automation_sensor = dg.AutomationConditionSensorDefinition(
     "rollup_automation_sensor", target=AUTOMATED, default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=15,
-    description="Derives staging and core, then refreshes core.report_inventory and the marts, as soon as any "
-                "report partition is updated (eager, not blocked by missing or failed report partitions); "
-                "reloads a reference table when its file changes.")
+    description="Derives staging and core, then refreshes core.report_inventory, the marts, their exports and the "
+                "agency pages, as soon as any report partition is updated (eager, not blocked by missing or failed "
+                "report partitions); reloads a reference table when its file changes.")
 
 
 def contiguous_ranges(keys: list[str], order: list[str]) -> list[tuple[str, str]]:

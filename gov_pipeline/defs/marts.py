@@ -10,7 +10,7 @@ from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, PREVIEW_RO
 from gov_pipeline.resources import Warehouse
 from gov_pipeline.schemas import REPORT_KEYED_TABLES, TABLES
 from gov_pipeline.settings import get_settings
-from gov_pipeline.sql_models import SqlModel, load_models
+from gov_pipeline.sql_models import RowCheck, SqlModel, load_models
 from gov_pipeline.warehouse import Violation, build_models, contract_violations
 
 
@@ -49,6 +49,23 @@ def _contract_spec(model: SqlModel) -> dg.AssetCheckSpec:
                     "`unique` key.")
 
 
+def _row_check_spec(model: SqlModel, check: RowCheck) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(check.name, asset=dg.AssetKey(model.key),
+                             description=f"{check.description} (warns when rows meet: {check.condition})")
+
+
+def row_check_result(conn, model: SqlModel, check: RowCheck) -> dg.AssetCheckResult:
+    """The declared check on the model's rows: how many meet its condition, and the first of them."""
+    where = f"FROM {model.qualified} WHERE {check.condition}"
+    count = conn.execute(f"SELECT count(*) {where}").fetchone()[0]
+    meta: dict = {"rows": count}
+    if count:
+        cursor = conn.execute(f"SELECT * {where} LIMIT {PREVIEW_ROWS}")
+        meta["sample"] = dg.MetadataValue.md(markdown_table([d[0] for d in cursor.description], cursor.fetchall()))
+    return dg.AssetCheckResult(asset_key=dg.AssetKey(model.key), check_name=check.name, passed=count == 0,
+                               severity=dg.AssetCheckSeverity.WARN, metadata=meta)
+
+
 def contract_result(model: SqlModel, violations: list[Violation]) -> dg.AssetCheckResult:
     meta = {"violations": len(violations)}
     if violations:
@@ -60,7 +77,8 @@ def contract_result(model: SqlModel, violations: list[Violation]) -> dg.AssetChe
 
 def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
     @dg.multi_asset(specs=[_spec(m) for m in models], name="sql_models", can_subset=True, pool=POOL,
-                    check_specs=[_contract_spec(m) for m in models if m.columns],
+                    check_specs=[_contract_spec(m) for m in models if m.columns]
+                    + [_row_check_spec(m, c) for m in models for c in m.checks],
                     description="Every SQL model in dbt_like_sql/, in dependency order in one transaction: CREATE OR "
                                 "REPLACE TABLE, or for a model marked `-- incremental: <key>` only the key values that the "
                                 "reports changed since its last build touch (meta.model_state).")
@@ -84,6 +102,9 @@ def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
                 results.append(dg.MaterializeResult(asset_key=dg.AssetKey(model.key), metadata=meta))
                 if dg.AssetCheckKey(dg.AssetKey(model.key), "schema") in checks:
                     results.append(contract_result(model, contract_violations(conn, model)))
+                for check in model.checks:
+                    if dg.AssetCheckKey(dg.AssetKey(model.key), check.name) in checks:
+                        results.append(row_check_result(conn, model, check))
         yield from results  # recorded while the checkpoint runs
 
     return sql_models

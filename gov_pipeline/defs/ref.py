@@ -12,7 +12,8 @@ from gov_pipeline.text.refdata import asset_path, read_csv_rows
 from gov_pipeline.warehouse import replace_table
 
 SOURCES = {"ref.metric_catalog": "metric_catalog.csv", "ref.figure_dimension": "figure_dimensions.csv",
-           "ref.topic": "topic_taxonomy.csv"}
+           "ref.topic": "topic_taxonomy.csv", "ref.correction": "corrections.csv",
+           "ref.acknowledged_finding": "acknowledged_findings.csv", "ref.expected_agency": "expected_agencies.csv"}
 REF_AUTOMATION = (dg.AutomationCondition.missing() | dg.AutomationCondition.code_version_changed()) \
     & ~dg.AutomationCondition.in_progress()
 _BOOL = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False, "": False}

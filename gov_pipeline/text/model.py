@@ -90,6 +90,8 @@ class Section:
     marker: str = ""  # '一、', '（一）', '1.', ... ; '' for preamble / cover letter / table
     kind: str = "heading"  # heading | preamble | cover_letter | statistics_table
     topic: str = "other"  # one of TOPICS
+    shingles: int = 0  # distinct word 3-grams of the body (text/reuse.py)
+    minhash: str | None = None  # their MinHash signature, encoded (text/reuse.py)
 
     @property
     def heading_text(self) -> str:

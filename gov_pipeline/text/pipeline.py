@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from gov_pipeline.text.clean import clean_report
 from gov_pipeline.text.consistency import check_consistency
+from gov_pipeline.text import reuse
 from gov_pipeline.text.keywords import top_keywords_from_tokens
 from gov_pipeline.text.metadata import extract_metadata
 from gov_pipeline.text.model import Cleaned, Layout, ReportAnalysis
@@ -45,6 +46,9 @@ def analyse_clean(report_id: str, cleaned: Cleaned, segmenter: str = "jieba",
     sections = parse_sections(text)
     tokens = section_tokens(sections, seg)  # segment once; topics and keywords share the tokens
     assign_topics(sections, seg, tokens=tokens)
+    for s, (_heading, body) in zip(sections, tokens):  # what marts.section_reuse compares across years
+        grams = reuse.shingles(body)
+        s.shingles, s.minhash = len(grams), reuse.encode(reuse.signature(grams))
     meta, issues = extract_metadata(text, cleaned.page_meta, sections)
     era, headed = table_era_evidence(text, meta.report_year)
     meta.char_count = len(text)

@@ -1,0 +1,502 @@
+"""A report to read: one static HTML page per agency and an index page (no Dagster import).
+
+The pages are written to the reports folder (Settings.reports_dir, `warehouse/reports/`) from the marts:
+`index.html` lists every agency (the years it covers, the reports loaded, its open findings, its coverage gaps)
+and links to one page per agency, `<slug of agency_key>.html`, which shows
+
+- the headline figures by year (ref.metric_catalog.is_headline, values of marts.agency_year_comparison, corrected
+  where a correction applies) as a table and as a small chart (matplotlib, inline SVG whose text stays text);
+- the largest year-on-year changes (at least 10 either year);
+- the open audit findings (marts.audit_findings, not acknowledged) with their evidence and a file:// link to the
+  report file in the inbox (core.report_inventory.source_path), so the page works opened from disk;
+- the section reuse (marts.section_reuse: share of each part found in last year's, 80% or more highlighted);
+- the coverage of every year (marts.coverage).
+
+Everything is read with one query per table, whatever the number of agencies, and rendered by the Jinja2
+templates of gov_pipeline/templates/ (autoescaped). Each file is written under a temporary name in the same
+folder (`.<file>.tmp`) and renamed over the old one (os.replace): a browser opens the old page or the new one,
+never half of one. Pages of agencies that no longer exist are removed, and so are temporaries a killed run left;
+only files this module wrote (they carry its GENERATOR mark) are ever removed from the folder.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import math
+import os
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import duckdb
+
+INDEX = "index.html"
+TMP_SUFFIX = ".tmp"
+GENERATOR = "gov_pipeline.agency_pages"  # the mark (a <meta name="generator">) of every page this module writes
+MARK_BYTES = 1024  # the mark is looked for in a file's first bytes
+CHANGES_SHOWN = 15  # year-on-year changes listed per agency (the largest relative ones)
+CHANGE_MIN = 10  # a change is listed when the figure is at least this much in either year
+REUSED = 0.8  # share_reused from which a part counts as copied from last year (the section_reused rule's 80%)
+CHART_PANELS = 8  # headline figures charted per agency (those with the largest values)
+CHART_VERSION = "1"  # bump when headline_chart draws differently: every chart is drawn again
+SLUG_MAX_BYTES = 180  # a file name's bytes before `.html` (file systems allow 255)
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+STATUS_LABEL = {"annual_report": "annual report", "summary_only": "summary only", "missing": "missing"}
+TABLES = ("ref.metric_catalog", "core.report_inventory", "marts.agency_year_report", "marts.coverage",
+          "marts.agency_year_comparison", "marts.audit_findings", "marts.section_reuse")
+PART_NAMES = {1: "总体情况", 2: "主动公开政府信息情况", 3: "收到和处理政府信息公开申请情况",
+              4: "政府信息公开行政复议、行政诉讼情况", 5: "存在的主要问题及改进情况", 6: "其他需要报告的事项"}
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+_CHART_BLOCK = re.compile(r"<!-- chart ([0-9a-f]{16}) -->\s*(<svg\b.*?</svg>)\s*<!-- /chart -->", re.S)
+
+
+@dataclass(frozen=True)
+class AgencyPage:
+    agency_key: str
+    agency_name: str
+    file: str  # the page's file name in the folder
+    years: list[int]
+    reports: int  # loaded reports of the agency
+    open_findings: int
+    gaps: list[int]  # years with no report
+    page_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class PagesResult:
+    folder: Path
+    pages: list[AgencyPage]
+    index_bytes: int
+    removed: list[str]  # pages of agencies that no longer exist (and stale temporary files)
+    missing: list[str]  # tables the pages read that are not built yet (their sections are empty)
+    open_findings: int  # open findings on the pages (and those of no agency, counted on the index)
+    charts_drawn: int = 0
+    charts_reused: int = 0  # charts taken from the agency's previous page: its headline figures did not change
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # read, chart, render: seconds
+
+    @property
+    def index(self) -> Path:
+        return self.folder / INDEX
+
+    @property
+    def files_written(self) -> list[str]:
+        return [INDEX] + [p.file for p in self.pages]
+
+    @property
+    def total_bytes(self) -> int:
+        return self.index_bytes + sum(p.page_bytes for p in self.pages)
+
+
+def page_slug(agency_key: str) -> str:
+    """A file name (without `.html`) for an agency: its key with `/` and the other characters file systems refuse
+    replaced by `_` (Chinese characters kept), cut with a hash when too long for a file name."""
+    slug = _UNSAFE.sub("_", agency_key).strip(" ._") or "agency"
+    if slug.lower() == INDEX.removesuffix(".html"):
+        slug += "_"
+    if len(slug.encode("utf-8")) > SLUG_MAX_BYTES:
+        digest = hashlib.md5(agency_key.encode("utf-8")).hexdigest()[:8]
+        cut = slug.encode("utf-8")[:SLUG_MAX_BYTES - 9].decode("utf-8", "ignore")
+        slug = f"{cut}~{digest}"
+    return slug
+
+
+def page_files(agency_keys) -> dict[str, str]:
+    """agency_key -> its page's file name, unique in the folder (regardless of case: some file systems ignore it)."""
+    taken, files = {INDEX}, {}
+    for key in sorted(agency_keys):
+        slug, n = page_slug(key), 1
+        name = f"{slug}.html"
+        while name.lower() in taken:
+            n += 1
+            name = f"{slug}~{n}.html"
+        taken.add(name.lower())
+        files[key] = name
+    return files
+
+
+def write_pages(conn: duckdb.DuckDBPyConnection, folder: Path, inbox: Path,
+                now: dt.datetime | None = None) -> PagesResult:
+    """Write index.html and one page per agency to `folder` from the marts over `conn`; remove the pages of agencies
+    that are gone. `inbox`: the folder the reports' source_path is relative to (the links to the source files)."""
+    started = time.perf_counter()
+    folder, inbox = Path(folder), Path(inbox).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    removed = _remove_temporaries(folder)
+    data = _read(conn)
+    read_s = time.perf_counter() - started
+    now = now or dt.datetime.now().astimezone()
+    env = _environment()
+    agencies = _agencies(data)
+    files = page_files(agencies)
+    sources = {rid: _source(inbox, path) for rid, path in data["sources"].items()}
+    grouped = _group(data)
+    pages, open_total, chart_s, charts_drawn, charts_reused = [], 0, 0.0, 0, 0
+    page_template = env.get_template("agency.html")
+    for key in sorted(agencies, key=lambda k: (agencies[k]["name"], k)):
+        context = _agency_context(key, agencies[key], data, grouped, sources)
+        t = time.perf_counter()
+        context["chart_key"] = key_ = chart_key(context["years"], context["headline"])
+        old = _old_chart(folder / files[key])
+        if old is not None and old[0] == key_:
+            context["chart_svg"] = old[1]  # the same figures as last time: the same chart (drawing one takes ~0.1 s)
+            charts_reused += 1
+        else:
+            context["chart_svg"] = headline_chart(context["years"], context["headline"])
+            charts_drawn += context["chart_svg"] is not None
+        chart_s += time.perf_counter() - t
+        html = page_template.render(**context, written_at=now, generator=GENERATOR, index_href=INDEX)
+        size = _write_atomic(folder / files[key], html)
+        open_total += len(context["findings"])
+        pages.append(AgencyPage(key, agencies[key]["name"], files[key], context["years"], context["reports"],
+                                len(context["findings"]), context["gaps"], size))
+    orphans = [f for f in data["findings"] if f["agency_key"] is None]
+    open_total += len(orphans)
+    listed = [{**vars(p), "href": quote(p.file), "expected": agencies[p.agency_key]["expected"],
+               "severities": _severity_counts(grouped["findings"].get(p.agency_key, [])),
+               "summary_years": [y for y, s in agencies[p.agency_key]["status"].items() if s == "summary_only"]}
+              for p in pages]
+    index_html = env.get_template("index.html").render(
+        agencies=listed, orphans=_findings_context(orphans, sources), open_findings=open_total, missing=data["missing"],
+        written_at=now, generator=GENERATOR)
+    index_bytes = _write_atomic(folder / INDEX, index_html)
+    keep = {INDEX} | {p.file for p in pages}
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".html" and path.name not in keep and path.is_file() and _ours(path):
+            path.unlink()
+            removed.append(path.name)
+    total = time.perf_counter() - started
+    return PagesResult(folder, pages, index_bytes, removed, data["missing"], open_total, charts_drawn, charts_reused,
+                       total, {"read": round(read_s, 3), "charts": round(chart_s, 3),
+                               "render_and_write": round(total - read_s - chart_s, 3)})
+
+
+# -- reading: one query per table ---------------------------------------------------------------------------------
+
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    cursor = conn.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _read(conn: duckdb.DuckDBPyConnection) -> dict:
+    tables = {f"{s}.{t}" for s, t in conn.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+    missing = [t for t in TABLES if t not in tables]
+
+    def rows(table: str, sql: str) -> list[dict]:
+        return _rows(conn, sql) if table in tables else []
+
+    catalog = rows("ref.metric_catalog",
+                   "SELECT code, label_zh, unit, is_headline FROM ref.metric_catalog ORDER BY rowid")
+    headline = [c["code"] for c in catalog if c["is_headline"]]
+    headline_sql = ", ".join("'" + c.replace("'", "''") + "'" for c in headline) or "NULL"
+    return {
+        "missing": missing,
+        "catalog": {c["code"]: c for c in catalog},
+        "headline_codes": headline,
+        "sources": {r["report_id"]: r["source_path"] for r in rows(
+            "core.report_inventory", "SELECT report_id, source_path FROM core.report_inventory")},
+        "years": rows("marts.agency_year_report",
+                      "SELECT agency_key, report_year, report_id, agency_name, report_kind, reports "
+                      "FROM marts.agency_year_report ORDER BY agency_key, report_year"),
+        "coverage": rows("marts.coverage",
+                         "SELECT agency_key, agency_name, report_year, status, report_id, reports, expected "
+                         "FROM marts.coverage ORDER BY agency_key, report_year"),
+        # the headline figures (dimension IS NULL), and the largest relative changes of every figure per agency
+        "comparison": rows("marts.agency_year_comparison", f"""
+            SELECT * FROM (
+                SELECT agency_key, report_year, metric_code, dimension, value, previous_value, change, change_ratio,
+                       unit, corrected, previous_corrected, report_id, previous_report_id,
+                       dimension IS NULL AND metric_code IN ({headline_sql}) AS headline,
+                       CASE WHEN notable THEN row_number() OVER (
+                           PARTITION BY agency_key, notable
+                           ORDER BY abs(change_ratio) DESC, report_year DESC, metric_code, dimension NULLS FIRST)
+                       END AS change_rank
+                FROM (SELECT *, change_ratio IS NOT NULL AND change <> 0
+                                AND greatest(value, previous_value) >= {CHANGE_MIN}
+                                -- a split that changed exactly as a less detailed figure did (all requests from
+                                -- natural persons) says nothing more: the least detailed one is listed
+                                AND row_number() OVER (
+                                    PARTITION BY agency_key, report_year, metric_code, value, previous_value
+                                    ORDER BY length(coalesce(dimension, '')), dimension NULLS FIRST) = 1 AS notable
+                      FROM marts.agency_year_comparison)
+            ) WHERE headline OR change_rank <= {CHANGES_SHOWN}
+            ORDER BY agency_key, change_rank NULLS LAST, report_year, metric_code"""),
+        "findings": rows("marts.audit_findings", """
+            SELECT finding_id, rule, severity, scope, agency_key, report_year, report_id, previous_report_id,
+                   metric_code, dimension, table_no, row_label, expected, actual, detail, evidence, other_evidence
+            FROM marts.audit_findings WHERE NOT acknowledged
+            ORDER BY agency_key, CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+                     report_year DESC NULLS LAST, rule, finding_id"""),
+        "acknowledged": dict(conn.execute(
+            "SELECT agency_key, count(*) FROM marts.audit_findings WHERE acknowledged GROUP BY agency_key"
+        ).fetchall()) if "marts.audit_findings" in tables else {},
+        "reuse": rows("marts.section_reuse",
+                      "SELECT agency_key, report_year, part, part_name, share_reused, report_id, previous_report_id "
+                      "FROM marts.section_reuse ORDER BY agency_key, report_year, part"),
+    }
+
+
+def _agencies(data: dict) -> dict[str, dict]:
+    """Every agency a page is written for: those the coverage lists (seen or expected), those with a report for a
+    year, and those with an open finding; its name, its years' status, whether it is expected."""
+    agencies: dict[str, dict] = {}
+
+    def agency(key: str) -> dict:
+        return agencies.setdefault(key, {"name": None, "status": {}, "expected": False})
+
+    for row in data["years"]:
+        agency(row["agency_key"])["name"] = row["agency_name"] or agencies[row["agency_key"]]["name"]
+    for row in data["coverage"]:
+        a = agency(row["agency_key"])
+        a["name"] = row["agency_name"] or a["name"]
+        a["status"][row["report_year"]] = row["status"]
+        a["expected"] = a["expected"] or bool(row["expected"])
+    for row in data["findings"]:
+        if row["agency_key"] is not None:
+            agency(row["agency_key"])
+    for key, a in agencies.items():
+        a["name"] = a["name"] or key
+    return agencies
+
+
+# -- one agency's page ---------------------------------------------------------------------------------------------
+
+def _group(data: dict) -> dict[str, dict[str, list[dict]]]:
+    """table -> agency_key -> its rows: every table's rows are split by agency once, not filtered per agency."""
+    grouped = {}
+    for name in ("years", "coverage", "comparison", "findings", "reuse"):
+        groups = defaultdict(list)
+        for row in data[name]:
+            groups[row["agency_key"]].append(row)
+        grouped[name] = groups
+    return grouped
+
+
+def _agency_context(key: str, agency: dict, data: dict, grouped: dict, sources: dict) -> dict:
+    catalog = data["catalog"]
+    years_rows, coverage = grouped["years"].get(key, []), grouped["coverage"].get(key, [])
+    comparison, findings, reuse = (grouped[n].get(key, []) for n in ("comparison", "findings", "reuse"))
+    years = sorted({r["report_year"] for r in coverage} | {r["report_year"] for r in years_rows}
+                   | {r["report_year"] for r in comparison} | {r["report_year"] for r in reuse})
+
+    values = {(r["metric_code"], r["report_year"]): r for r in comparison if r["headline"]}
+    headline = []
+    for code in data["headline_codes"]:
+        if not any((code, y) in values for y in years):
+            continue
+        cells = [values.get((code, y)) for y in years]
+        headline.append({"code": code, "label": catalog[code]["label_zh"], "unit": catalog[code]["unit"],
+                         "cells": [{"value": c["value"], "corrected": c["corrected"]} if c else None for c in cells]})
+
+    changes = sorted((r for r in comparison if r["change_rank"] is not None), key=lambda r: r["change_rank"])
+    changes = [{**r, "label": _label(catalog, r["metric_code"])} for r in changes]
+
+    parts = sorted({r["part"] for r in reuse})
+    reuse_years = sorted({r["report_year"] for r in reuse})
+    shares = {(r["part"], r["report_year"]): r for r in reuse}
+    reuse_rows = [{"part": p, "name": next((r["part_name"] for r in reuse if r["part"] == p), PART_NAMES.get(p, "")),
+                   "cells": [_reuse_cell(shares.get((p, y))) for y in reuse_years]} for p in parts]
+
+    status = agency["status"]
+    by_year = {r["report_year"]: r for r in years_rows}
+    coverage_rows = [{"year": y, "status": status.get(y, "annual_report" if y in by_year else "missing"),
+                      "status_label": STATUS_LABEL.get(status.get(y, ""), "report" if y in by_year else "missing"),
+                      "report_id": by_year[y]["report_id"] if y in by_year else None,
+                      "kind": by_year[y]["report_kind"] if y in by_year else None,
+                      "reports": by_year[y]["reports"] if y in by_year else 0,
+                      "source": sources.get(by_year[y]["report_id"]) if y in by_year else None} for y in years]
+    return {
+        "agency_key": key, "agency_name": agency["name"], "expected": agency["expected"], "years": years,
+        "reports": sum(r["reports"] for r in years_rows),
+        "gaps": [y for y in years if status.get(y) == "missing"],
+        "headline": headline, "changes": changes, "change_min": CHANGE_MIN,
+        "findings": _findings_context(findings, sources), "acknowledged": data["acknowledged"].get(key, 0),
+        "reuse_years": reuse_years, "reuse": reuse_rows, "reused_from": REUSED,
+        "coverage": coverage_rows,
+    }
+
+
+def _label(catalog: dict, code: str) -> str:
+    entry = catalog.get(code)
+    return entry["label_zh"] if entry else code
+
+
+def _reuse_cell(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    share = row["share_reused"]
+    return {"share": share, "reused": share is not None and share >= REUSED, "report_id": row["report_id"],
+            "previous_report_id": row["previous_report_id"]}
+
+
+def _findings_context(findings: list[dict], sources: dict) -> list[dict]:
+    return [{**f, "source": sources.get(f["report_id"]), "previous_source": sources.get(f["previous_report_id"])}
+            for f in findings]
+
+
+def _severity_counts(findings: list[dict]) -> dict[str, int]:
+    counts = {s: 0 for s in SEVERITY_ORDER}
+    for f in findings:
+        counts[f["severity"]] = counts.get(f["severity"], 0) + 1
+    return counts
+
+
+def _source(inbox: Path, source_path: str | None) -> dict | None:
+    """The report file in the inbox: its name, a file:// URI (the page is opened from disk) and whether it exists."""
+    if not source_path:
+        return None
+    path = inbox / source_path
+    return {"name": source_path, "uri": path.as_uri(), "exists": path.is_file()}
+
+
+# -- the chart -----------------------------------------------------------------------------------------------------
+
+def chart_key(years: list[int], headline: list[dict]) -> str:
+    """What a chart is drawn from (and CHART_VERSION), hashed: a page whose key did not change keeps its chart."""
+    import json
+
+    drawn = [(row["code"], [c["value"] if c else None for c in row["cells"]]) for row in headline]
+    return hashlib.sha256(json.dumps([CHART_VERSION, years, drawn]).encode()).hexdigest()[:16]
+
+
+def _old_chart(page: Path) -> tuple[str, str] | None:
+    """(chart key, <svg> element) of the chart on an agency's page as last written, if there is one."""
+    try:
+        text = page.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _CHART_BLOCK.search(text)
+    return (found.group(1), found.group(2)) if found else None
+
+
+def headline_chart(years: list[int], headline: list[dict]) -> str | None:
+    """The headline figures by year as small multiples (one panel per figure with a value above zero, the largest
+    first, up to CHART_PANELS), as an inline <svg> element: text stays text (svg.fonttype none) and every label is
+    ASCII (metric codes and years), so no CJK font is needed. None when there is nothing to draw."""
+    series = []
+    for row in headline:
+        points = [(y, c["value"]) for y, c in zip(years, row["cells"]) if c and c["value"] is not None]
+        if any(v > 0 for _, v in points):
+            series.append((max(v for _, v in points), row["code"], points))
+    if not series:
+        return None
+    series = sorted(series, key=lambda s: -s[0])[:CHART_PANELS]
+    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: no global figure manager, no GUI backend
+    from matplotlib.ticker import MaxNLocator
+
+    columns = len(series) if len(series) <= 5 else 4
+    rows = math.ceil(len(series) / columns)
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "gov-agency-pages", "font.size": 8,
+                                "axes.titlesize": 8, "font.family": "sans-serif"}):
+        width, height = 2.4 * columns, 1.75 * rows  # inches; margins fixed (a layout engine triples the time)
+        fig = Figure(figsize=(width, height))
+        axes = fig.subplots(rows, columns, squeeze=False, gridspec_kw={
+            "left": 0.45 / width, "right": 1 - 0.1 / width, "bottom": 0.32 / height, "top": 1 - 0.25 / height,
+            "wspace": 0.5, "hspace": 0.55})
+        for ax, (top, code, points) in zip(axes.flat, series):
+            known = dict(points)
+            ys = [known.get(y, math.nan) for y in years]  # a year without the figure breaks the line
+            ax.plot(years, ys, marker="o", markersize=3, linewidth=1.4, color="#2b6cb0")
+            ax.set_title(code, loc="left")
+            ax.set_xticks(years)
+            ax.set_xticklabels([str(y) for y in years], rotation=45 if len(years) > 5 else 0)
+            ax.set_xlim(min(years) - 0.4, max(years) + 0.4)
+            ax.set_ylim(bottom=min(0.0, min(v for _, v in points)), top=top * 1.15)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+            ax.tick_params(labelsize=7, length=2)
+            ax.grid(axis="y", linewidth=0.4, alpha=0.6)
+            ax.spines[["top", "right"]].set_visible(False)
+        for ax in list(axes.flat)[len(series):]:
+            ax.set_visible(False)
+        out = io.StringIO()
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    svg = out.getvalue()
+    svg = svg[svg.index("<svg"):].strip()  # inline in HTML: no XML declaration, no DOCTYPE
+    return svg.replace("<svg ", '<svg role="img" aria-label="headline figures by year" class="chart" ', 1)
+
+
+# -- templates and files -------------------------------------------------------------------------------------------
+
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("gov_pipeline", "templates"),
+        autoescape=jinja2.select_autoescape(["html"], default_for_string=True, default=True),
+        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters.update(num=format_number, ratio=format_ratio, share=format_share, signed=format_signed)
+    return env
+
+
+def format_number(value) -> str:
+    """1234 -> 1,234; 12.5 -> 12.5; None -> —."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def format_signed(value) -> str:
+    if value is None:
+        return "—"
+    text = format_number(abs(value))
+    return f"+{text}" if value > 0 else f"−{text}" if value < 0 else "0"
+
+
+def format_ratio(value) -> str:
+    """0.2222 -> +22%; -0.5 -> −50%."""
+    if value is None:
+        return "—"
+    pct = value * 100
+    text = f"{abs(pct):,.0f}%" if abs(pct) >= 10 else f"{abs(pct):.1f}%"
+    return f"+{text}" if pct > 0 else f"−{text}" if pct < 0 else "0%"
+
+
+def format_share(value) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.name}{TMP_SUFFIX}")
+
+
+def _write_atomic(target: Path, text: str) -> int:
+    """Write `text` to `target` by a temporary file in the same folder renamed over it; the bytes written."""
+    data = text.encode("utf-8")
+    tmp = _tmp(target)
+    try:
+        with open(tmp, "wb") as out:
+            out.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return len(data)
+
+
+def _ours(path: Path) -> bool:
+    """Whether a file carries the mark of this module (a page it wrote)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(MARK_BYTES)
+    except OSError:
+        return False
+    return GENERATOR.encode() in head
+
+
+def _remove_temporaries(folder: Path) -> list[str]:
+    """Temporary files of a write that did not finish (a killed run)."""
+    gone = []
+    for path in sorted(folder.glob(f".*{TMP_SUFFIX}")):
+        if path.is_file() and path.name.removesuffix(TMP_SUFFIX).endswith(".html"):
+            path.unlink()
+            gone.append(path.name)
+    return gone
