@@ -48,7 +48,7 @@ browser:
 test: bytecode browser
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/dg check defs
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 dev: bytecode
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
