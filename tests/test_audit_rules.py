@@ -26,7 +26,8 @@ def world() -> dict[str, list]:
     reports = {  # report -> (agency, year, kind, era)
         "p1": ("P", 2011, "annual_report", "table_2021"), "p2": ("P", 2012, "annual_report", "table_2021"),
         "p3": ("P", 2013, "annual_report", "table_2021"), "p4": ("P", 2014, "annual_report", "table_2021"),
-        "p5": ("P", 2015, "annual_report", "table_2021"), "p6": ("P", 2016, "annual_report", "table_2021"),
+        "p5": ("Q", 2020, "annual_report", "table_2021"), "p6": ("Q", 2022, "annual_report", "table_2021"),
+        "p9": ("Q", 2018, "annual_report", "narrative"),  # before the six-part template: no part 五 is no finding
         "p7": ("P", 2017, "annual_report", "table_2021"), "p8": ("P", 2018, "annual_report", "table_2021"),
         "a21": ("A", 2021, "annual_report", "table_2021"), "a22": ("A", 2022, "annual_report", "table_2021"),
         "b19": ("B", 2019, "annual_report", "table_2019"), "b20": ("B", 2020, "annual_report", "table_2019"),
@@ -82,7 +83,7 @@ def world() -> dict[str, list]:
         add(rid, "requests_received", v)
     sections = []
     for rid in reports:
-        if rid == "p5":
+        if rid in ("p5", "p9"):
             continue  # no part 五
         sections.append(section(rid, 1, "problems_improvements") | {"body": "无" if rid == "p6" else PART5})
     sections.append(section("p7", 2, "other", "其他需要报告的事项") | {"char_start": 100, "char_end": 200})

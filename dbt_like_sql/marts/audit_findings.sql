@@ -4,7 +4,7 @@
 -- (applicant_sum); per column, received + carried in = resolved + carried out (request_balance); resolved = the
 -- result rows (results_sum); a result group = its reason rows (group_sum); review and litigation parts add up to
 -- their totals (review_sum); a figure stated in prose and in the table alike (prose_table_mismatch); part 五 of an
--- annual report missing or empty (part5_missing, part5_empty); the fee stated in part 六 against the report's other
+-- annual report of the six-part template (2019 on) missing or empty (part5_missing, part5_empty); the fee stated in part 六 against the report's other
 -- fee figures (part6_fee_mismatch); a rate outside 0-100% (rate_out_of_range).
 -- Across the years of one agency (scope across_years, reports of marts.agency_year_report): carried in (y) = carried
 -- out (y - 1) (carry_over); documents in force (y) = in force (y - 1) + issued (y) - repealed (y) (docs_in_force,
@@ -133,9 +133,9 @@ prose_table AS (
                          AND n.dimension IS NOT DISTINCT FROM t.dimension AND n.source_kind = 'narrative'
     WHERE abs(n.value - t.value) > 1e-6 AND t.metric_code <> 'other_figure'
 ),
-annual AS (
+annual AS (  -- the annual reports of the six-part template (from 2019 on): part 五 is a part of its own
     SELECT r.report_id, d.report_year FROM core.report_inventory r JOIN core.dim_report d USING (report_id)
-    WHERE r.status = 'loaded' AND d.report_kind = 'annual_report'
+    WHERE r.status = 'loaded' AND d.report_kind = 'annual_report' AND d.report_year >= 2019
 ),
 part5 AS (
     SELECT a.report_id, sum(length(s.body)) AS chars, count(s.section_id) AS sections
