@@ -1852,6 +1852,7 @@ class GridReader:
         p = self.p
         text = p.text
         kept, p.results = p.results, []
+        context = (p.block, p.block_unit, p.cum_layout, p.c_ready, p.parent_row, p.in_children)
         prev_cols, prev_no, prev_rows, last_end = -1, -1, 0, 0
         for gno, grid in enumerate(self.grids):
             if not grid.cells:
@@ -1912,6 +1913,8 @@ class GridReader:
             self.table_of[gno] = table
         p._reset()
         self.results, p.results = p.results, kept
+        # the text reader starts where it would have without the grids (their blocks and headers are theirs)
+        p.block, p.block_unit, p.cum_layout, p.c_ready, p.parent_row, p.in_children = context
 
     def _header(self, items, r: int, reset: bool) -> None:
         p, header = self.p, self.header
