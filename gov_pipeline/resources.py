@@ -193,16 +193,10 @@ class Inbox(dg.ConfigurableResource):
         return published_hashes(self.read_copy, keys)
 
 
-class Exports(dg.ConfigurableResource):
-    """The folder the marts are exported to as files (Settings.exports_dir: warehouse/exports/, beside the
-    warehouse file). Only the `exports` asset writes there (gov_pipeline/exports.py)."""
-
-    path: str
-
-
-class ReportPages(dg.ConfigurableResource):
-    """The folder of the static HTML report (Settings.reports_dir: warehouse/reports/, beside the warehouse file):
-    index.html and one page per agency. Only the `agency_pages` asset writes there (gov_pipeline/agency_pages.py)."""
+class OutputFolder(dg.ConfigurableResource):
+    """A folder beside the warehouse file that one asset writes its files to and owns: `exports`
+    (Settings.exports_dir, the marts as Parquet, CSV and a workbook: gov_pipeline/exports.py) and `report_pages`
+    (Settings.reports_dir, the static HTML report: gov_pipeline/agency_pages.py)."""
 
     path: str
 
@@ -357,7 +351,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "warehouse": Warehouse(database=str(settings.warehouse), read_copy=str(settings.read_copy),
                                connection_config={"memory_limit": settings.duckdb_memory}),
         "inbox": Inbox(path=str(settings.inbox), max_bytes=settings.max_bytes, read_copy=str(settings.read_copy)),
-        "exports": Exports(path=str(settings.exports_dir)),
-        "report_pages": ReportPages(path=str(settings.reports_dir)),
+        "exports": OutputFolder(path=str(settings.exports_dir)),
+        "report_pages": OutputFolder(path=str(settings.reports_dir)),
         "text_settings": TextSettings(workers=settings.workers, segmenter=settings.segmenter),
     }

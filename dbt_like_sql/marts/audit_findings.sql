@@ -37,15 +37,16 @@
 -- column other_evidence VARCHAR: the evidence of the other side (the prose figure, last year's row)
 -- column acknowledged BOOLEAN not null: listed in assets/acknowledged_findings.csv
 -- column acknowledgement VARCHAR: why, by whom (ref.acknowledged_finding)
-WITH fig AS (  -- one value per report, code and dimension and source: the year's own figures
-    SELECT m.*, c.row_label,
-           regexp_extract(coalesce(m.dimension, ''), 'applicant=([a-z_]+)', 1) AS applicant,
-           nullif(trim(regexp_replace(coalesce(m.dimension, ''), 'applicant=[a-z_]+;?', ''), ';'), '') AS rest
-    FROM marts.corrected_metric m
+WITH stated AS (  -- every figure of the year's own (no stock, as-of or part-year figure), with its table row
+    SELECT m.*, c.row_label FROM marts.corrected_metric m
     LEFT JOIN core.fact_table_cell c USING (report_id, table_no, row_no, col_no)
     WHERE coalesce(m.qualifier, '') NOT IN ('cumulative', 'as_of', 'partial_period') AND m.value IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY m.report_id, m.metric_code, m.dimension, m.source_kind
-                               ORDER BY m.metric_id) = 1
+),
+fig AS (  -- one value per report, code, dimension and source
+    SELECT *, regexp_extract(coalesce(dimension, ''), 'applicant=([a-z_]+)', 1) AS applicant,
+           nullif(trim(regexp_replace(coalesce(dimension, ''), 'applicant=[a-z_]+;?', ''), ';'), '') AS rest
+    FROM stated
+    QUALIFY row_number() OVER (PARTITION BY report_id, metric_code, dimension, source_kind ORDER BY metric_id) = 1
 ),
 tab AS (SELECT * FROM fig WHERE source_kind = 'table'),
 req AS (
@@ -153,15 +154,11 @@ part6 AS (
     SELECT s.report_id, s.char_start, s.char_end FROM core.fact_section s WHERE s.heading LIKE '%其他需要报告%'
 ),
 fees AS (  -- every fee figure the report states (not one per source: part 六 and the overview are both prose)
-    SELECT c.report_id, c.metric_id, c.value, c.evidence, c.table_no, t.row_label,
-           EXISTS (SELECT 1 FROM part6 p WHERE p.report_id = c.report_id
+    SELECT s.report_id, s.metric_id, s.value, s.evidence, s.table_no, s.row_label,
+           EXISTS (SELECT 1 FROM part6 p WHERE p.report_id = s.report_id
                    AND m.char_start >= p.char_start AND m.char_start < p.char_end) AS in_part6
-    FROM marts.corrected_metric c
-    JOIN core.fact_metric m ON m.report_id = c.report_id AND m.metric_id = c.metric_id
-    LEFT JOIN core.fact_table_cell t ON t.report_id = c.report_id AND t.table_no = c.table_no
-                                     AND t.row_no = c.row_no AND t.col_no = c.col_no
-    WHERE c.metric_code = 'fees_collected' AND c.dimension IS NULL AND c.value IS NOT NULL
-      AND coalesce(c.qualifier, '') NOT IN ('cumulative', 'as_of', 'partial_period')
+    FROM stated s JOIN core.fact_metric m ON m.report_id = s.report_id AND m.metric_id = s.metric_id
+    WHERE s.metric_code = 'fees_collected' AND s.dimension IS NULL
 ),
 part6_fee AS (
     SELECT 'part6_fee_mismatch', 'warning', a.report_id, 'fees_collected', NULL, b.table_no, b.row_label,

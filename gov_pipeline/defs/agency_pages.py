@@ -13,7 +13,7 @@ import dagster as dg
 from gov_pipeline.agency_pages import INDEX, TABLES, PagesResult, write_pages
 from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, TABLE, markdown_table
 from gov_pipeline.defs.marts import mart_models
-from gov_pipeline.resources import Inbox, ReportPages, Warehouse
+from gov_pipeline.resources import Inbox, OutputFolder, Warehouse
 
 AGENCY_PAGES_KEY = dg.AssetKey(["reports", "agency_pages"])
 AGENCIES_LISTED = 100  # agencies in the materialisation's table (the index page lists them all)
@@ -63,7 +63,7 @@ def build_agency_pages(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
                     f"server needed. Each file is replaced atomically; the pages of agencies that no longer exist "
                     f"are removed. Re-written whenever the marts are.",
     )
-    def agency_pages(context: dg.AssetExecutionContext, warehouse: Warehouse, report_pages: ReportPages,
+    def agency_pages(context: dg.AssetExecutionContext, warehouse: Warehouse, report_pages: OutputFolder,
                      inbox: Inbox) -> dg.MaterializeResult:
         with warehouse.get_connection() as conn:
             result = write_pages(conn, Path(report_pages.path), Path(inbox.path))

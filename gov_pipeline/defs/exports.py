@@ -13,7 +13,7 @@ import dagster as dg
 from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, markdown_table
 from gov_pipeline.defs.marts import MART_KEYS, mart_models
 from gov_pipeline.exports import WORKBOOK, ExportResult, write_exports
-from gov_pipeline.resources import Exports, Warehouse
+from gov_pipeline.resources import OutputFolder, Warehouse
 
 EXPORTS_KEY = dg.AssetKey(["exports", "marts"])
 
@@ -50,7 +50,7 @@ def build_exports(models: list, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
                     f"beyond 20,000 rows is cut there, with a note: its Parquet and CSV files hold every row). Each file is replaced atomically; "
                     f"the files of a mart that no longer exists are removed. Re-written whenever the marts are.",
     )
-    def export_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, exports: Exports) -> dg.MaterializeResult:
+    def export_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, exports: OutputFolder) -> dg.MaterializeResult:
         with warehouse.get_connection() as conn:
             result = write_exports(conn, models, Path(exports.path))
         if result.missing:

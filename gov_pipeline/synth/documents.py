@@ -131,4 +131,4 @@ def to_html(blocks: list[Block], title: str = "") -> bytes:
     return "".join(parts).encode("gb18030")
 
 
-WRITERS = {"html": lambda b: to_html(b), "docx": to_docx, "pdf": to_pdf}
+WRITERS = {"html": to_html, "docx": to_docx, "pdf": to_pdf}

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from .decode import check_text, decode_report
 from .model import FILE_FORMATS as FORMATS
-from .model import CellSpan, Layout, QuarantineError, TableLayout
+from .model import CellSpan, Layout, QuarantineError, TableLayout, grid_lines
 from .refdata import asset_path
 
 __all__ = ["Cell", "Grid", "Block", "Document", "read_document", "sniff_format", "FORMATS"]
@@ -62,11 +62,7 @@ class Grid:
     def lines(self) -> list[list[str]]:
         """Each row's cells in column order, a merged cell once per row it covers (a row-spanning group label
         repeats on each of its rows; a column-spanning cell is not repeated across its columns)."""
-        out: list[list[Cell]] = [[] for _ in range(self.n_rows)]
-        for c in sorted(self.cells, key=lambda c: (c.col, c.row)):
-            for r in range(c.row, c.row + c.row_span):
-                out[r].append(c)
-        return [[c.text for c in sorted(row, key=lambda c: c.col)] for row in out]
+        return [[c.text for c in row] for row in grid_lines(self.cells)]
 
     def rows(self) -> list[list[str]]:
         """The grid with every merged range expanded: each position holds its cell's text."""
@@ -123,12 +119,7 @@ class Document:
                 pages.append((pos, b.page))
             if b.table is not None:
                 spans: list[CellSpan] = []
-                by_row: list[list[Cell]] = [[] for _ in range(b.table.n_rows)]
-                for c in b.table.cells:
-                    for r in range(c.row, c.row + c.row_span):
-                        by_row[r].append(c)
-                for r, row in enumerate(by_row):
-                    row.sort(key=lambda c: c.col)
+                for r, row in enumerate(grid_lines(b.table.cells)):
                     texts = [_one_line(c.text) for c in row]
                     start = add(" | ".join(texts) + " |")
                     for c, t in zip(row, texts):

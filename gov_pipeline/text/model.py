@@ -177,6 +177,16 @@ class TableCell:
     has_metric: bool = False  # a Metric points to it
 
 
+def grid_lines(cells) -> list[list]:
+    """The cells of a grid (anything with row, col, row_span: Cell, CellSpan) row by row, in column order: a merged
+    cell in each row it covers (a row-spanning group label heads each of its rows), once per row."""
+    out: list[list] = [[] for _ in range(max((c.row + c.row_span for c in cells), default=0))]
+    for c in sorted(cells, key=lambda c: c.col):
+        for r in range(c.row, c.row + c.row_span):
+            out[r].append(c)
+    return out
+
+
 @dataclass(frozen=True)
 class CellSpan:
     """A grid cell and where the document's text holds it (half-open offsets)."""
@@ -207,7 +217,7 @@ class Layout:
     tables: tuple[TableLayout, ...] = ()
 
     def page_at(self, pos: int) -> int | None:
-        i = bisect.bisect_right([p[0] for p in self.pages], pos) - 1
+        i = bisect.bisect_right(self.pages, pos, key=lambda p: p[0]) - 1
         return self.pages[i][1] if i >= 0 else None
 
     def mapped(self, at) -> Layout:

@@ -88,7 +88,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .model import Issue, Layout, Metric, Section, TableCell, TableLayout
+from .model import Issue, Layout, Metric, Section, TableCell, TableLayout, grid_lines
 from .numbers import is_redacted_token
 from .refdata import read_csv_rows
 
@@ -1864,19 +1864,14 @@ class GridReader:
                 prev_no = -1  # text between the grids: not one table over a page break
             last_end = len(text) if end < 0 else end + 1
             self.span_of[gno] = (start, last_end)
-            n_rows = max(c.row + c.row_span for c in grid.cells)
-            n_cols = max(c.col + c.col_span for c in grid.cells)
-            rows: list[list] = [[] for _ in range(n_rows)]
-            for c in grid.cells:
-                for r in range(c.row, c.row + c.row_span):
-                    rows[r].append(c)
+            rows = grid_lines(grid.cells)
+            n_rows, n_cols = len(rows), max(c.col + c.col_span for c in grid.cells)
             table, self.offset = gno, 0
             carried = {k + n_cols - prev_cols: h for k, h in self.header.items()}  # value columns align right
             self.header = {}
             p._reset()
             in_header, first = False, True
             for r, row in enumerate(rows):
-                row.sort(key=lambda c: c.col)
                 items = [(c, " ".join(text[c.start:c.end].split())) for c in row]
                 roles = [_role(x) for _, x in items]
                 # the label: the text cells before the first value (empty cells between them are label columns
