@@ -16,78 +16,73 @@ import dagster as dg
 import duckdb
 
 from gov_pipeline.defs.automation import (
-    PER_REPORT_KEYS, RANGE_END, RANGE_START, REFRESH_KEYS, ROLLUP_KEYS, contiguous_ranges,
+    PER_REPORT_KEYS, REFRESH_KEYS, ROLLUP_KEYS,
 )
-from gov_pipeline.defs.common import reports_partitions
 from gov_pipeline.agency_pages import INDEX
 from gov_pipeline.exports import WORKBOOK
 from gov_pipeline.inbox import InboxUnavailable, inbox_keys
 from gov_pipeline.instance import in_process_tags
 from gov_pipeline.settings import Settings, get_settings
 
-
-def sync_partitions(instance: dg.DagsterInstance, settings: Settings) -> tuple[list[str], list[str]]:
-    """Make the `reports` partitions match the inbox: add new files, delete removed ones. Returns every key
-    (sorted) and the keys added. Raises InboxUnavailable, having changed nothing, when the inbox cannot be listed
-    (a missing folder is not an empty one)."""
-    keys = inbox_keys(settings.inbox)
-    existing = set(instance.get_dynamic_partitions(reports_partitions.name))
-    for key in sorted(existing.difference(keys)):
-        instance.delete_dynamic_partition(reports_partitions.name, key)
-    added = [k for k in keys if k not in existing]
-    add_partitions(instance, added)
-    return keys, added
-
-
-def add_partitions(instance: dg.DagsterInstance, keys: list[str], attempts: int = 5) -> None:
-    """Add report partitions, whoever else adds some at the same time (the sensor, another `make demo`): Dagster
-    checks which keys exist and inserts the rest, so two processes adding one key race on its unique index, and
-    the loser's whole batch is rolled back. Asked again for what is still missing."""
-    for attempt in range(attempts):
-        missing = [k for k in keys if not instance.has_dynamic_partition(reports_partitions.name, k)] \
-            if attempt else keys
-        if not missing:
-            return
-        try:
-            instance.add_dynamic_partitions(reports_partitions.name, missing)
-            return
-        except Exception as exc:  # (the storage's sqlalchemy IntegrityError / OperationalError, "database is locked")
-            from sqlalchemy.exc import IntegrityError, OperationalError
-
-            if not isinstance(exc, (IntegrityError, OperationalError)) or attempt == attempts - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-
-
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
-def run_reports(defs: dg.Definitions, instance: dg.DagsterInstance, keys: list[str],
-                run_config: dict | None = None, with_ref: bool = False) -> dg.ExecuteInProcessResult:
-    """ONE run: the report partitions `keys` (a contiguous range of the partitions, in their order: the order
-    they were added in) and then the rollups.
+def sync_config(files: list[str] | None = None, reread: bool = False) -> dict:
+    """Run config of the raw step: sync the whole inbox, or read exactly `files` (report ids or inbox paths)."""
+    return {"ops": {"raw__reports": {"config": {"files": list(files or []), "reread": reread}}}}
 
-    This is the run the inbox sensor launches for the files it finds in a tick (`with_ref` also
-    reloads the reference tables, as `make demo` does).
-    """
+
+def run_reports(defs: dg.Definitions, instance: dg.DagsterInstance, files: list[str] | None = None,
+                run_config: dict | None = None, with_ref: bool = False, reports: bool = True,
+                tags: dict | None = None) -> dg.ExecuteInProcessResult:
+    """ONE run in this process: sync the inbox (or read exactly `files`), derive what changed, refresh the rollups
+    and publish the analysts' copy. `with_ref` also reloads the reference tables, the exports and the agency pages
+    (as `make demo` does); without `reports` only the rollups run."""
     job = defs.resolve_implicit_global_asset_job_def()
     rollups = ROLLUP_KEYS if with_ref else REFRESH_KEYS
-    tags = in_process_tags()
-    if keys:
-        selection = PER_REPORT_KEYS + rollups
-        ranges = contiguous_ranges(keys, instance.get_dynamic_partitions(reports_partitions.name))
-        if len(ranges) != 1:
-            raise ValueError(f"the reports to run are not one range of partitions: {ranges[:3]}")
-        tags.update({RANGE_START: ranges[0][0], RANGE_END: ranges[0][1]})
-    else:
-        selection = rollups
-    return job.execute_in_process(instance=instance, asset_selection=selection, tags=tags, run_config=run_config)
+    config = {**(run_config or {})}
+    if reports:
+        config = _merged(config, sync_config(files))
+    return job.execute_in_process(instance=instance, asset_selection=(PER_REPORT_KEYS if reports else []) + rollups,
+                                  tags={**in_process_tags(), **(tags or {})}, run_config=config)
+
+
+def run_parallel(instance: dg.DagsterInstance, run_config: dict | None = None,
+                 with_ref: bool = True) -> dg.ExecutionResult:
+    """The same sync as run_reports over the whole inbox, on the multiprocess executor (the job
+    process_reports_parallel, reconstructed in its step processes from the environment's settings)."""
+    from gov_pipeline.definitions import parallel_job
+
+    selection = [*PER_REPORT_KEYS, *(ROLLUP_KEYS if with_ref else REFRESH_KEYS)]
+    config = _merged({**(run_config or {})}, sync_config())
+    return dg.execute_job(dg.reconstructable(parallel_job), instance=instance, run_config=config,
+                          tags=in_process_tags(), asset_selection=selection)
+
+
+def _merged(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = _merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
 
 
 def materialize_all(defs: dg.Definitions, instance: dg.DagsterInstance, settings: Settings,
-                    run_config: dict | None = None) -> list[dg.ExecuteInProcessResult]:
-    """Every asset over the whole inbox, in one run."""
-    return [run_reports(defs, instance, sync_partitions(instance, settings)[0], run_config, with_ref=True)]
+                    run_config: dict | None = None) -> list:
+    """Every asset over the whole inbox, in one run: in this process, or on the multiprocess executor when the
+    inbox holds at least `settings.bulk_files` files more than the warehouse has read (a first load). Raises
+    InboxUnavailable, having changed nothing, when the inbox cannot be listed (a missing folder is not an empty
+    one)."""
+    keys = inbox_keys(settings.inbox)
+    if settings.workers > 1 and len(keys) - _loaded(settings) >= settings.bulk_files:
+        return [run_parallel(instance, run_config)]
+    return [run_reports(defs, instance, run_config=run_config, with_ref=True)]
+
+
+def _loaded(settings: Settings) -> int:
+    """Reports the published copy holds (0 when there is none)."""
+    from gov_pipeline.warehouse import published_register
+
+    return len(published_register(str(settings.read_copy)))
 
 
 def summary(warehouse: Path, exports: Path | None = None, pages: Path | None = None) -> str:

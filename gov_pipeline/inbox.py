@@ -49,6 +49,7 @@ class InboxFile:
     path: Path  # the file itself
     size: int
     mtime_ns: int
+    ctime_ns: int = 0  # changes with permissions too (a file that could not be read is tried again then)
 
 
 @dataclass(frozen=True)
@@ -267,8 +268,15 @@ def scan_inbox(root: Path) -> Listing:
 
     Raises InboxUnavailable when the inbox or a folder in it cannot be listed."""
     found, skipped = _scan(Path(root), need_stat=True)
-    files = [InboxFile(key, shown(rel), Path(path), st.st_size, st.st_mtime_ns) for key, rel, path, st in found]
+    files = [InboxFile(key, shown(rel), Path(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+             for key, rel, path, st in found]
     return Listing(sorted(files, key=lambda f: f.key), skipped)
+
+
+def keys_and_skipped(root: Path) -> tuple[list[str], list[SkippedFile]]:
+    """inbox_keys and skipped_files from one walk. Raises InboxUnavailable."""
+    found, skipped = _scan(Path(root), need_stat=False)
+    return sorted(key for key, *_ in found), skipped
 
 
 def inbox_keys(root: Path) -> list[str]:
@@ -298,7 +306,7 @@ def find_files(root: Path, keys: list[str]) -> dict[str, InboxFile]:
             reason, st = _judge(real_root, rel, str(path), None, need_stat=True)
             if reason is not None:
                 break
-            found[key] = InboxFile(key, rel, path, st.st_size, st.st_mtime_ns)
+            found[key] = InboxFile(key, rel, path, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
         else:
             return found
     wanted = set(keys)
@@ -353,27 +361,67 @@ def read_failure(exc: OSError) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# What the inbox sensor does on each tick, as a pure function of the inbox and its cursor.
+# The inbox against the warehouse's register of report files (raw.reports): what a sync reads and removes.
+# The run's raw step and the sensor both decide with `plan_sync`; the sensor keeps no per-file state.
 
-UNREADABLE = "unreadable"  # the cursor's hash of a file that could not be read (read again on every tick)
+class Registered(NamedTuple):
+    """What raw.reports holds of a report file: the file as it was when it was read."""
+    source_path: str
+    byte_size: int
+    mtime_us: int | None  # the file's modification time (microseconds) when read; None in rows of older versions
+    readable: bool  # the file's bytes could be read (a file that could not be is tried again by every sync)
 
 
 @dataclass
-class TickPlan:
-    new_keys: list[str]  # files seen for the first time (stable) -> add partition + process
-    changed_keys: list[str]  # known files whose bytes changed (or that lost their first copy) -> re-process
-    removed_keys: list[str]  # partitions whose file left the inbox -> delete partition, prune rows
-    waiting: list[str]  # files still being written (size/mtime moved since the last look)
-    skipped: list[SkippedFile]  # entries that are not reports, with the reason
-    skipped_changed: bool  # the set of skipped entries differs from the last tick's (the inventory shows them)
-    cursor: dict
+class SyncPlan:
+    read: list[str]  # reports to read: new files, files whose path, size or modification time changed, or asked for
+    removed: list[str]  # reports whose file left the inbox: their rows leave the warehouse
+    waiting: list[str]  # files modified less than the settle time ago: left for a later sync
+    unchanged: int  # files the register holds as they are
 
 
-def _sha16(path: Path) -> str:
-    try:
-        return file_sha256(path)[:16]
-    except OSError:
-        return UNREADABLE
+class UnknownFiles(ValueError):
+    """Files asked for by name that are neither in the inbox nor in the warehouse."""
+
+
+def resolve_wanted(wanted: list[str], files: dict[str, InboxFile], register: dict[str, Registered]) -> list[str]:
+    """The report ids of names given by a user: a report id, or a path under the inbox (of a file in the inbox or
+    of a report in the warehouse). Raises UnknownFiles naming those that are neither."""
+    by_path = {f.rel_path: k for k, f in files.items()} | {r.source_path: k for k, r in register.items()}
+    keys, unknown = [], []
+    for name in wanted:
+        name = name.strip().removeprefix("./")
+        key = name if name in files or name in register else by_path.get(name)
+        (keys if key is not None else unknown).append(key or name)
+    if unknown:
+        raise UnknownFiles(f"not in the inbox and not in the warehouse: {', '.join(unknown[:10])}"
+                           + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""))
+    return sorted(set(keys))
+
+
+def plan_sync(files: dict[str, InboxFile], register: dict[str, Registered], *, wanted: list[str] | None = None,
+              reread: bool = False, settled_before_ns: int | None = None) -> SyncPlan:
+    """What a sync of the inbox into the register does.
+
+    Whole inbox (`wanted` None): read every file the register does not hold with the same path, size and
+    modification time (or every file, with `reread`), and every file that could not be read before; remove the
+    reports whose file is gone. A file modified at or after `settled_before_ns` may still be being written: it
+    waits for a later sync. `wanted` (report ids, from resolve_wanted): read exactly those files, whatever
+    their state, and remove those of them that left the inbox."""
+    if wanted is not None:
+        return SyncPlan([k for k in wanted if k in files], [k for k in wanted if k not in files], [],
+                        len(files) - sum(k in files for k in wanted))
+    read, waiting, unchanged = [], [], 0
+    for key, f in files.items():
+        reg = register.get(key)
+        if not reread and reg is not None and reg.readable and (reg.source_path, reg.byte_size, reg.mtime_us) \
+                == (f.rel_path, f.size, f.mtime_ns // 1000):
+            unchanged += 1
+        elif settled_before_ns is not None and f.mtime_ns >= settled_before_ns:
+            waiting.append(key)
+        else:
+            read.append(key)
+    return SyncPlan(sorted(read), sorted(k for k in register if k not in files), sorted(waiting), unchanged)
 
 
 def fingerprint(items) -> str:
@@ -381,56 +429,49 @@ def fingerprint(items) -> str:
     return hashlib.sha1("\n".join(items).encode("utf-8")).hexdigest()[:12]
 
 
-def plan_tick(root: Path, cursor: dict | None, partitions: set[str], loaded=None) -> TickPlan:
-    """Compare the inbox with the cursor and the existing partitions.
+@dataclass
+class TickPlan:
+    sync: SyncPlan  # what a sync would do now
+    skipped: list[SkippedFile]  # entries that are not reports, with the reason
+    skipped_changed: bool  # they differ from those of the last sync the sensor asked for (the inventory lists them)
+    request: str | None  # the run key to ask for, or None (nothing to do, or asked for already)
+    why_not: str  # when nothing is asked for: why
+    cursor: dict
 
-    Cursor: {"files": {key: [rel_path, size, mtime_ns, sha16]}, "seen": {key: [size, mtime_ns]},
-    "skipped": fingerprint of the skipped entries, "seq": runs requested so far}.
-    A file is read only once it has had the same size and mtime on two consecutive ticks. A file that could
-    not be read is hashed again on every tick (permissions change no mtime). `loaded(keys)` -> {key: sha256}
-    tells what the warehouse holds for partitions the cursor does not know (written by `make demo` or the
-    UI), so that a file already loaded with the same bytes asks for no run. Raises InboxUnavailable (nothing
-    is removed when the inbox cannot be listed)."""
-    cursor = cursor or {}
-    known: dict[str, list] = dict(cursor.get("files", {}))
-    seen_before: dict[str, list] = cursor.get("seen", {})
+
+def plan_tick(root: Path, register: dict[str, Registered], cursor: dict | None, now_ns: int,
+              settle_s: float) -> TickPlan:
+    """What the inbox sensor does on a tick, as a pure function of the inbox, the published register and a small
+    cursor ({"asked": fingerprint of the last sync asked for, "skipped": fingerprint of the ignored entries then,
+    "seq": syncs asked for so far}). The sensor keeps no per-file state: the published copy of the warehouse is
+    the register, and a file is stable once unmodified for `settle_s`.
+
+    A sync is asked for when files are to be read or removed (or the ignored entries changed), unless the same
+    set, in the same state, was asked for last: a sync in flight or one that failed is not asked for again until
+    something changes (a file that could not be read is changed by fixing its permissions: its ctime is in the
+    fingerprint). The run key ends with `seq`: a key never repeats, yet a tick evaluated again from the same
+    cursor asks for the same one. Raises InboxUnavailable (nothing is concluded from an inbox that cannot be
+    listed)."""
+    cursor = dict(cursor or {})
     files, skipped = scan_inbox(root)
-    new, changed, waiting, unknown = [], [], [], {}
-    seen_now: dict[str, list] = {}
-    present = set()
-    for f in files:
-        present.add(f.key)
-        stamp = [f.size, f.mtime_ns]
-        entry = known.get(f.key) if f.key in partitions else None  # (a partition deleted meanwhile: new again)
-        if entry and entry[0] == f.rel_path and [entry[1], entry[2]] == stamp and entry[3] != UNREADABLE:
-            continue  # unchanged since processed
-        same_unreadable = entry and entry[3] == UNREADABLE and [entry[1], entry[2]] == stamp
-        if seen_before.get(f.key) != stamp and not same_unreadable:
-            seen_now[f.key] = stamp  # first look at this version: wait for it to settle
-            waiting.append(f.key)
-            continue
-        sha = _sha16(f.path)
-        if entry and entry[3] == sha:
-            known[f.key] = [f.rel_path, f.size, f.mtime_ns, sha]  # touched, same bytes (or still unreadable)
-            continue
-        known[f.key] = [f.rel_path, f.size, f.mtime_ns, sha]
-        if not entry and f.key in partitions and sha != UNREADABLE:
-            unknown[f.key] = sha  # loaded by someone else? asked below, all at once
-        else:
-            (changed if entry or f.key in partitions else new).append(f.key)
-    if unknown:
-        have = loaded(sorted(unknown)) if loaded is not None else {}
-        changed += [k for k, sha in unknown.items() if (have.get(k) or "")[:16] != sha]
-    removed = sorted((set(known) | set(partitions)) - present)
-    removed_shas = {known[k][3] for k in removed if k in known} - {UNREADABLE}
-    for k in removed:
-        known.pop(k, None)
-    # a surviving copy of removed bytes may have been a duplicate: re-process it so it becomes the first copy
-    if removed_shas:
-        for key, entry in known.items():
-            if entry[3] in removed_shas and key not in new and key not in changed:
-                changed.append(key)
+    by_key = {f.key: f for f in files}
+    sync = plan_sync(by_key, register, settled_before_ns=now_ns - int(settle_s * 1e9))
     skipped_fp = fingerprint(f"{s.rel_path}\0{s.reason}" for s in skipped)
-    return TickPlan(sorted(new), sorted(changed), removed, sorted(waiting), skipped,
-                    skipped_fp != cursor.get("skipped", fingerprint([])),
-                    {"files": known, "seen": seen_now, "skipped": skipped_fp, "seq": cursor.get("seq", 0)})
+    skipped_changed = "skipped" in cursor and skipped_fp != cursor["skipped"]
+    if not (sync.read or sync.removed or skipped_changed):
+        cursor.pop("asked", None)  # the register caught up: the same files may be asked for again later
+        why = (f"{len(sync.waiting)} file(s) still being written: read once unmodified for {settle_s:g} s"
+               if sync.waiting else "the warehouse holds every report in the inbox as it is")
+        cursor.setdefault("skipped", skipped_fp)
+        return TickPlan(sync, skipped, False, None, why, cursor)
+    f = by_key
+    asked = fingerprint([*(f"{k}\0{f[k].rel_path}\0{f[k].size}\0{f[k].mtime_ns}\0{f[k].ctime_ns}" for k in sync.read),
+                         *(f"-{k}" for k in sync.removed), skipped_fp])
+    if cursor.get("asked") == asked:
+        return TickPlan(sync, skipped, skipped_changed, None,
+                        f"a sync of these {len(sync.read)} new or changed and {len(sync.removed)} removed report(s) was "
+                        f"asked for already (run key sync:{asked}:{cursor.get('seq', 0)}): it is queued or running, "
+                        "or it failed (re-execute it from the UI, or change the files)", cursor)
+    seq = cursor.get("seq", 0) + 1
+    cursor.update(asked=asked, skipped=skipped_fp, seq=seq)
+    return TickPlan(sync, skipped, skipped_changed, f"sync:{asked}:{seq}", "", cursor)

@@ -11,6 +11,9 @@ from gov_pipeline.text.documents import read_document
 from gov_pipeline.text.model import QuarantineError
 
 
+EPOCH = dt.datetime(1970, 1, 1)
+
+
 @dataclass(frozen=True)
 class Previous:
     content_sha256: str | None
@@ -22,7 +25,9 @@ def read_report(file: InboxFile, max_bytes: int) -> dict:
     """One raw.reports row (without duplicate_of/ingested_at) for a file; never raises on bad content or on a
     file that cannot be read (permissions, I/O error, vanished, no longer a regular file): its row says why
     (decode_error), with no hash since no bytes were read."""
+    mtime = EPOCH + dt.timedelta(microseconds=file.mtime_ns // 1000)  # exact to the microsecond (raw.reports.file_mtime)
     row = {"report_id": file.key, "source_path": file.rel_path, "content_sha256": None, "byte_size": file.size,
+           "file_mtime": mtime,
            "encoding": None, "format": None, "reader": None, "text": None, "layout": None, "decode_error": None}
     try:
         if file.size > max_bytes:

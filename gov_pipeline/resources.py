@@ -1,7 +1,6 @@
 """Dagster resources, configured once from the settings object."""
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from contextlib import contextmanager
@@ -9,58 +8,45 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG, PARTITION_NAME_TAG,
-)
 from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from gov_pipeline.settings import Settings
-from gov_pipeline.warehouse import ensure_tables, publish_copy, published_hashes
+from gov_pipeline.inbox import Registered
+from gov_pipeline.warehouse import ensure_tables, published_register
 
 
 class Warehouse(DuckDBResource):
-    """The DuckDB warehouse file, opened once per run.
+    """The DuckDB warehouse file, opened once per step process.
 
     DuckDB admits one writing process, so runs that use the warehouse run one at a time: every step that
     opens it is in the `duckdb` pool, and the instance (gov_pipeline/instance.py) limits that pool to one
-    run. Within a run the steps (in one process: the in-process executor) share one connection, opened as
-    the run starts (again after a step closed it: before forking workers, or on failure) and closed when
-    the run ends, instead of one open and one checkpoint per step.
+    run; within a run on the multiprocess executor, the steps that open it carry the op tag
+    `gov/warehouse` that the executor limits to one at a time (gov_pipeline/defs/automation.py). Steps run
+    in one process (the in-process executor) share one connection, opened as the run starts (again after
+    a step closed it, or on failure) and closed when the run ends, instead of one open and one checkpoint
+    per step.
 
     DuckDB releases the GIL while it works, so its slow moments run on a thread while Dagster does its own
-    work: the connection is opened (and the contract ensured) as the run starts (unless the run covers many
-    partitions: its raw step forks the text workers before opening it), and a step that has
-    written starts the checkpoint (`get_connection(checkpoint=True)`) while Dagster records its events and
-    starts the next step. Whoever asks for the connection next waits for that task, and gets its error.
-    No process forks while such a thread runs: a one-report run's warm worker forks before this resource is set
-    up (resources are set up in name order: text_settings, then warehouse), and a step that forks a pool calls
-    release() first, which waits for the thread.
+    work: the connection is opened (and the contract ensured) as the process's first step starts, and a step
+    that has written starts the checkpoint (`get_connection(checkpoint=True)`) while Dagster records its
+    events and starts the next step. Whoever asks for the connection next waits for that task, and gets
+    its error.
 
-    Analysts never open this file: a run that used it and did not fail publishes a read-only copy of it as it
-    ends (`read_copy`, warehouse.publish_copy), which any number of readers may hold open while runs write.
+    Analysts never open this file: the last step of every run that writes it, `warehouse/analysts_copy`,
+    publishes a read-only copy (`read_copy`, warehouse.publish_copy), which any number of readers may hold
+    open while runs write.
     """
 
     read_copy: str = ""  # where the analysts' copy is published ("" publishes none)
     _conn: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
     _pending: "_Task | None" = PrivateAttr(default=None)
-    _used: bool = PrivateAttr(default=False)  # a step of this run had the connection: publish the copy at the end
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._conn, self._pending, self._used = None, None, False
-        if not _many_partitions(context.dagster_run):  # (a run over many reports forks its pool first, closed)
-            self._pending = _Task(self._open, "duckdb-open")
+        self._conn, self._pending = None, _Task(self._open, "duckdb-open")
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        try:
-            if self._used and self.read_copy and not _run_failed(context):
-                started = time.perf_counter()
-                with self.get_connection() as conn:
-                    size = publish_copy(conn, self.database, self.read_copy)
-                context.log.info(f"published the analysts' copy {self.read_copy} ({size / 1e6:.1f} MB) in "
-                                 f"{time.perf_counter() - started:.2f} s")
-        finally:
-            self.release()
+        self.release()
 
     @contextmanager
     def get_connection(self, checkpoint: bool = False):
@@ -73,7 +59,6 @@ class Warehouse(DuckDBResource):
                 self._conn = self._open()
         except BaseException as err:
             raise warehouse_failure(self.database, err, opening=True) from err
-        self._used = True
         try:
             yield self._conn
         except BaseException as err:
@@ -101,7 +86,7 @@ class Warehouse(DuckDBResource):
                 self._conn = opened
 
     def release(self) -> None:
-        """Close the run's connection now (before forking worker processes, and at the end of the run)."""
+        """Close the connection now (at the end of the step process)."""
         try:
             self._wait_pending()
         finally:
@@ -187,10 +172,10 @@ class Inbox(dg.ConfigurableResource):
     max_bytes: int = 20 * 1024 * 1024
     read_copy: str = ""  # the warehouse's published copy: what is loaded already (never the pipeline's own file)
 
-    def loaded_hashes(self, keys: list[str]) -> dict[str, str]:
-        """What the warehouse held after its last run for these reports (report_id -> content_sha256): the sensor
-        asks about partitions it has no record of (loaded by `make demo` or from the UI)."""
-        return published_hashes(self.read_copy, keys)
+    def published_register(self) -> dict[str, Registered]:
+        """What the warehouse held after its last published run (report_id -> the file as it was read): the
+        inbox sensor's register, read from the analysts' copy (the sensor never opens the pipeline's file)."""
+        return published_register(self.read_copy)
 
 
 class OutputFolder(dg.ConfigurableResource):
@@ -202,148 +187,28 @@ class OutputFolder(dg.ConfigurableResource):
 
 
 class TextSettings(dg.ConfigurableResource):
-    """How the per-report text work runs: in forked worker processes that load the text library themselves.
+    """How the per-report text work runs: the segmenter, and how many reports make a chunk (one step of
+    `staging/report_chunks`; the executor spreads the chunks over processes or machines)."""
 
-    A run over ONE report partition (the inbox sensor's usual run) forks one worker as the run starts, which
-    loads the text library (segmenter dictionary, IDF table, patterns: ~0.3 s) on the other core while the
-    run does its raw step. A run whose raw step reads many reports forks a pool of `workers` there, before
-    the warehouse opens. Either way the raw step hands the new reports' text over as it reads them
-    (`prefetch`, up to a chunk's worth), so they are parsed while the run records the raw step, and
-    derive_reports takes those results and parses the rest (`parse_map`). Runs without either parse a few
-    reports in this process, and fork the pool when they have many."""
-
-    workers: int = 1
     segmenter: str = "jieba"
-    _pool = PrivateAttr(default=None)  # multiprocessing pool: the warm worker, or the run's pool
-    _size: int = PrivateAttr(default=0)
-    _prefetched: dict = PrivateAttr(default_factory=dict)  # (func, report_id) -> (hash of the item, AsyncResult)
-    _early: int = PrivateAttr(default=0)  # prefetched results parse_map has used
-    _stopping: "_Task | None" = PrivateAttr(default=None)  # workers ending on a thread (stop_workers(wait=False))
+    reports_per_chunk: int = 1000
 
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._pool, self._size, self._prefetched, self._early, self._stopping = None, 0, {}, 0, None
-        if self.workers > 1 and _one_partition(context.dagster_run):
-            self._fork(1)
 
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        self.stop_workers()
+class ChunkStore(dg.ConfigurableResource):
+    """The folder the text workers write their parts to and the merge reads them from
+    (gov_pipeline/chunks.py): `chunks/` beside the warehouse by default. On several machines it must be a
+    folder every worker and the merge see (a shared file system)."""
 
-    def start_pool(self) -> None:
-        """Fork the run's pool of `workers` processes now (ending a warm worker first), with the warehouse
-        closed; a no-op when it runs already or when `workers` is 1."""
-        if self.workers > 1 and self._size < self.workers:
-            self.stop_workers()
-            self._fork(self.workers)
+    path: str
 
-    def _fork(self, size: int) -> None:
-        self._pool = _fork_workers(size, self.segmenter)
-        self._size = size if self._pool is not None else 0
-
-    def stop_workers(self, wait: bool = True) -> None:
-        """End the forked workers (at the end of the run, or before forking a bigger pool). With wait=False
-        they end on a thread (derive_reports is done with them: they end while Dagster records its results),
-        which the next stop_workers() waits for."""
-        pool, self._pool, self._size, self._prefetched = self._pool, None, 0, {}
-        if pool is not None:
-            self._wait_stopping()
-            self._stopping = _Task(_end_pool, "text-workers-stop", pool)
-        if wait:
-            self._wait_stopping()
-
-    def _wait_stopping(self) -> None:
-        stopping, self._stopping = self._stopping, None
-        if stopping is not None:
-            stopping.wait()
-
-    def prefetch(self, func, items: list[tuple], limit: int) -> None:
-        """Start func(item) in the forked workers for items whose results a later `parse_map()(func, items)`
-        will want (item[0] is the report id), up to `limit` pending in all; nothing without workers."""
-        if self._pool is None:
-            return
-        for item in items[:max(0, limit - len(self._prefetched))]:
-            self._prefetched[(func, item[0])] = (hash(item), self._pool.apply_async(func, (item,)))
-
-    def parse_map(self, many: bool):
-        """map(func, items) for the reports to derive, or None when there are `many` and no pool yet (fork it
-        first: start_pool). Over the forked workers when there are any (a warm worker takes a few reports; many
-        need the pool), using what `prefetch` started for the same items; else in this process."""
-        if self._pool is not None and (not many or self._size >= self.workers):
-            return self._map
-        return map if not many or self.workers <= 1 else None
-
-    def _map(self, func, items):
-        ready, rest = [], []
-        for item in items:
-            hit = self._prefetched.pop((func, item[0]), None)
-            if hit is not None and hit[0] == hash(item):
-                ready.append(hit[1])
-            else:
-                rest.append(item)
-        self._early += len(ready)
-        started = self._pool.imap(func, rest, chunksize=max(1, min(64, len(rest) // (self._size * 8)))) if rest else ()
-        return itertools.chain((result.get() for result in ready), started)
+    def inputs(self, run_id: str) -> Path:
+        """This run's chunk files (raw rows of the reports to derive)."""
+        return Path(self.path) / "inputs" / run_id
 
     @property
-    def parsed_early(self) -> int:
-        """Reports whose prefetched parse parse_map used (parsed while the raw step ran)."""
-        return self._early
-
-    @property
-    def parsed_in(self) -> str:
-        """Where parse_map parses (for the run's metadata)."""
-        if self._pool is None:
-            return "the run's process"
-        return "the run's warm worker" if self._size == 1 else f"{self._size} forked workers"
-
-
-def _end_pool(pool) -> None:
-    pool.terminate()
-    pool.join()
-
-
-def _fork_workers(size: int, segmenter: str):
-    """A pool of `size` forked workers, each loading the text library at once (the run's process never
-    imports it), on the other core(s) while the run goes on; None where processes cannot be forked.
-
-    Before forking, what the process holds so far (the code location, the instance, the run's plan) is moved
-    out of the garbage collector's sight (gc.freeze, as Python's documentation advises before fork): the
-    children share those pages instead of copying them as the collector touches them, and the run's own
-    full collections no longer rescan them (~50 ms in a one-report run)."""
-    import gc
-    import multiprocessing as mp
-
-    if "fork" not in mp.get_all_start_methods():
-        return None
-    gc.freeze()
-    return mp.get_context("fork").Pool(processes=size, initializer=_worker_init, initargs=(segmenter,))
-
-
-def _worker_init(segmenter: str) -> None:
-    from gov_pipeline.text.pipeline import prepare_worker
-
-    prepare_worker(segmenter)
-
-
-def _run_failed(context: dg.InitResourceContext) -> bool:
-    """Whether a step of this run has failed (its events are in the instance already)."""
-    if context.instance is None or context.run_id is None:
-        return False
-    return bool(context.instance.get_records_for_run(
-        context.run_id, of_type=dg.DagsterEventType.STEP_FAILURE, limit=1).records)
-
-
-def _many_partitions(run: dg.DagsterRun | None) -> bool:
-    """Whether a run covers a range of several partitions."""
-    tags = run.tags if run is not None else {}
-    start = tags.get(ASSET_PARTITION_RANGE_START_TAG)
-    return start is not None and start != tags.get(ASSET_PARTITION_RANGE_END_TAG)
-
-
-def _one_partition(run: dg.DagsterRun | None) -> bool:
-    """Whether a run covers one partition (a single-key range, or a partition tag)."""
-    tags = run.tags if run is not None else {}
-    start, end = tags.get(ASSET_PARTITION_RANGE_START_TAG), tags.get(ASSET_PARTITION_RANGE_END_TAG)
-    return (start is not None and start == end) or PARTITION_NAME_TAG in tags
+    def parts(self) -> Path:
+        """Finished parts, waiting for the merge."""
+        return Path(self.path) / "parts"
 
 
 def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
@@ -353,5 +218,6 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "inbox": Inbox(path=str(settings.inbox), max_bytes=settings.max_bytes, read_copy=str(settings.read_copy)),
         "exports": OutputFolder(path=str(settings.exports_dir)),
         "report_pages": OutputFolder(path=str(settings.reports_dir)),
-        "text_settings": TextSettings(workers=settings.workers, segmenter=settings.segmenter),
+        "text_settings": TextSettings(segmenter=settings.segmenter, reports_per_chunk=settings.reports_per_chunk),
+        "chunk_store": ChunkStore(path=str(settings.chunks_dir)),
     }

@@ -96,6 +96,8 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
         "duplicate_of": col("VARCHAR", "report_id of the first copy of the same bytes (the copy loaded first, while it stays in the inbox unchanged; else the smallest report_id); NULL for the first copy itself.", nullable=True),
         "ingested_at": col("TIMESTAMP", "UTC time this content was first ingested (kept while the bytes are unchanged)."),
         "layout": col("VARCHAR", "JSON: what the file knows beyond its text, as offsets into text: pages ([offset where the page starts, page number]) and tables (each grid's page and its cells as [row, column, row span, column span, start, end]); NULL for a text file (and an unreadable one).", nullable=True),
+        "file_mtime": col("TIMESTAMP", "UTC modification time of the file when it was read (microseconds): with source_path and byte_size, how a sync of the inbox tells a changed file from an unchanged one; NULL in rows written before it was recorded.", nullable=True),
+        "run_id": col("VARCHAR", "The Dagster run that last read the file (open it in the UI: /runs/<run_id>); NULL in rows written before it was recorded.", nullable=True),
     }, unique=["report_id"]),
     _table("staging.clean_reports", "Cleaned text of each decoded, non-duplicate report, with cleaning bookkeeping.", {
         "report_id": _report_id(),

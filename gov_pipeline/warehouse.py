@@ -19,6 +19,7 @@ import pandas as pd
 
 from pathlib import Path
 
+from gov_pipeline.inbox import Registered
 from gov_pipeline.ingest import first_copies
 from gov_pipeline.reader import attach_sql
 from gov_pipeline.schemas import TABLES
@@ -84,15 +85,28 @@ def publish_copy(conn: duckdb.DuckDBPyConnection, database: str, copy: str) -> i
     return target.stat().st_size
 
 
-def published_hashes(copy: str, report_ids: Iterable[str]) -> dict[str, str]:
-    """report_id -> content_sha256 of these reports in a published read-only copy ({} when there is none yet)."""
+REGISTER_SQL = ("SELECT report_id, source_path, byte_size, epoch_us(file_mtime), content_sha256 IS NOT NULL "
+                "FROM raw.reports")
+
+
+def read_register(conn: duckdb.DuckDBPyConnection) -> dict[str, Registered]:
+    """report_id -> the file as raw.reports holds it (what a sync compares the inbox with)."""
+    ensure_tables(conn)
+    return {rid: Registered(path, size, mtime, readable)
+            for rid, path, size, mtime, readable in conn.execute(REGISTER_SQL).fetchall()}
+
+
+def published_register(copy: str) -> dict[str, Registered]:
+    """read_register of the published read-only copy ({} when there is none yet): the inbox sensor's view of what
+    the warehouse holds, read without touching the pipeline's own file."""
     if not copy or not Path(copy).exists():
         return {}
     conn = duckdb.connect(copy, read_only=True)
     try:
-        with registered(conn, "_gov_ids", _ids_frame(report_ids)):
-            return dict(conn.execute("SELECT report_id, content_sha256 FROM raw.reports JOIN _gov_ids USING (report_id) "
-                                     "WHERE content_sha256 IS NOT NULL").fetchall())
+        return {rid: Registered(path, size, mtime, readable)
+                for rid, path, size, mtime, readable in conn.execute(REGISTER_SQL).fetchall()}
+    except (duckdb.CatalogException, duckdb.BinderException):  # a copy from before raw.reports (or file_mtime)
+        return {}
     finally:
         conn.close()
 
@@ -487,3 +501,54 @@ def plan_increment(conn: duckdb.DuckDBPyConnection, plan: IncrementPlan, version
         f"SELECT DISTINCT report_id FROM ({plan.held}) WHERE report_id NOT IN (SELECT report_id FROM ({plan.ready})) ORDER BY 1").fetchall()]
     ready = conn.execute(f"SELECT count(*) FROM ({plan.ready})").fetchone()[0]
     return Increment(todo, stale, int(ready) - len(todo), frozenset(rid for rid, held in rows if not held))
+
+
+# --------------------------------------------------------------------------- derivation in chunks (gov_pipeline/chunks.py)
+
+def export_reports(conn: duckdb.DuckDBPyConnection, report_ids: Iterable[str], columns: Iterable[str],
+                   path: Path) -> None:
+    """Write these reports' raw.reports columns to a Parquet file (a chunk for the text workers)."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    target = str(path).replace("'", "''")
+    with registered(conn, "_gov_chunk_ids", _ids_frame(report_ids)):
+        conn.execute(f"COPY (SELECT {cols} FROM raw.reports JOIN _gov_chunk_ids USING (report_id) ORDER BY report_id) "
+                     f"TO '{target}' (FORMAT parquet)")
+
+
+def current_reports(conn: duckdb.DuckDBPyConnection, derived_from: Mapping[str, str | None], version: str,
+                    todo: set[str]) -> list[str]:
+    """Of reports a part derived (report_id -> the bytes' hash it derived), those whose derivation is still wanted:
+    still to do in this run (`todo`, from plan_increment for `version`) and from the bytes raw.reports holds now."""
+    wanted = [rid for rid in derived_from if rid in todo]
+    if not wanted:
+        return []
+    now = dict(read_reports(conn, "raw.reports", wanted, ["report_id", "content_sha256"]).itertuples(index=False))
+    return sorted(rid for rid in wanted if rid in now and now[rid] == derived_from[rid])
+
+
+def merge_part(conn: duckdb.DuckDBPyConnection, names: Iterable[str], files: Mapping[str, Path | None],
+               report_ids: list[str], held_sql: str) -> dict[str, int]:
+    """Replace these reports' rows in every table of `names` by the rows of a part's Parquet files (`files`:
+    table -> file, None when the part has no rows for it), in one transaction. Only reports that hold rows
+    already (`held_sql`) are deleted first: a new report's rows are only inserted. Returns rows inserted."""
+    names = list(names)
+    ensure_tables(conn)
+    with registered(conn, "_gov_part_ids", _ids_frame(report_ids)):
+        held = [r[0] for r in conn.execute(
+            f"SELECT report_id FROM _gov_part_ids WHERE report_id IN ({held_sql})").fetchall()]
+        inserted = {}
+        with replacing_reports(conn, names, held):
+            for name in names:
+                path = files.get(name)
+                if path is None:
+                    inserted[name] = 0
+                    continue
+                inserted[name] = _insert_parquet(conn, name, path)
+    return inserted
+
+
+def _insert_parquet(conn: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
+    """Insert a Parquet file's rows of the reports in _gov_part_ids into table `name`."""
+    source = str(path).replace("'", "''")
+    return int(conn.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet('{source}') "
+                            "WHERE report_id IN (SELECT report_id FROM _gov_part_ids)").fetchone()[0])

@@ -22,14 +22,14 @@ def build_model(con: duckdb.DuckDBPyConnection, model):
 class Harness:
     """A code location pointed at a temporary inbox and warehouse, on a real temporary instance."""
 
-    def __init__(self, root: Path, instance: dg.DagsterInstance, workers: int = 1):
+    def __init__(self, root: Path, instance: dg.DagsterInstance, workers: int = 1, **settings):
         from gov_pipeline.definitions import build_defs
 
         self.inbox = root / "inbox"
         self.inbox.mkdir(parents=True, exist_ok=True)
         # jieba, the reference segmenter, in tests
         self.settings = replace(Settings.from_env({}), inbox=self.inbox, warehouse=root / "w.duckdb", workers=workers,
-                                segmenter="jieba")
+                                segmenter="jieba", **settings)
         self.defs = build_defs(self.settings)
         self.instance = instance
 

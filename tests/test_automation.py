@@ -1,4 +1,4 @@
-"""Declarative automation keeps the rollups fresh even while a report partition is missing or failed."""
+"""Declarative automation keeps staging, core and the rollups in step with the register of report files."""
 import dagster as dg
 
 from gov_pipeline.demo import QUIET
@@ -6,19 +6,20 @@ from gov_pipeline.demo import QUIET
 KEY = "004_17c27c0a9e1aa267"
 
 
-def test_rollups_requested_after_one_partition_updates_while_another_is_missing(harness):
+def test_rollups_follow_the_register_and_then_rest(harness):
     harness.copy_seeds([f"{KEY}.txt"])
-    harness.instance.add_dynamic_partitions("reports", [KEY, "never-materialised"])
     first = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance)
-    harness.defs.resolve_job_def("process_reports").execute_in_process(
-        instance=harness.instance, partition_key=KEY, run_config=QUIET)
+    harness.defs.resolve_implicit_global_asset_job_def().execute_in_process(
+        instance=harness.instance, run_config=QUIET, asset_selection=[dg.AssetKey(["raw", "reports"])])
     after = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance, cursor=first.cursor)
-    assert after.get_num_requested(dg.AssetKey(["core", "report_inventory"])) == 1
-    assert after.get_num_requested(dg.AssetKey(["marts", "report_metrics_wide"])) == 1
+    for key in (["staging", "report_chunks"], ["core", "report_inventory"], ["marts", "report_metrics_wide"],
+                ["warehouse", "analysts_copy"]):
+        assert after.get_num_requested(dg.AssetKey(key)) == 1, key
+    run_requested(harness, after)
     # nothing changed since: nothing requested again
-    harness.defs.resolve_job_def("refresh_marts").execute_in_process(instance=harness.instance, run_config=QUIET)
     quiet = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance, cursor=after.cursor)
     assert quiet.get_num_requested(dg.AssetKey(["marts", "report_metrics_wide"])) == 0
+    assert quiet.get_num_requested(dg.AssetKey(["staging", "report_chunks"])) == 0
 
 
 def test_sensors_and_schedule_are_on_by_default():
@@ -40,13 +41,12 @@ def test_reference_tables_load_when_missing_and_then_rest(harness):
     assert harness.query("SELECT count(*) FROM ref.metric_catalog")[0][0] >= 16
 
 
-def test_reading_one_partition_alone_makes_automation_derive_it(harness):
-    """A raw partition materialised by hand in the UI: automation cleans and parses it, then rolls up."""
+def test_reading_the_inbox_alone_makes_automation_derive_it(harness):
+    """raw/reports materialised by hand in the UI: automation cleans and parses it, then rolls up."""
     harness.copy_seeds([f"{KEY}.txt"])
-    harness.instance.add_dynamic_partitions("reports", [KEY])
     first = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance)
     raw_only = harness.defs.resolve_implicit_global_asset_job_def()
-    raw_only.execute_in_process(instance=harness.instance, partition_key=KEY, run_config=QUIET,
+    raw_only.execute_in_process(instance=harness.instance, run_config=QUIET,
                                 asset_selection=[dg.AssetKey(["raw", "reports"])])
     after = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance, cursor=first.cursor)
     for key in (["staging", "clean_reports"], ["core", "dim_report"], ["core", "fact_metric"]):

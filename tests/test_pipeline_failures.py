@@ -6,7 +6,6 @@ import dagster as dg
 import duckdb
 import pytest
 
-from gov_pipeline.defs.automation import RANGE_END, RANGE_START
 from gov_pipeline.demo import QUIET
 from gov_pipeline.settings import REPO_ROOT
 
@@ -89,25 +88,23 @@ def test_crash_between_tables_leaves_old_rows_and_rerun_is_consistent(harness, m
     before = harness.df("SELECT * FROM core.fact_metric ORDER BY metric_id")
     new_text_version(monkeypatch)  # so the unchanged report is parsed (and written) again
     calls = {"n": 0}
-    real_insert = warehouse._insert
+    real_insert = warehouse._insert_parquet
 
-    def crash_on_third(conn, name, df):
+    def crash_on_third(conn, name, path):
         calls["n"] += 1
         if name.startswith("core.") and calls["n"] >= 3:
             raise RuntimeError("killed mid-write")
-        real_insert(conn, name, df)
+        return real_insert(conn, name, path)
 
-    monkeypatch.setattr(warehouse, "_insert", crash_on_third)
-    keys = harness.instance.get_dynamic_partitions("reports")
+    monkeypatch.setattr(warehouse, "_insert_parquet", crash_on_third)
     job = harness.defs.resolve_job_def("process_reports")
     with pytest.raises(Exception):
-        job.execute_in_process(instance=harness.instance, run_config=QUIET,
-                               tags={RANGE_START: keys[0], RANGE_END: keys[-1]})
+        job.execute_in_process(instance=harness.instance, run_config=QUIET)
     after_crash = harness.df("SELECT * FROM core.fact_metric ORDER BY metric_id")
     assert before.equals(after_crash)  # the transaction rolled back: old rows, not a mix
     assert harness.query("SELECT count(*) FROM core.dim_report")[0][0] == 1
     assert harness.query("SELECT text_version FROM core.dim_report") != [("feedfacecafe",)]
-    monkeypatch.setattr(warehouse, "_insert", real_insert)
+    monkeypatch.setattr(warehouse, "_insert_parquet", real_insert)
     harness.materialize_all()
     assert before.equals(harness.df("SELECT * FROM core.fact_metric ORDER BY metric_id"))
     assert harness.query("SELECT text_version FROM core.dim_report") == [("feedfacecafe",)]
@@ -180,8 +177,9 @@ def test_every_step_that_opens_the_warehouse_is_in_the_duckdb_pool():
     from gov_pipeline.definitions import defs
 
     for assets_def in defs.resolve_asset_graph().assets_defs:
-        if "warehouse" in assets_def.required_resource_keys:
-            assert assets_def.op.pool == "duckdb", assets_def.keys
+        for op in assets_def.node_def.iterate_op_defs():  # (a graph-backed asset: each of its ops)
+            if "warehouse" in op.required_resource_keys:
+                assert op.pool == "duckdb" and op.tags.get("gov/warehouse") == "duckdb", (assets_def.keys, op.name)
 
 
 def test_project_instance_limits_the_duckdb_pool_to_one(tmp_path):
@@ -205,28 +203,32 @@ def test_chunked_run_matches_one_chunk_and_marks_duplicates_across_chunks(harnes
     assert harness.query("SELECT count(DISTINCT report_id) FROM core.fact_section")[0][0] == 5
 
 
-def test_a_run_that_dies_mid_way_keeps_whole_reports_and_the_next_run_resumes(harness, monkeypatch):
-    import gov_pipeline.defs.common as common
+def test_a_run_that_dies_mid_way_keeps_whole_reports_and_the_next_run_resumes(tmp_path, monkeypatch):
+    import duckdb
+
     import gov_pipeline.warehouse as warehouse
+    from tests.conftest import Harness
 
-    harness.copy_seeds()
-    monkeypatch.setattr(common, "CHUNK", 2)  # 5 reports -> chunks (000, 001) (002, 003) (004): one transaction each
-    real_insert = warehouse._insert
+    with dg.instance_for_test() as instance:
+        harness = Harness(tmp_path, instance, reports_per_chunk=2)  # 5 reports -> parts (000, 001) (002, 003) (004)
+        harness.copy_seeds()
+        real_insert = warehouse._insert_parquet
 
-    def die_on_004(conn, name, df):
-        if name == "core.fact_metric" and (df["report_id"] == "004_17c27c0a9e1aa267").any():
-            raise RuntimeError("killed mid-write")
-        real_insert(conn, name, df)
+        def die_on_004(conn, name, path):
+            if name == "core.fact_metric" and duckdb.sql(
+                    f"SELECT count(*) FROM read_parquet('{path}') WHERE report_id LIKE '004%'").fetchone()[0]:
+                raise RuntimeError("killed mid-write")
+            return real_insert(conn, name, path)
 
-    monkeypatch.setattr(warehouse, "_insert", die_on_004)
-    with pytest.raises(Exception):
-        harness.materialize_all()
-    kept = {r[0] for r in harness.query("SELECT report_id FROM core.dim_report")}
-    assert len(kept) == 4 and not any(k.startswith("004") for k in kept)
-    for table in ("staging.clean_reports", "core.fact_section", "core.fact_keyword"):  # nothing half-written
-        assert {r[0] for r in harness.query(f"SELECT DISTINCT report_id FROM {table}")} == kept, table
-    monkeypatch.setattr(warehouse, "_insert", real_insert)
-    resumed = harness.materialize_all()[0]
-    assert _derived(resumed, "core.dim_report") == 1  # only the report the dead run did not finish
-    assert harness.query("SELECT count(*) FROM core.dim_report")[0][0] == 5
-    assert harness.query("SELECT count(*) FROM core.fact_metric WHERE report_id LIKE '004%'")[0][0] > 0
+        monkeypatch.setattr(warehouse, "_insert_parquet", die_on_004)
+        with pytest.raises(Exception):
+            harness.materialize_all()
+        kept = {r[0] for r in harness.query("SELECT report_id FROM core.dim_report")}
+        assert len(kept) == 4 and not any(k.startswith("004") for k in kept)
+        for table in ("staging.clean_reports", "core.fact_section", "core.fact_keyword"):  # nothing half-written
+            assert {r[0] for r in harness.query(f"SELECT DISTINCT report_id FROM {table}")} == kept, table
+        monkeypatch.setattr(warehouse, "_insert_parquet", real_insert)
+        resumed = harness.materialize_all()[0]
+        assert _derived(resumed, "core.dim_report") == 1  # only the report the dead run did not finish
+        assert harness.query("SELECT count(*) FROM core.dim_report")[0][0] == 5
+        assert harness.query("SELECT count(*) FROM core.fact_metric WHERE report_id LIKE '004%'")[0][0] > 0

@@ -85,26 +85,16 @@ def test_a_run_opens_its_connection_in_the_background_as_it_starts(tmp_path):
     assert run_wh._conn is None  # closed when the run's resources are torn down
 
 
-def test_a_run_over_many_partitions_opens_no_connection_before_its_workers_fork(tmp_path):
-    """Its raw step forks the text workers with the warehouse closed, then opens it: nothing to open early."""
+def test_the_connection_opens_on_a_thread_as_the_step_process_starts(tmp_path):
     import types
 
-    import dagster as dg
-
-    from gov_pipeline.resources import _many_partitions
-
-    def run(**tags):
-        return dg.DagsterRun(job_name="j", run_id="r", tags=tags)
-
-    start, end = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
-    many, one = run(**{start: "a", end: "b"}), run(**{start: "a", end: "a"})
-    assert _many_partitions(many) and not _many_partitions(one) and not _many_partitions(run()) and not _many_partitions(None)
-    for dagster_run, opens in ((many, False), (one, True), (run(), True)):
-        wh = Warehouse(database=str(tmp_path / "w.duckdb"))
-        wh.setup_for_execution(types.SimpleNamespace(dagster_run=dagster_run))
-        assert (wh._pending is not None) == opens
-        wh.release()
-        assert wh._conn is None and wh._pending is None
+    wh = Warehouse(database=str(tmp_path / "w.duckdb"))
+    wh.setup_for_execution(types.SimpleNamespace(dagster_run=None))
+    assert wh._pending is not None
+    with wh.get_connection() as conn:
+        assert conn.execute("SELECT count(*) FROM raw.reports").fetchone() == (0,)  # the contract, ensured
+    wh.release()
+    assert wh._conn is None and wh._pending is None
 
 
 def test_a_failed_commit_is_the_error_raised_not_the_rollback_after_it():

@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from gov_pipeline.defs.common import schema_check_result, schema_issue_rows
+from gov_pipeline.chunks import schema_issue_rows
+from gov_pipeline.defs.common import schema_check_result
 from gov_pipeline.frames import frame
 from gov_pipeline.schemas import TABLES, SchemaViolation, validate
 
@@ -22,7 +23,7 @@ def test_failing_rows_are_split_off_and_reported():
     v = validate(table, df)
     assert list(v.valid["metric_id"]) == [1]
     assert sorted(v.dropped["metric_id"]) == [2, 3]
-    issues = schema_issue_rows(table, v)
+    issues = schema_issue_rows(table.name, v.dropped, v.failures)
     assert [i["rule"] for i in issues] == ["schema:core.fact_metric"] * 2
     assert any("source_kind" in i["detail"] and "guess" in i["detail"] for i in issues)
     check = schema_check_result(table, len(v.dropped), v.failures)

@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 
 from gov_pipeline.agency_pages import INDEX, TABLES, PagesResult, write_pages
-from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, TABLE, markdown_table
+from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, TABLE, WAREHOUSE_TAG, markdown_table
 from gov_pipeline.defs.marts import mart_models
 from gov_pipeline.resources import Inbox, OutputFolder, Warehouse
 
@@ -53,7 +53,7 @@ def pages_metadata(result: PagesResult) -> dict:
 
 def build_agency_pages(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
-        key=AGENCY_PAGES_KEY, group_name="reports", deps=deps, pool=POOL, kinds={"html"},
+        key=AGENCY_PAGES_KEY, group_name="reports", deps=deps, pool=POOL, op_tags=WAREHOUSE_TAG, kinds={"html"},
         owners=[OWNER], automation_condition=DERIVED_AUTOMATION,
         description=f"A report to read, as static HTML in warehouse/reports/ (beside the warehouse file): "
                     f"`{INDEX}` lists every agency (years covered, reports loaded, open findings, coverage gaps) and "

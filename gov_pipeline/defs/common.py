@@ -1,4 +1,4 @@
-"""Shared pieces of the Dagster layer: the partitions, policies and table metadata."""
+"""Shared pieces of the Dagster layer: policies, tags and table metadata."""
 
 import math
 import warnings
@@ -16,15 +16,15 @@ warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 
 OWNER = "team:data-platform"
 POOL = "duckdb"
-reports_partitions = dg.DynamicPartitionsDefinition(name="reports")
-SINGLE_RUN = dg.BackfillPolicy.single_run()
+# On the multiprocess executor the steps of one run are separate processes: those that open the warehouse carry this
+# op tag, which the executor admits one at a time (DuckDB allows one writing process).
+WAREHOUSE_TAG = {"gov/warehouse": "duckdb"}
 RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)
 PREVIEW_ROWS = 10
 PREVIEW_CHARS = 60
-CHUNK = 500  # reports read, parsed and written per chunk of a run's one transaction (memory stays flat)
-MIN_PARALLEL = 40  # below this many reports, forking text workers costs more than it saves
+CHUNK = 500  # reports read and written per transaction of the raw step (memory stays flat)
 # staging, core, the inventory and the marts follow their inputs: eager, but not held back while
-# some report partition is missing or failed (that would block them forever)
+# some upstream asset was never materialised or failed (that would block them for ever)
 DERIVED_AUTOMATION = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
 # staging and core also follow their code version (gov_pipeline/version.py): an edit of the text library
 # or of assets/ re-derives every report once the code location reloads
@@ -75,22 +75,16 @@ def markdown_preview(df: pd.DataFrame, rows: int = PREVIEW_ROWS) -> dg.MetadataV
 
 
 def table_metadata(table: TableDef, df: pd.DataFrame, *, total_rows: int | None = None,
-                   per_partition: bool = False, nothing_written: str | None = None, **extra) -> dict:
+                   nothing_written: str | None = None, **extra) -> dict:
     """Metadata put on every materialisation: row counts, column schema and a Markdown preview (of the rows
-    written, for a step that writes only some: `nothing_written` then says why it shows none).
-
-    A partitioned asset (raw.reports) carries its column schema on the asset definition (the UI's
-    Columns tab) and no preview: a run over N reports writes N events with this metadata copied into
-    each, so it holds only what is true of each partition (the table's row count, the run's counts).
-    """
+    written, for a step that writes only some: `nothing_written` then says why it shows none)."""
     meta = {
         "dagster/row_count": int(total_rows if total_rows is not None else len(df)),
         "dagster/table_name": f"gov.{table.name}",
+        "preview": dg.MetadataValue.md(f"_{nothing_written}_") if nothing_written and not len(df)
+        else markdown_preview(df),
+        "dagster/column_schema": column_schema(table),
     }
-    if not per_partition:
-        meta["preview"] = dg.MetadataValue.md(f"_{nothing_written}_") if nothing_written and not len(df) \
-            else markdown_preview(df)
-        meta["dagster/column_schema"] = column_schema(table)
     meta.update(extra)
     return meta
 
@@ -148,20 +142,6 @@ def require_valid(table: TableDef, validation: Validation) -> Validation:
         raise dg.Failure(description=f"{len(validation.dropped)} row(s) of {table.name} failed its schema; nothing was written.",
                          metadata={"failure_cases": dg.MetadataValue.md(frame_markdown(cases))})
     return validation
-
-
-def schema_issue_rows(table: TableDef, validation: Validation) -> list[dict]:
-    """core.quality_issue rows for the rows pandera kept out of a table."""
-    rows = []
-    if not len(validation.dropped):
-        return rows
-    cases = validation.failures.groupby("index")
-    for idx, row in validation.dropped.iterrows():
-        group = cases.get_group(idx) if idx in cases.groups else None
-        why = "; ".join(f"{c}: {k} ({v})" for c, k, v in group[["column", "check", "failure_case"]].itertuples(index=False)) if group is not None else "failed"
-        rows.append({"report_id": str(row.get("report_id", "")), "rule": f"schema:{table.name}",
-                     "severity": "error", "detail": f"row kept out of {table.name}: {why}"[:1000]})
-    return rows
 
 
 def inbox_listing(root, list_fn, *args):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, markdown_table
+from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, WAREHOUSE_TAG, markdown_table
 from gov_pipeline.defs.marts import MART_KEYS, mart_models
 from gov_pipeline.exports import WORKBOOK, ExportResult, write_exports
 from gov_pipeline.resources import OutputFolder, Warehouse
@@ -42,7 +42,7 @@ def export_metadata(result: ExportResult) -> dict:
 
 def build_exports(models: list, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
-        key=EXPORTS_KEY, group_name="exports", deps=deps, pool=POOL, kinds={"parquet", "csv", "excel"},
+        key=EXPORTS_KEY, group_name="exports", deps=deps, pool=POOL, op_tags=WAREHOUSE_TAG, kinds={"parquet", "csv", "excel"},
         owners=[OWNER], automation_condition=DERIVED_AUTOMATION,
         description=f"Every mart written to warehouse/exports/ (beside the warehouse file) as `<mart>.parquet` and "
                     f"`<mart>.csv` (UTF-8 with a byte order mark, for Excel), and all of them in the workbook "

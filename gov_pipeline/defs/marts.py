@@ -6,7 +6,7 @@ order in one step over one connection, instead of paying a step's start-up per t
 """
 import dagster as dg
 
-from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, PREVIEW_ROWS, markdown_table
+from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, PREVIEW_ROWS, WAREHOUSE_TAG, markdown_table
 from gov_pipeline.resources import Warehouse
 from gov_pipeline.schemas import REPORT_KEYED_TABLES, TABLES
 from gov_pipeline.settings import get_settings
@@ -76,7 +76,7 @@ def contract_result(model: SqlModel, violations: list[Violation]) -> dg.AssetChe
 
 
 def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
-    @dg.multi_asset(specs=[_spec(m) for m in models], name="sql_models", can_subset=True, pool=POOL,
+    @dg.multi_asset(specs=[_spec(m) for m in models], name="sql_models", can_subset=True, pool=POOL, op_tags=WAREHOUSE_TAG,
                     check_specs=[_contract_spec(m) for m in models if m.columns]
                     + [_row_check_spec(m, c) for m in models for c in m.checks],
                     description="Every SQL model in dbt_like_sql/, in dependency order in one transaction: CREATE OR "

@@ -1,62 +1,78 @@
-"""raw layer: report files as they arrived."""
+"""raw layer: report files as they arrived, kept in step with the inbox (the register of report files)."""
 
 import datetime as dt
+import time
 from collections import Counter
 
 import dagster as dg
+from pydantic import Field
 
 from gov_pipeline.defs.common import (
-    CHUNK, MIN_PARALLEL, OWNER, POOL, RETRY, SINGLE_RUN, TABLE, Tally, chunks, reports_partitions, schema_check_spec,
-    require_valid, spec_metadata, table_metadata, count_rows, inbox_listing,
+    OWNER, POOL, RETRY, TABLE, WAREHOUSE_TAG, Tally, chunks, count_rows, frame_markdown, inbox_listing, require_valid,
+    schema_check_spec, spec_metadata, table_metadata,
 )
-from gov_pipeline.frames import derive_report, frame
-from gov_pipeline.inbox import find_files
+from gov_pipeline.frames import frame
+from gov_pipeline.inbox import UnknownFiles, plan_sync, resolve_wanted, scan_inbox
 from gov_pipeline.ingest import Previous, ingest
-from gov_pipeline.resources import Inbox, TextSettings, Warehouse
+from gov_pipeline.resources import Inbox, Warehouse
 from gov_pipeline.schemas import validate
-from gov_pipeline.warehouse import ensure_tables, read_reports, replacing_reports, settle_duplicates
+from gov_pipeline.warehouse import read_register, read_reports, replacing_reports, settle_duplicates
 
 RAW = TABLE["raw.reports"]
+SHOWN_FILES = 50  # files listed in a materialisation's metadata (the rest are counted)
+
+
+class SyncConfig(dg.Config):
+    """What the raw step reads. By default the whole inbox is synced: new files and files whose path, size or
+    modification time changed are read, files that left the inbox leave the warehouse, the rest is untouched."""
+
+    files: list[str] = Field(default=[], description=(
+        "Report ids or paths under the inbox to read again whatever their state (from the UI: re-run one file). "
+        "Listed reports whose file left the inbox are removed. Empty: sync the whole inbox."))
+    reread: bool = Field(default=False, description="Whole inbox: read every file again, changed or not.")
+    settle_seconds: float = Field(default=0, description=(
+        "Whole inbox: leave files modified less than this many seconds ago for a later sync (they may still be "
+        "being written; the inbox sensor sets its tick interval)."))
 
 
 @dg.asset(
-    key=RAW.key, group_name="raw", description=RAW.schema.description + " One partition per report file (the "
-    "inbox sensor adds and deletes them). Decoding failures are kept with their reason (decode_error) and "
-    "quarantined downstream; byte-identical copies are marked duplicate_of. In a run that also derives them, the "
-    "new reports' text goes to the run's text workers as it is read (derive_reports' reports_parsed_early).",
-    partitions_def=reports_partitions, backfill_policy=SINGLE_RUN, retry_policy=RETRY, pool=POOL,
-    kinds={"python", "duckdb"}, owners=[OWNER], metadata=spec_metadata(RAW), check_specs=[schema_check_spec(RAW)],
+    key=RAW.key, group_name="raw", description=RAW.schema.description + " Kept in step with the inbox: a run "
+    "reads the new and changed files (or those its config lists) and removes the reports whose file left. "
+    "raw.reports is the register of report files: each row says which run read which version of its file "
+    "(run_id, file_mtime, content_sha256). Decoding failures are kept with their reason (decode_error) and "
+    "quarantined downstream; byte-identical copies are marked duplicate_of.",
+    retry_policy=RETRY, pool=POOL, op_tags=WAREHOUSE_TAG, kinds={"python", "duckdb"}, owners=[OWNER], metadata=spec_metadata(RAW),
+    check_specs=[schema_check_spec(RAW)],
 )
-def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Warehouse, text_settings: TextSettings):
-    span = context.partition_key_range  # one key: no need to list every partition to resolve the range
-    keys = [span.start] if span.start == span.end else sorted(context.partition_keys)
-    derives = _derived_in_run(context)
-    if derives and len(keys) >= MIN_PARALLEL:  # the run's pool forks now, with the warehouse closed, and parses
-        warehouse.release()                    # the first new reports while this step writes them (prefetch)
-        text_settings.start_pool()
-    files = inbox_listing(inbox.path, find_files, keys)
-    tally, missing, counts = Tally(RAW), [], Counter()
-
-    def active(ids: list[str]) -> set[str]:  # reports whose partition still exists (their file is in the inbox)
-        return {k for k in ids if context.instance.has_dynamic_partition(reports_partitions.name, k)}
-
+def raw_reports(context: dg.AssetExecutionContext, config: SyncConfig, inbox: Inbox, warehouse: Warehouse):
+    listing = inbox_listing(inbox.path, scan_inbox)
+    files = {f.key: f for f in listing.files}
+    tally, counts = Tally(RAW), Counter()
     with warehouse.get_connection() as conn:
-        ensure_tables(conn)
-        prev = read_reports(conn, RAW.name, keys, ["report_id", "content_sha256", "ingested_at", "duplicate_of"])
+        register = read_register(conn)
+        try:
+            wanted = resolve_wanted(config.files, files, register) if config.files else None
+        except UnknownFiles as exc:
+            raise dg.Failure(description=f"{exc} (the run's config `files`). Nothing was read or removed.",
+                             allow_retries=False) from exc
+        settled = time.time_ns() - int(config.settle_seconds * 1e9) if config.settle_seconds else None
+        plan = plan_sync(files, register, wanted=wanted, reread=config.reread, settled_before_ns=settled)
+        prev = read_reports(conn, RAW.name, plan.read + plan.removed,
+                            ["report_id", "content_sha256", "ingested_at", "duplicate_of"])
         previous = {r.report_id: Previous(r.content_sha256, r.ingested_at, r.duplicate_of) for r in prev.itertuples()}
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         written: dict[str, str | None] = {}  # report -> its bytes' hash
-        with replacing_reports(conn, [RAW.name], keys) as insert:
-            for chunk in chunks(keys):
+        vanished: list[str] = []  # listed, then gone before it was read
+        with replacing_reports(conn, [RAW.name], plan.read + plan.removed) as insert:
+            for chunk in chunks(plan.read):
                 rows, gone = ingest(chunk, files, previous, inbox.max_bytes, now)
-                if derives:
-                    text_settings.prefetch(derive_report, _new_texts(rows, previous, written, text_settings.segmenter),
-                                           limit=CHUNK)
+                for row in rows:
+                    row["run_id"] = context.run_id
                 written.update((r["report_id"], r["content_sha256"]) for r in rows)
                 validation = require_valid(RAW, validate(RAW, frame(RAW.name, rows)))
                 insert(RAW.name, validation.valid)
                 tally.add(validation)
-                missing += gone
+                vanished += gone
                 df = validation.valid
                 counts.update(decode_failures=int(df["decode_error"].notna().sum()),
                               bytes_read=int(df["byte_size"].sum()))
@@ -64,33 +80,31 @@ def raw_reports(context: dg.AssetExecutionContext, inbox: Inbox, warehouse: Ware
             was_first = {k: k in previous and previous[k].content_sha256 == sha and previous[k].duplicate_of is None
                          for k, sha in written.items()}
             shas = {*written.values(), *(p.content_sha256 for p in previous.values())}
-            duplicate_of = settle_duplicates(conn, shas, was_first, active)
+            duplicate_of = settle_duplicates(conn, shas, was_first, lambda ids: {k for k in ids if k in files})
         counts["duplicates"] = sum(v is not None for v in duplicate_of.values())
         total = count_rows(conn, RAW.name)
-    if missing:
-        context.log.warning(f"{len(missing)} report file(s) no longer in the inbox: {missing[:10]}")
-    # one event per report partition carries this metadata: keep it small
+    removed = plan.removed + vanished
+    if removed:
+        context.log.info(f"{len(removed)} report(s) left the warehouse (their file left the inbox): {removed[:10]}")
+    if plan.waiting:
+        context.log.info(f"{len(plan.waiting)} file(s) modified less than {config.settle_seconds:g} s ago were left "
+                         f"for a later sync: {plan.waiting[:10]}")
     yield dg.MaterializeResult(asset_key=RAW.key, metadata=table_metadata(
         RAW, tally.head[["report_id", "source_path", "byte_size", "encoding", "decode_error"]], total_rows=total,
-        per_partition=True, rows_written_this_run=tally.rows, missing_files=len(missing), **counts))
+        nothing_written="no file read: the warehouse holds every report in the inbox as it is",
+        mode="files listed in the run's config" if wanted is not None else "whole inbox",
+        files_in_inbox=len(files), files_read=len(plan.read), files_unchanged=plan.unchanged,
+        files_waiting=len(plan.waiting), reports_removed=len(removed), rows_written_this_run=tally.rows,
+        files_read_list=dg.MetadataValue.md(frame_markdown(_shown(plan.read, files))),
+        removed_list=dg.MetadataValue.json(removed[:SHOWN_FILES]), **counts))
     yield tally.check_result()
 
 
-def _derived_in_run(context: dg.AssetExecutionContext) -> bool:
-    """Whether this run also derives the reports (staging.clean_reports is in its selection)."""
-    selection = context.run.asset_selection
-    return selection is None or dg.AssetKey(TABLE["staging.clean_reports"].key) in selection
+def _shown(keys: list[str], files) -> "object":
+    import pandas as pd
 
-
-def _new_texts(rows: list[dict], previous: dict[str, Previous], written: dict[str, str | None],
-               segmenter: str) -> list[tuple[str, str, str, str | None]]:
-    """derive_report's items for the rows whose bytes are new (derive_reports will parse them): decoded, not
-    what raw.reports held already, not a copy of bytes read earlier in this run."""
-    earlier = set(written.values())
-    items = []
-    for r in rows:
-        sha, prev = r["content_sha256"], previous.get(r["report_id"])
-        if r["text"] is not None and sha not in earlier and (prev is None or prev.content_sha256 != sha):
-            items.append((r["report_id"], r["text"], segmenter, r["layout"]))
-        earlier.add(sha)
-    return items
+    shown = keys[:SHOWN_FILES]
+    df = pd.DataFrame({"report_id": shown, "source_path": [files[k].rel_path for k in shown]})
+    if len(keys) > SHOWN_FILES:
+        df.loc[len(df)] = ["…", f"and {len(keys) - SHOWN_FILES} more (raw.reports.run_id = this run)"]
+    return df

@@ -4,7 +4,7 @@ import hashlib
 
 import dagster as dg
 
-from gov_pipeline.defs.common import OWNER, POOL, TABLE, require_valid, schema_check_result, schema_check_spec, spec_metadata, table_metadata
+from gov_pipeline.defs.common import OWNER, POOL, TABLE, WAREHOUSE_TAG, require_valid, schema_check_result, schema_check_spec, spec_metadata, table_metadata
 from gov_pipeline.frames import frame
 from gov_pipeline.resources import Warehouse
 from gov_pipeline.schemas import validate
@@ -44,7 +44,7 @@ def build_ref_asset(table_name: str) -> dg.AssetsDefinition:
 
     @dg.asset(key=t.key, group_name="ref",
               description=f"{t.schema.description} Source: assets/{SOURCES[table_name]}.",
-              code_version=_file_version(table_name), pool=POOL, kinds={"csv", "duckdb"}, owners=[OWNER],
+              code_version=_file_version(table_name), pool=POOL, op_tags=WAREHOUSE_TAG, kinds={"csv", "duckdb"}, owners=[OWNER],
               metadata={**spec_metadata(t), "source_file": dg.MetadataValue.path(str(asset_path(SOURCES[table_name])))},
               check_specs=[schema_check_spec(t)],
               # loaded when missing (and not already loading) or when its file, hence its code version, changes
