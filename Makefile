@@ -7,10 +7,8 @@ BENCH_N ?= 2000
 export DAGSTER_HOME := $(CURDIR)/.dagster
 # every command runs in the project's virtualenv (dg checks that the active one is the project's)
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
-# Dagster writes a step's per-partition events in batches (stored in one transaction by gov_pipeline/event_log.py)
-export DAGSTER_EVENT_BATCH_SIZE := 1000
 
-.PHONY: venv bytecode browser demo test dev sql bench eval-real clean
+.PHONY: venv browser postgres demo test dev sql bench eval-real clean
 
 # (Re)create the virtualenv when it is missing or older than pyproject.toml.
 $(STAMP): pyproject.toml
@@ -22,13 +20,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Bytecode of the package, written as pip writes it for an installed package (this checkout is installed
-# editable, and PYTHONDONTWRITEBYTECODE may be set): every Dagster run is a fresh process that would
-# otherwise recompile gov_pipeline from source (~0.1 s). Up-to-date files are skipped.
-bytecode: venv
-	@$(BIN)/python -m compileall -q gov_pipeline
-
-demo: bytecode
+demo: venv
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/python -m gov_pipeline.demo
 
@@ -44,13 +36,28 @@ browser:
 	  else echo "chromium not found (and not root with apt-get to install it): the browser test will be skipped"; fi; \
 	} || true
 
-# `dg check defs` loads the code location as `dg dev` does (pyproject's [tool.dg]); then the tests
-test: bytecode browser
+# A PostgreSQL server for the test of the postgres instance profile (tests/test_instance_profiles.py starts a
+# throwaway one with initdb and pg_ctl): the Debian package, installed when neither is on PATH nor in
+# /usr/lib/postgresql/*/bin and this runs as root with apt-get. Never fails: without it that test is skipped, with
+# the reason.
+postgres:
+	@{ command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; } || \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing postgresql (Debian package) for the instance storage test ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+	      || echo "could not install postgresql: the postgres instance test will be skipped"; \
+	  else echo "PostgreSQL not found (and not root with apt-get to install it): the postgres instance test will be skipped"; fi; \
+	} || true
+
+# `dg check defs` loads the code location as `dg dev` does (pyproject's [tool.dg]); then the tests, on instances
+# of their own (SQLite; the postgres profile's test starts its own server), never the GOV_DAGSTER_PG_URL database
+test: venv browser postgres
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/dg check defs
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	env -u GOV_DAGSTER_STORAGE -u GOV_DAGSTER_PG_URL $(BIN)/python -m pytest -q -n 2 --dist loadfile
 
-dev: bytecode
+dev: venv
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/dg dev -h 127.0.0.1 -p 3000
 
@@ -58,12 +65,12 @@ dev: bytecode
 sql: venv
 	@$(BIN)/duckdb -init "$$($(BIN)/python -c 'from gov_pipeline.settings import get_settings; print(get_settings().read_copy.with_name("attach.sql"))')"
 
-bench: bytecode
+bench: venv
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/python -m gov_pipeline.bench --n $(BENCH_N)
 
 # scores on the real reports of ../shared/real/ (figures, metadata, table cells) -> bench/real_results.json
-eval-real: bytecode
+eval-real: venv
 	$(BIN)/python -m gov_pipeline.evalreal
 
 clean:

@@ -23,7 +23,6 @@ the figures are (non-zero only when the benchmark itself breaks).
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import math
 import os
@@ -631,9 +630,6 @@ def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat:
         from gov_pipeline.instance import ensure_dagster_home
 
         ensure_dagster_home(home)
-        # the package's bytecode, as `make` writes it (PYTHONDONTWRITEBYTECODE may keep Python from doing so),
-        # so that no measured process recompiles gov_pipeline from source
-        compileall.compile_dir(str(REPO_ROOT / "gov_pipeline"), quiet=1)
         prof_dir = workdir / "profiles"
         prof_dir.mkdir(exist_ok=True)
 

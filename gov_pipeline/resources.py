@@ -191,7 +191,13 @@ class TextSettings(dg.ConfigurableResource):
     `staging/report_chunks`; the executor spreads the chunks over processes or machines)."""
 
     segmenter: str = "jieba"
-    reports_per_chunk: int = 1000
+    reports_per_chunk: int = 1000  # at most
+    workers: int = 1  # processes the executor runs chunks in at once (GOV_WORKERS)
+
+    def chunk_size(self, reports: int) -> int:
+        """Reports per chunk for a derivation of `reports`: at most `reports_per_chunk`, and small enough that every
+        worker gets two chunks (so that they finish together), but not below 100 (a step's start costs ~0.5 s)."""
+        return max(1, min(self.reports_per_chunk, max(100, -(-reports // (2 * self.workers)))))
 
 
 class ChunkStore(dg.ConfigurableResource):
@@ -218,6 +224,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "inbox": Inbox(path=str(settings.inbox), max_bytes=settings.max_bytes, read_copy=str(settings.read_copy)),
         "exports": OutputFolder(path=str(settings.exports_dir)),
         "report_pages": OutputFolder(path=str(settings.reports_dir)),
-        "text_settings": TextSettings(segmenter=settings.segmenter, reports_per_chunk=settings.reports_per_chunk),
+        "text_settings": TextSettings(segmenter=settings.segmenter, reports_per_chunk=settings.reports_per_chunk,
+                                      workers=settings.workers),
         "chunk_store": ChunkStore(path=str(settings.chunks_dir)),
     }

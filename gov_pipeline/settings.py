@@ -14,8 +14,9 @@ Environment overrides:
                    benchmark corpus) | jieba (the reference, used by the tests)
   GOV_MAX_BYTES    largest report accepted, in bytes (default 20 MiB)
   GOV_SENSOR_INTERVAL  seconds between inbox sensor ticks (default 15)
-  GOV_DUCKDB_MEMORY  DuckDB memory_limit per connection (default 256MB; DuckDB spills to a temp folder
-                   beyond it; its own default, 80% of RAM, let one bulk run grow past 2.5 GB)
+  GOV_DUCKDB_MEMORY  DuckDB memory_limit per connection (default 1GB; DuckDB spills to a temp folder beyond
+                   it where it can; its own default, 80% of RAM, let one bulk run grow past 2.5 GB, and 256MB was
+                   too little for marts.section_reuse at 10,000 reports)
   GOV_DAGSTER_STORAGE  the Dagster instance's storage: sqlite (default: files under $DAGSTER_HOME, one host) |
                    postgres (a PostgreSQL database that webservers, daemon and runs on several hosts share)
   GOV_DAGSTER_PG_URL   with postgres: the database's postgresql+psycopg2://user:password@host:port/db URL (the
@@ -44,7 +45,7 @@ class Settings:
     max_bytes: int
     sensor_interval_s: int
     sql_dir: Path
-    duckdb_memory: str = "256MB"
+    duckdb_memory: str = "1GB"
     reports_per_chunk: int = 1000
     bulk_files: int = 200
     dagster_storage: str = "sqlite"  # the Dagster instance's storage: DAGSTER_STORAGES
@@ -104,7 +105,7 @@ class Settings:
             max_bytes=int(env.get("GOV_MAX_BYTES") or 20 * 1024 * 1024),
             sensor_interval_s=int(env.get("GOV_SENSOR_INTERVAL") or 15),
             sql_dir=Path(env.get("GOV_SQL_DIR") or REPO_ROOT / "dbt_like_sql").resolve(),
-            duckdb_memory=env.get("GOV_DUCKDB_MEMORY") or "256MB",
+            duckdb_memory=env.get("GOV_DUCKDB_MEMORY") or "1GB",
             reports_per_chunk=max(1, int(env.get("GOV_CHUNK_REPORTS") or 1000)),
             bulk_files=max(1, int(env.get("GOV_BULK_FILES") or 200)),
             dagster_storage=(env.get("GOV_DAGSTER_STORAGE") or "sqlite").strip().lower(),

@@ -6,7 +6,9 @@ comes from the SQL. Unknown upstreams and cycles fail at load time, naming the f
 A header line `-- incremental: <key>` (key: report_id, agency_key or report_year) declares that the
 model's rows for one value of <key> depend only on the reports with that value, so a refresh may rebuild
 just the values touched by the reports that changed (warehouse.build_models). Such a model may read only
-per-report tables and other incremental models; load_models refuses anything else, naming the file.
+per-report tables, reference tables (schema ref: their content is part of each build's version, so an edit of the
+reference data rebuilds it in full) and other incremental models; load_models refuses anything else, naming the
+file.
 
 Pure Python (no Dagster or DuckDB import). A model's upstream tables are memoised on disk by its SQL
 text (text/cache.py, keyed by sqlglot's files and this module), so loading the code location parses
@@ -108,6 +110,10 @@ class SqlModel:
     unique: tuple[str, ...] = ()  # `-- unique: a, b`: the columns that identify a row
     checks: tuple[RowCheck, ...] = ()  # `-- check: ...` lines: data checks on its rows
     build_version: str = ""  # the SQL of this model and of every model upstream of it (set by load_models)
+    # reference tables (schema ref) this model reads, itself or through upstream models: small tables loaded from
+    # assets/, whose content joins the build version of each build (warehouse.build_models), so that an edit of
+    # the reference data rebuilds the model in full
+    ref_deps: tuple[str, ...] = ()
     scoped_sql: str | None = None  # incremental models: the SQL over only the reports in SCOPE_TABLE (scope_sql)
 
     @property
@@ -161,6 +167,8 @@ def _parse_dependencies(sql: str, source: str) -> set[str]:
         deps.add(f"{db}.{name}")
     return deps
 
+
+REF_SCHEMA = "ref."  # reference tables: loaded from assets/, never per report
 
 # The temporary table of report ids that an incremental build rebuilds (filled by warehouse.build_models)
 SCOPE_TABLE = "_gov_scope"
@@ -279,14 +287,17 @@ def load_models(sql_dir: Path, known_tables: set[str], report_tables: set[str] =
     for q in order:
         model = models[q]
         upstream = [built[d] for d in model.deps if d in built]
+        refs = tuple(sorted({d for d in model.deps if d.startswith(REF_SCHEMA)}
+                            | {r for up in upstream for r in up.ref_deps}))
         if model.incremental_key:
-            other = [d for d in model.deps if d not in report_tables and not (d in built and built[d].incremental_key)]
+            other = [d for d in model.deps if d not in report_tables and not d.startswith(REF_SCHEMA)
+                     and not (d in built and built[d].incremental_key)]
             if other:
-                raise SqlModelError(f"{model.path.name} ({q}): an incremental model may read only per-report tables "
-                                    f"and incremental models, not {', '.join(other)}")
+                raise SqlModelError(f"{model.path.name} ({q}): an incremental model may read only per-report tables, "
+                                    f"reference tables and incremental models, not {', '.join(other)}")
         digest = hashlib.sha256(model.sql.encode("utf-8"))
         for up in upstream:
             digest.update(b"\0" + up.build_version.encode())
         scoped = scope_sql(model.sql, report_tables) if model.incremental_key else None
-        built[q] = replace(model, build_version=digest.hexdigest()[:16], scoped_sql=scoped)
+        built[q] = replace(model, build_version=digest.hexdigest()[:16], scoped_sql=scoped, ref_deps=refs)
     return [built[q] for q in order]

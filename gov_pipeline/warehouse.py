@@ -7,8 +7,11 @@ spliced into an `IN (...)` list.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import subprocess
+import time
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
@@ -297,6 +300,7 @@ class ModelBuild:
     reason: str  # why this mode
     reports_changed: int | None = None  # reports whose fingerprint changed since the last build (incremental models)
     keys_rebuilt: int | None = None  # key values whose rows were rebuilt (incremental builds)
+    seconds: float = 0.0  # how long the build took
 
 
 def build_models(conn: duckdb.DuckDBPyConnection, models: Iterable) -> list[tuple[object, ModelBuild]]:
@@ -322,10 +326,30 @@ def build_models(conn: duckdb.DuckDBPyConnection, models: Iterable) -> list[tupl
             versions={m: set(v) for m, v in conn.execute(
                 "SELECT model, list(DISTINCT build_version) FROM meta.model_state GROUP BY model").fetchall()},
             reports=int(conn.execute(f"SELECT count(*) FROM {_SNAPSHOT}").fetchone()[0]))
-        built = [(model, _build(conn, model, state)) for model in models]
+        built, ref_hashes = [], _ref_hashes(conn, {r for m in models for r in m.ref_deps})
+        for model in models:
+            started = time.perf_counter()
+            build = _build(conn, _with_data_version(model, ref_hashes), state)
+            built.append((model, dataclasses.replace(build, seconds=time.perf_counter() - started)))
         for temp in (_SNAPSHOT, _CHANGED, SCOPE_TABLE):
             conn.execute(f"DROP TABLE IF EXISTS {temp}")
     return built
+
+
+def _ref_hashes(conn: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[str, str]:
+    """A digest of each reference table's content (small tables loaded from assets/)."""
+    return {t: str(conn.execute(f"SELECT md5(coalesce(string_agg(CAST(r AS VARCHAR), '\n' ORDER BY CAST(r AS VARCHAR)), '')) "
+                                f"FROM {t} r").fetchone()[0]) for t in sorted(tables)}
+
+
+def _with_data_version(model, ref_hashes: dict[str, str]):
+    """The model with the content of the reference tables it reads folded into its build version."""
+    if not model.ref_deps:
+        return model
+    digest = hashlib.sha256(model.build_version.encode())
+    for table in model.ref_deps:
+        digest.update(f"\0{table}\0{ref_hashes[table]}".encode())
+    return dataclasses.replace(model, build_version=digest.hexdigest()[:16])
 
 
 @dataclass(frozen=True)
@@ -336,19 +360,18 @@ class _State:
 
 
 def _build(conn, model, state: _State) -> ModelBuild:
+    """Build one model. A model without an incremental key is rebuilt in full when any report changed since its
+    last build (or its version did), else left as it is."""
     qualified, key = model.qualified, model.incremental_key
-    if key is None:
-        conn.execute(f"CREATE OR REPLACE TABLE {qualified} AS\n{model.sql}")
-        return ModelBuild(_count(conn, qualified), "full", "not incremental")
     versions = state.versions.get(qualified, set())
     reason = ("its table is missing" if qualified not in state.tables else "no build recorded" if not versions
-              else "its SQL (or an upstream model's) changed" if versions != {model.build_version} else None)
+              else "its SQL, an upstream model's or the reference data it reads changed" if versions != {model.build_version} else None)
     changed: list[tuple] = []
     if reason is None:
         conn.execute(f"""
             CREATE OR REPLACE TEMP TABLE {_CHANGED} AS
             SELECT coalesce(n.report_id, s.report_id) AS report_id, s.key_value AS old_key,
-                   CAST(n.key_{key} AS VARCHAR) AS new_key
+                   {f"CAST(n.key_{key} AS VARCHAR)" if key else "NULL"} AS new_key
             FROM (SELECT * FROM meta.model_state WHERE model = $m) s
             FULL OUTER JOIN {_SNAPSHOT} n ON n.report_id = s.report_id
             WHERE s.fingerprint IS DISTINCT FROM n.fingerprint""", {"m": qualified})
@@ -356,7 +379,9 @@ def _build(conn, model, state: _State) -> ModelBuild:
         if not changed:
             return ModelBuild(_count(conn, qualified), "unchanged", "no report changed", 0, 0)
         keys = sorted({k for _, old, new in changed for k in (old, new)}, key=lambda k: (k is None, k or ""))
-        if len(changed) > MAX_CHANGED_SHARE * max(state.reports, 1):
+        if key is None:
+            reason = f"{len(changed)} report(s) changed (not incremental: rebuilt in full)"
+        elif len(changed) > MAX_CHANGED_SHARE * max(state.reports, 1):
             reason = f"{len(changed)} of {state.reports} reports changed"
         elif len(keys) > MAX_KEYS:
             reason = f"{len(keys)} {key} values touched"
@@ -382,8 +407,9 @@ def _record_state(conn, model, only_changed: bool) -> None:
     """Record in meta.model_state what the model's reports are now: all of them, or only the changed ones."""
     which = f"report_id IN (SELECT report_id FROM {_CHANGED})" if only_changed else "TRUE"
     conn.execute(f"DELETE FROM meta.model_state WHERE model = $m AND {which}", {"m": model.qualified})
+    key = f"CAST(key_{model.incremental_key} AS VARCHAR)" if model.incremental_key else "NULL"
     conn.execute(f"""INSERT INTO meta.model_state (model, build_version, report_id, fingerprint, key_value)
-                     SELECT $m, $v, report_id, fingerprint, CAST(key_{model.incremental_key} AS VARCHAR)
+                     SELECT $m, $v, report_id, fingerprint, {key}
                      FROM {_SNAPSHOT} WHERE {which}""", {"m": model.qualified, "v": model.build_version})
 
 

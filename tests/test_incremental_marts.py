@@ -137,6 +137,9 @@ def test_only_the_touched_keys_are_rebuilt(tmp_path):
               for m in MODELS}
     assert {q: (b.mode, b.reports_changed, b.keys_rebuilt) for q, b in builds.items()} == {
         "marts.agency_year_report": ("incremental", 1, 2),  # agency A (before) and C (after)
+        "marts.corrected_metric": ("incremental", 1, 1),
+        "marts.agency_year_comparison": ("incremental", 1, 2),
+        "marts.section_reuse": ("incremental", 1, 2),
         "marts.report_headline_metrics": ("incremental", 1, 1),
         "marts.report_metrics_wide": ("incremental", 1, 1),
         "marts.report_scorecard": ("incremental", 1, 1),
@@ -159,7 +162,7 @@ def test_a_changed_model_or_many_changed_reports_rebuild_in_full(tmp_path):
     other = dataclasses.replace(head, build_version="other")
     build_model(con, head)
     assert build_model(con, other).reason == \
-        "its SQL (or an upstream model's) changed"
+        "its SQL, an upstream model's or the reference data it reads changed"
     for i in range(1, 5):  # half the reports
         world.write(f"r{i:02d}", loaded(f"r{i:02d}"))
     build = build_model(con, other)
@@ -181,3 +184,33 @@ def test_upstream_sql_changes_the_downstream_build_version(tmp_path):
                                           encoding="utf-8")
     after = {m.name: m.build_version for m in load_models(tmp_path, {"core.dim_report"}, {"core.dim_report"})}
     assert before["a"] != after["a"] and before["b"] != after["b"]
+
+
+def test_an_edit_of_reference_data_rebuilds_the_models_that_read_it(tmp_path):
+    """corrected_metric is incremental by report and reads ref.correction: a new correction changes no report's
+    fingerprint, so its content is part of the build version, and the model (and those built on it) rebuild."""
+    import datetime as dt
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    ensure_tables(con)
+    world = World(con, random.Random(11))
+    for i in range(1, 7):
+        st = world._state(f"r{i:02d}")
+        st.update(status="loaded", agency="A", year=2018 + i, metrics=[("proactive_total", i, "table", None)])
+        world.write(f"r{i:02d}", st)
+    corrected = MODELS[[m.qualified for m in MODELS].index("marts.corrected_metric")]
+    comparison = MODELS[[m.qualified for m in MODELS].index("marts.agency_year_comparison")]
+    for m in MODELS:
+        build_model(con, m)
+    assert build_model(con, corrected).mode == "unchanged"
+    replace_table(con, "ref.correction", frame("ref.correction", [{
+        "correction_id": "c1", "report_id": "r03", "agency_key": None, "report_year": None,
+        "metric_code": "proactive_total", "dimension": None, "corrected_value": 30.0, "reason": "typo",
+        "corrected_by": "test", "corrected_on": dt.date(2026, 1, 1)}]))
+    build = build_model(con, corrected)
+    assert (build.mode, build.reason) == ("full", "its SQL, an upstream model's or the reference data it reads changed")
+    assert con.execute("SELECT value FROM marts.corrected_metric WHERE report_id = 'r03' "
+                       "AND metric_code = 'proactive_total'").fetchall() == [(30.0,)]
+    assert build_model(con, comparison).mode == "full"
+    assert build_model(con, corrected).mode == "unchanged"
+    assert_same_as_full(con)

@@ -3,6 +3,7 @@
 -- The year's own figures only (no cumulative or as-of figure, no generic other_figure); when a report states a
 -- figure twice, the table's beats the prose's and a stated value beats a blank cell.
 -- unique: agency_key, report_year, metric_code, dimension
+-- incremental: agency_key
 -- column agency_key VARCHAR not null: canonical agency
 -- column report_year INTEGER not null: year covered
 -- column metric_code VARCHAR not null: code from ref.metric_catalog

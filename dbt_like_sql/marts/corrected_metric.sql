@@ -4,6 +4,7 @@
 -- The year's own figures only are corrected (not cumulative, as-of or partial-period ones). core.fact_metric is never
 -- changed; marts.correction_status says which corrections no longer match a figure.
 -- unique: report_id, metric_id
+-- incremental: report_id
 -- column report_id VARCHAR not null: report (core.dim_report)
 -- column metric_id INTEGER not null: the figure (core.fact_metric.metric_id)
 -- column agency_key VARCHAR: canonical agency of the report

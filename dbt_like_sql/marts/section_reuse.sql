@@ -4,6 +4,7 @@
 -- part's signature is the element-wise minimum over its sections). A part 五 reused from last year is the classic
 -- finding. The share is an estimate (64 hash functions: within about ±0.06 on parts of a few hundred words).
 -- unique: agency_key, report_year, part
+-- incremental: agency_key
 -- column agency_key VARCHAR not null: canonical agency
 -- column report_year INTEGER not null: year covered
 -- column part INTEGER not null >= 1 <= 6: official part (1 总体情况 .. 6 其他需要报告的事项)

@@ -94,7 +94,8 @@ def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
                 schema = declared_schema(model) if model.columns else \
                     dg.TableSchema(columns=[dg.TableColumn(n, t) for n, t in columns])
                 meta = {"dagster/row_count": build.rows, "preview": dg.MetadataValue.md(preview),
-                        "dagster/column_schema": schema, "build_mode": build.mode, "build_reason": build.reason}
+                        "dagster/column_schema": schema, "build_mode": build.mode, "build_reason": build.reason,
+                        "build_seconds": round(build.seconds, 3)}
                 if build.reports_changed is not None:
                     meta["reports_changed"] = build.reports_changed
                 if build.keys_rebuilt is not None:

@@ -45,7 +45,7 @@ def plan_chunks(context: dg.OpExecutionContext, warehouse: Warehouse, text_setti
     with warehouse.get_connection() as conn:
         todo = plan_increment(conn, DERIVE_PLAN, text_version()).todo
         paths = []
-        for n, ids in enumerate(chunks(todo, text_settings.reports_per_chunk)):
+        for n, ids in enumerate(chunks(todo, text_settings.chunk_size(len(todo)))):
             paths.append(folder / f"chunk-{n:05d}.parquet")
             export_reports(conn, ids, INPUT_COLUMNS, paths[-1])
     context.log.info(f"{len(todo)} report(s) to derive, in {len(paths)} chunk(s)")
