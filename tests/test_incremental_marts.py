@@ -140,6 +140,7 @@ def test_only_the_touched_keys_are_rebuilt(tmp_path):
         "marts.corrected_metric": ("incremental", 1, 1),
         "marts.agency_year_comparison": ("incremental", 1, 2),
         "marts.section_reuse": ("incremental", 1, 2),
+        "marts.agency_findings": ("incremental", 1, 2),
         "marts.report_headline_metrics": ("incremental", 1, 1),
         "marts.report_metrics_wide": ("incremental", 1, 1),
         "marts.report_scorecard": ("incremental", 1, 1),

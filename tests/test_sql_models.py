@@ -93,7 +93,11 @@ def test_incremental_directive(tmp_path):
     with pytest.raises(SqlModelError, match="a.sql: incremental key 'title'"):
         load_models(tmp_path, {"core.dim_report"}, {"core.dim_report"})
     _write(tmp_path, "marts/a.sql", "-- incremental: report_id\nSELECT r.report_id FROM core.dim_report r, ref.topic t")
-    with pytest.raises(SqlModelError, match="a.sql .*may read only per-report tables.*ref.topic"):
+    (model,) = load_models(tmp_path, {"core.dim_report", "ref.topic"}, {"core.dim_report"})
+    assert model.ref_deps == ("ref.topic",)  # reference data: its content joins each build's version
+    _write(tmp_path, "marts/b.sql", "SELECT r.report_id FROM core.dim_report r")  # not incremental
+    _write(tmp_path, "marts/a.sql", "-- incremental: report_id\nSELECT r.report_id FROM core.dim_report r, marts.b t")
+    with pytest.raises(SqlModelError, match="a.sql .*may read only per-report tables.*marts.b"):
         load_models(tmp_path, {"core.dim_report", "ref.topic"}, {"core.dim_report"})
 
 
