@@ -14,7 +14,7 @@ import dagster as dg  # noqa: E402
 
 from gov_pipeline.defs.agency_pages import agency_pages_assets
 from gov_pipeline.defs.automation import (
-    daily_marts_refresh, process_reports_job, process_reports_parallel_job, refresh_marts_job, report_inbox_sensor,
+    cluster_jobs, daily_marts_refresh, process_reports_job, process_reports_parallel_job, refresh_marts_job, report_inbox_sensor,
     rollup_automation_sensor,
 )
 from gov_pipeline.defs.core import derive_reports, report_inventory
@@ -33,7 +33,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[raw_reports, report_chunks, derive_reports, report_inventory, *ref_assets, *mart_assets,
                 analysts_copy, *export_assets, *agency_pages_assets],
-        jobs=[process_reports_job, process_reports_parallel_job, refresh_marts_job],
+        jobs=[process_reports_job, process_reports_parallel_job, refresh_marts_job, *cluster_jobs(settings)],
         schedules=[daily_marts_refresh],
         sensors=[report_inbox_sensor, rollup_automation_sensor],
         resources=build_resources(settings),
@@ -44,6 +44,11 @@ def build_defs(settings: Settings) -> dg.Definitions:
 
 
 defs = build_defs(get_settings())
+
+
+def cluster_job() -> dg.JobDefinition:
+    """process_reports_cluster (GOV_CELERY_CONFIG), reconstructable in the Celery workers."""
+    return defs.resolve_job_def("process_reports_cluster")
 
 
 def parallel_job() -> dg.JobDefinition:

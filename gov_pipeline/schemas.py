@@ -72,7 +72,7 @@ def _table(name, description, columns, *, unique=None, partitioned=True, checks=
     return TableDef(name, schema, partitioned)
 
 
-_report_id = lambda: col("VARCHAR", "Partition key of the report (stable, derived from the file name).")  # noqa: E731
+_report_id = lambda: col("VARCHAR", "Report id (stable, derived from the file's path in the inbox).")  # noqa: E731
 _nonneg = pa.Check.ge(0)
 _SHA = pa.Check.str_matches(r"^[0-9a-f]{64}$")
 _source_sha = lambda: col("VARCHAR", "SHA-256 of the raw.reports bytes this row was derived from; the row is derived "  # noqa: E731
@@ -208,8 +208,8 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
     }, unique=["report_id"]),
     _table("core.report_inventory", "Every file currently in the inbox and its status: the reports, and every other file "
            "with the reason it is not read; the step that prunes removed reports.", {
-        "report_id": col("VARCHAR", "Partition key of the report (stable, derived from the file name); for an ignored "
-                                    "file, the key it would have."),
+        "report_id": col("VARCHAR", "Report id (stable, derived from the file's path in the inbox); for an ignored "
+                                    "file, the id it would have."),
         "source_path": col("VARCHAR", "Path of the file relative to the inbox."),
         "content_sha256": col("VARCHAR", "SHA-256 of the file's bytes; NULL when they were not read (ignored or "
                                          "unreadable files).", nullable=True),

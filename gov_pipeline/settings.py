@@ -9,6 +9,9 @@ Environment overrides:
   GOV_WORKERS      processes a bulk run spreads its steps over (the multiprocess executor of the
                    `process_reports_parallel` job; default: CPU count, max 8)
   GOV_CHUNK_REPORTS  reports per chunk of the text work (one step each; default 1000)
+  GOV_CELERY_CONFIG  a YAML file with the Celery executor's config (the block dagster-celery's workers read with
+                   `-y`): when set, the job `process_reports_cluster` runs the text work on Celery workers
+                   (docs/scaling.md)
   GOV_BULK_FILES   a sync that reads at least this many files runs on the multiprocess executor (default 200)
   GOV_SEGMENTER    rjieba (default: the Rust port of jieba, ~20x faster, 99.8% the same tokens on the
                    benchmark corpus) | jieba (the reference, used by the tests)
@@ -48,6 +51,7 @@ class Settings:
     duckdb_memory: str = "1GB"
     reports_per_chunk: int = 1000
     bulk_files: int = 200
+    celery_config: Path | None = None
     dagster_storage: str = "sqlite"  # the Dagster instance's storage: DAGSTER_STORAGES
     # with postgres: postgresql+psycopg2://user:password@host:port/db; a secret, so left out of repr (and logs)
     dagster_pg_url: str | None = field(default=None, repr=False)
@@ -108,6 +112,7 @@ class Settings:
             duckdb_memory=env.get("GOV_DUCKDB_MEMORY") or "1GB",
             reports_per_chunk=max(1, int(env.get("GOV_CHUNK_REPORTS") or 1000)),
             bulk_files=max(1, int(env.get("GOV_BULK_FILES") or 200)),
+            celery_config=Path(env["GOV_CELERY_CONFIG"]).resolve() if env.get("GOV_CELERY_CONFIG") else None,
             dagster_storage=(env.get("GOV_DAGSTER_STORAGE") or "sqlite").strip().lower(),
             dagster_pg_url=env.get("GOV_DAGSTER_PG_URL") or None,
         )

@@ -298,6 +298,9 @@ def load_models(sql_dir: Path, known_tables: set[str], report_tables: set[str] =
         digest = hashlib.sha256(model.sql.encode("utf-8"))
         for up in upstream:
             digest.update(b"\0" + up.build_version.encode())
-        scoped = scope_sql(model.sql, report_tables) if model.incremental_key else None
+        # narrowed to the scope: the per-report tables, and the models upstream keyed by report (each of their rows
+        # belongs to one report; marts.corrected_metric holds every figure again)
+        per_report = set(report_tables) | {q for q, m in built.items() if m.incremental_key == "report_id"}
+        scoped = scope_sql(model.sql, per_report) if model.incremental_key else None
         built[q] = replace(model, build_version=digest.hexdigest()[:16], scoped_sql=scoped, ref_deps=refs)
     return [built[q] for q in order]

@@ -2,7 +2,7 @@
 -- official report parts it has (1 总体情况 .. 6 其他需要报告的事项), how many sections, figures and quality issues.
 -- incremental: report_id
 -- unique: report_id
--- column report_id VARCHAR not null: report (the partition key; for an ignored file, the key it would have)
+-- column report_id VARCHAR not null: report (its id; for an ignored file, the id it would have)
 -- column source_path VARCHAR not null: file path relative to the inbox
 -- column status VARCHAR not null in (loaded, duplicate, quarantined, pending, ignored): as in core.report_inventory
 -- column is_quarantined BOOLEAN not null: status = 'quarantined'

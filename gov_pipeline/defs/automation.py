@@ -59,6 +59,27 @@ process_reports_parallel_job = dg.define_asset_job(
     "process_reports_parallel", selection=SYNC, executor_def=parallel_executor(get_settings().workers),
     description="process_reports on the multiprocess executor: the text work's chunks run in GOV_WORKERS "
                 "processes at once. The inbox sensor's job for bulk syncs (GOV_BULK_FILES files or more).")
+
+
+def cluster_jobs(settings) -> list:
+    """process_reports_cluster, when GOV_CELERY_CONFIG names the Celery executor's config: the sync with every step
+    a Celery task. The text work's chunk steps go to the default queue (`dagster`: workers on any machine that sees
+    the chunk folder), the steps that open the warehouse to the queue `warehouse` (one worker, concurrency 1, on the
+    warehouse's machine)."""
+    if settings.celery_config is None:
+        return []
+    import yaml
+    from dagster_celery import celery_executor
+
+    config = dict((yaml.safe_load(settings.celery_config.read_text(encoding="utf-8")) or {})
+                  .get("execution", {}).get("config", {}))
+    config["include"] = sorted({*config.get("include", []), "gov_pipeline.definitions"})
+    return [dg.define_asset_job(
+        "process_reports_cluster", selection=SYNC, executor_def=celery_executor.configured(config, name="gov_celery"),
+        description="process_reports with every step a Celery task (GOV_CELERY_CONFIG): the chunks of the text "
+                    "work on any worker, the warehouse's steps on the queue `warehouse`.")]
+
+
 refresh_marts_job = dg.define_asset_job(
     "refresh_marts", selection=ROLLUPS,
     description="Prune removed reports, reload reference tables, rebuild every SQL rollup, re-write its exports and "

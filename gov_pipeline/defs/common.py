@@ -17,8 +17,9 @@ warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 OWNER = "team:data-platform"
 POOL = "duckdb"
 # On the multiprocess executor the steps of one run are separate processes: those that open the warehouse carry this
-# op tag, which the executor admits one at a time (DuckDB allows one writing process).
-WAREHOUSE_TAG = {"gov/warehouse": "duckdb"}
+# op tag, which the executor admits one at a time (DuckDB allows one writing process). On Celery they go to the queue
+# `warehouse`, served by one worker (concurrency 1) on the machine that holds the warehouse file.
+WAREHOUSE_TAG = {"gov/warehouse": "duckdb", "dagster-celery/queue": "warehouse"}
 RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)
 PREVIEW_ROWS = 10
 PREVIEW_CHARS = 60
