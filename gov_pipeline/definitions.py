@@ -1,16 +1,7 @@
 """The one Dagster entry point: `gov_pipeline.definitions:defs` (workspace.yaml, dg, tests)."""
 from __future__ import annotations
 
-import gc
-
-# Loading the code location only creates objects that live as long as the process (modules, asset
-# definitions, schemas): the cyclic garbage collector has nothing to find in them, yet it re-scans them
-# at every full collection (a one-report run spent ~0.5 s there). Collect nothing while they load, then
-# move them out of the collector's sight (gc.freeze) and collect as usual from there on.
-_GC_WAS_ENABLED = gc.isenabled()
-gc.disable()
-
-import dagster as dg  # noqa: E402
+import dagster as dg
 
 from gov_pipeline.defs.agency_pages import agency_pages_assets
 from gov_pipeline.defs.automation import (
@@ -54,7 +45,3 @@ def cluster_job() -> dg.JobDefinition:
 def parallel_job() -> dg.JobDefinition:
     """process_reports_parallel, reconstructable in the executor's step processes (`make demo`, the bench)."""
     return defs.resolve_job_def("process_reports_parallel")
-
-gc.freeze()
-if _GC_WAS_ENABLED:
-    gc.enable()

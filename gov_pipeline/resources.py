@@ -1,7 +1,6 @@
 """Dagster resources, configured once from the settings object."""
 from __future__ import annotations
 
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,15 +22,9 @@ class Warehouse(DuckDBResource):
     opens it is in the `duckdb` pool, and the instance (gov_pipeline/instance.py) limits that pool to one
     run; within a run on the multiprocess executor, the steps that open it carry the op tag
     `gov/warehouse` that the executor limits to one at a time (gov_pipeline/defs/automation.py). Steps run
-    in one process (the in-process executor) share one connection, opened as the run starts (again after
-    a step closed it, or on failure) and closed when the run ends, instead of one open and one checkpoint
-    per step.
-
-    DuckDB releases the GIL while it works, so its slow moments run on a thread while Dagster does its own
-    work: the connection is opened (and the contract ensured) as the process's first step starts, and a step
-    that has written starts the checkpoint (`get_connection(checkpoint=True)`) while Dagster records its
-    events and starts the next step. Whoever asks for the connection next waits for that task, and gets
-    its error.
+    in one process (the in-process executor) share one connection, opened by the first step that asks for it
+    and closed when the run ends, instead of one open per step. A step that wrote much asks for a checkpoint
+    as it ends (`get_connection(checkpoint=True)`: the write-ahead log folded into the file).
 
     Analysts never open this file: the last step of every run that writes it, `warehouse/analysts_copy`,
     publishes a read-only copy (`read_copy`, warehouse.publish_copy), which any number of readers may hold
@@ -40,27 +33,27 @@ class Warehouse(DuckDBResource):
 
     read_copy: str = ""  # where the analysts' copy is published ("" publishes none)
     _conn: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
-    _pending: "_Task | None" = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._conn, self._pending = None, _Task(self._open, "duckdb-open")
+        self._conn = None
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         self.release()
 
     @contextmanager
     def get_connection(self, checkpoint: bool = False):
-        """The run's connection (opened on first use, with DuckDBResource's lock-retry backoff). A step that
-        fails closes it, so its retry, or the next step, starts on a fresh connection. With `checkpoint`, a
-        block that ends normally starts a background checkpoint of what it wrote (`checkpoint_soon`)."""
+        """The process's connection (opened on first use, waiting out another process's lock). A step that fails
+        closes it, so its retry, or the next step, starts on a fresh connection. With `checkpoint`, a block that
+        ends normally folds the write-ahead log into the file."""
         try:
-            self._wait_pending()
             if self._conn is None:
                 self._conn = self._open()
         except BaseException as err:
             raise warehouse_failure(self.database, err, opening=True) from err
         try:
             yield self._conn
+            if checkpoint:
+                self._conn.execute("CHECKPOINT")
         except BaseException as err:
             try:
                 self.release()
@@ -70,29 +63,12 @@ class Warehouse(DuckDBResource):
             if fault is err:
                 raise
             raise fault from err
-        if checkpoint:
-            self.checkpoint_soon()
-
-    def checkpoint_soon(self) -> None:
-        """Start folding the write-ahead log into the file on a thread; the connection's next use waits."""
-        if self._conn is not None and self._pending is None:
-            self._pending = _Task(_checkpoint, "duckdb-checkpoint", self._conn)
-
-    def _wait_pending(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            opened = pending.wait()
-            if opened is not None:
-                self._conn = opened
 
     def release(self) -> None:
         """Close the connection now (at the end of the step process)."""
-        try:
-            self._wait_pending()
-        finally:
-            conn, self._conn = self._conn, None
-            if conn is not None:
-                conn.close()
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         """A new connection, with the warehouse contract ensured. Only a lock held by another process is waited
@@ -138,31 +114,6 @@ def warehouse_failure(database: str, err: BaseException, opening: bool = False) 
     else:
         return err
     return dg.Failure(description=f"{err} -- warehouse {database}: {hint}. This is not retried.", allow_retries=False)
-
-
-def _checkpoint(conn: duckdb.DuckDBPyConnection) -> None:
-    conn.execute("CHECKPOINT")
-
-
-class _Task:
-    """fn(*args) on its own thread; wait() joins it and returns its result, or raises what it raised."""
-
-    def __init__(self, fn, name: str, *args):
-        self._result, self._error = None, None
-        self._thread = threading.Thread(target=self._run, args=(fn, args), name=name)
-        self._thread.start()
-
-    def _run(self, fn, args) -> None:
-        try:
-            self._result = fn(*args)
-        except BaseException as err:  # noqa: BLE001 - handed to the thread that waits
-            self._error = err
-
-    def wait(self):
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._result
 
 
 class Inbox(dg.ConfigurableResource):

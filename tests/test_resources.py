@@ -1,4 +1,4 @@
-"""The Warehouse resource: one connection per run, checkpoints folded in on a background thread."""
+"""The Warehouse resource: one connection per step process, checkpoints asked for by the steps that write most."""
 import os
 import subprocess
 import sys
@@ -23,13 +23,12 @@ def warehouse(tmp_path):
     wh.release()
 
 
-def test_a_checkpoint_started_by_a_step_is_waited_for_by_the_next_use(warehouse):
+def test_a_checkpoint_asked_for_folds_the_log_into_the_file(warehouse):
     with warehouse.get_connection(checkpoint=True) as conn:
         conn.execute("CREATE TABLE t AS SELECT range AS i FROM range(100000)")
         assert _wal(warehouse.database) > 0  # written, not yet folded into the file
-    with warehouse.get_connection() as conn:  # waits for the background checkpoint first
-        assert _wal(warehouse.database) == 0
-        assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 100000
+    assert _wal(warehouse.database) == 0
+    with warehouse.get_connection() as conn:
         conn.execute("INSERT INTO t VALUES (1)")
     assert _wal(warehouse.database) > 0  # no checkpoint asked for: it happens at release
     warehouse.release()
@@ -38,34 +37,15 @@ def test_a_checkpoint_started_by_a_step_is_waited_for_by_the_next_use(warehouse)
         assert other.execute("SELECT count(*) FROM t").fetchone()[0] == 100001
 
 
-def test_a_failed_checkpoint_is_raised_where_the_connection_is_next_used(warehouse, monkeypatch):
-    from gov_pipeline import resources
-
-    class Broken:
-        def execute(self, sql):
-            raise duckdb.IOException(f"cannot {sql}")
-
-    with warehouse.get_connection() as conn:
-        conn.execute("CREATE TABLE t (i INTEGER)")
-    warehouse._pending = resources._Task(resources._checkpoint, "duckdb-checkpoint", Broken())
-    with pytest.raises(dg.Failure, match="cannot CHECKPOINT") as raised:  # an I/O fault: not retried
-        with warehouse.get_connection():
-            pass
-    assert isinstance(raised.value.__cause__, duckdb.IOException) and not raised.value.allow_retries
-    with warehouse.get_connection() as conn:  # the error was reported once; the connection still works
-        assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0
-
-
-def test_a_failing_block_closes_the_connection_without_checkpointing_in_the_background(warehouse):
+def test_a_failing_block_closes_the_connection_without_checkpointing(warehouse):
     with pytest.raises(ZeroDivisionError):
         with warehouse.get_connection(checkpoint=True) as conn:
             conn.execute("CREATE TABLE t (i INTEGER)")
             1 / 0
-    assert warehouse._conn is None and warehouse._pending is None
+    assert warehouse._conn is None
 
 
-def test_a_run_opens_its_connection_in_the_background_as_it_starts(tmp_path):
-    """setup_for_execution starts opening (and ensuring the contract); the first step gets that connection."""
+def test_the_steps_of_a_run_in_one_process_share_one_connection(tmp_path):
     import dagster as dg
 
     from gov_pipeline.schemas import TABLES
@@ -74,27 +54,14 @@ def test_a_run_opens_its_connection_in_the_background_as_it_starts(tmp_path):
     opened = []
     with dg.build_resources({"warehouse": wh}) as resources:
         run_wh = resources.warehouse
-        assert run_wh._pending is not None  # opening on its thread
         with run_wh.get_connection() as conn:
             opened.append(conn)
             tables = {f"{s}.{n}" for s, n in conn.execute(
                 "SELECT schema_name, table_name FROM duckdb_tables()").fetchall()}
-            assert set(TABLES) <= tables
+            assert set(TABLES) <= tables  # the contract, ensured on opening
         with run_wh.get_connection() as again:
             assert again is opened[0]
     assert run_wh._conn is None  # closed when the run's resources are torn down
-
-
-def test_the_connection_opens_on_a_thread_as_the_step_process_starts(tmp_path):
-    import types
-
-    wh = Warehouse(database=str(tmp_path / "w.duckdb"))
-    wh.setup_for_execution(types.SimpleNamespace(dagster_run=None))
-    assert wh._pending is not None
-    with wh.get_connection() as conn:
-        assert conn.execute("SELECT count(*) FROM raw.reports").fetchone() == (0,)  # the contract, ensured
-    wh.release()
-    assert wh._conn is None and wh._pending is None
 
 
 def test_a_failed_commit_is_the_error_raised_not_the_rollback_after_it():
