@@ -1,7 +1,7 @@
 """Turn the library's dataclasses into warehouse-shaped DataFrames (pure pandas).
 
-The text library itself (cleaning, parsing) is imported on first use: a one-report run parses in its
-warm worker (gov_pipeline.resources.TextSettings), so its own process never loads it (~60 ms of imports)."""
+The text library itself (cleaning, parsing) is imported on first use: only the steps that derive reports
+(gov_pipeline/chunks.py) load it."""
 from __future__ import annotations
 
 import dataclasses

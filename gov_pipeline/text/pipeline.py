@@ -1,4 +1,4 @@
-"""The whole library in one call per report, and what a forked worker runs first (prepare_worker)."""
+"""The whole library in one call per report, and what a process may load before its first report (prepare)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -101,22 +101,3 @@ def prepare(segmenter: str = "jieba") -> None:
     analyse_raw("warm-up", WARM_UP_TEXT, segmenter)
     for rule in PROSE_RULES:
         rule.rx  # noqa: B018 - compiles it
-
-
-def _default_signals() -> None:
-    """A forked worker ends quietly when its pool terminates it (SIGTERM), whatever handler the parent had
-    installed (Dagster's raises an interrupt error, which the worker would print as a traceback)."""
-    import signal
-
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def prepare_worker(segmenter: str) -> None:
-    """A forked worker's start (gov_pipeline.resources.TextSettings): default signals, then prepare(), whose
-    failure must not kill the worker (a pool would restart it, failing again, forever): the worker then
-    starts cold, and a report that fails again is quarantined by analyse_item."""
-    _default_signals()
-    try:
-        prepare(segmenter)
-    except Exception:  # noqa: BLE001 - see the docstring
-        pass

@@ -1,4 +1,4 @@
-"""prepare loads in a forked worker, before its first report, what that report would otherwise load on demand."""
+"""prepare loads, before a process's first report, what that report would otherwise load on demand."""
 from __future__ import annotations
 
 import os
