@@ -24,31 +24,25 @@ demo: venv
 	@$(BIN)/python -m gov_pipeline.instance >/dev/null
 	$(BIN)/python -m gov_pipeline.demo
 
-# A headless browser for the test of the agency pages (tests/test_agency_pages.py): Chromium from the Debian
-# packages, installed when it is missing and this runs as root with apt-get. Never fails: without a browser that
-# test is skipped, with the reason.
+# $(call debian_package,<package>,<test>): install a Debian package a test needs when this runs as root with
+# apt-get. Never fails: without the package that test is skipped, with the reason.
+debian_package = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing $(1) (Debian package) for $(2) ..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null) \
+	    || echo "could not install $(1): $(2) will be skipped"; \
+	else echo "$(1) not found (and not root with apt-get to install it): $(2) will be skipped"; fi
+
+# A headless browser for the test of the agency pages (tests/test_agency_pages.py).
 browser:
-	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing chromium (Debian package) for the browser test ..."; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "could not install chromium: the browser test will be skipped"; \
-	  else echo "chromium not found (and not root with apt-get to install it): the browser test will be skipped"; fi; \
-	} || true
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { $(call debian_package,chromium,the browser test); } || true
 
 # A PostgreSQL server for the test of the postgres instance profile (tests/test_instance_profiles.py starts a
-# throwaway one with initdb and pg_ctl): the Debian package, installed when neither is on PATH nor in
-# /usr/lib/postgresql/*/bin and this runs as root with apt-get. Never fails: without it that test is skipped, with
-# the reason.
+# throwaway one with initdb and pg_ctl), when neither is on PATH nor in /usr/lib/postgresql/*/bin.
 postgres:
 	@{ command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; } || \
-	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing postgresql (Debian package) for the instance storage test ..."; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
-	      || echo "could not install postgresql: the postgres instance test will be skipped"; \
-	  else echo "PostgreSQL not found (and not root with apt-get to install it): the postgres instance test will be skipped"; fi; \
-	} || true
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { $(call debian_package,postgresql,the postgres instance test); } || true
 
 # `dg check defs` loads the code location as `dg dev` does (pyproject's [tool.dg]); then the tests, on instances
 # of their own (SQLite; the postgres profile's test starts its own server), never the GOV_DAGSTER_PG_URL database

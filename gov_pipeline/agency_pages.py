@@ -34,6 +34,8 @@ from urllib.parse import quote
 
 import duckdb
 
+from gov_pipeline.reader import sql_string
+
 INDEX = "index.html"
 TMP_SUFFIX = ".tmp"
 GENERATOR = "gov_pipeline.agency_pages"  # the mark (a <meta name="generator">) of every page this module writes
@@ -52,6 +54,7 @@ PART_NAMES = {1: "总体情况", 2: "主动公开政府信息情况", 3: "收到
               4: "政府信息公开行政复议、行政诉讼情况", 5: "存在的主要问题及改进情况", 6: "其他需要报告的事项"}
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 _CHART_BLOCK = re.compile(r"<!-- chart ([0-9a-f]{16}) -->\s*(<svg\b.*?</svg>)\s*<!-- /chart -->", re.S)
+
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ def _read(conn: duckdb.DuckDBPyConnection) -> dict:
     catalog = rows("ref.metric_catalog",
                    "SELECT code, label_zh, unit, is_headline FROM ref.metric_catalog ORDER BY rowid")
     headline = [c["code"] for c in catalog if c["is_headline"]]
-    headline_sql = ", ".join("'" + c.replace("'", "''") + "'" for c in headline) or "NULL"
+    headline_sql = ", ".join(sql_string(c) for c in headline) or "NULL"
     return {
         "missing": missing,
         "catalog": {c["code"]: c for c in catalog},

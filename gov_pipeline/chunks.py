@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from gov_pipeline.frames import Derived, derive_report, frame
+from gov_pipeline.reader import sql_string
 from gov_pipeline.schemas import TABLES, validate
 
 CLEAN = "staging.clean_reports"
@@ -40,20 +41,16 @@ FAILURE_ROWS = 50
 def _parquet(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, path: Path) -> None:
     con.register("_gov_df", df)
     try:
-        con.execute(f"COPY _gov_df TO '{_quoted(path)}' (FORMAT parquet)")
+        con.execute(f"COPY _gov_df TO {sql_string(path)} (FORMAT parquet)")
     finally:
         con.unregister("_gov_df")
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def read_input(path: Path) -> pd.DataFrame:
     """A chunk's raw.reports rows."""
     con = duckdb.connect()
     try:
-        return con.execute(f"SELECT * FROM read_parquet('{_quoted(path)}') ORDER BY report_id").df()
+        return con.execute(f"SELECT * FROM read_parquet({sql_string(path)}) ORDER BY report_id").df()
     finally:
         con.close()
 

@@ -131,7 +131,7 @@ def summary(warehouse: Path, exports: Path | None = None, pages: Path | None = N
 @contextmanager
 def one_demo_at_a_time(home: Path):
     """Hold the instance's demo lock: a second `make demo` on the same instance waits for the first (two would
-    race on the partitions and the warehouse)."""
+    race on the warehouse)."""
     with open(home / "gov-demo.lock", "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from gov_pipeline.reader import sql_string
+
 WORKBOOK = "marts.xlsx"
 COLUMNS_SHEET = "columns"
 EXCEL_MAX_ROWS = 1_048_576  # rows in one Excel sheet, its header row included
@@ -135,17 +137,13 @@ def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}{TMP_SUFFIX}")
 
 
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _copy(conn: duckdb.DuckDBPyConnection, table: str, target: Path, options: str, prefix: bytes = b"") -> int:
     """COPY the table to `target` atomically (a temporary file renamed over it); the rows written."""
     tmp = _tmp(target)
     body = tmp.with_name(tmp.name + ".body" + TMP_SUFFIX) if prefix else tmp
     try:
         try:
-            rows = int(conn.execute(f"COPY (SELECT * FROM {table}) TO {_sql_text(str(body))} {options}").fetchone()[0])
+            rows = int(conn.execute(f"COPY (SELECT * FROM {table}) TO {sql_string(str(body))} {options}").fetchone()[0])
         except duckdb.IOException as err:  # the export folder's fault (full, not writable), not the warehouse's
             raise OSError(f"could not write {target}: {err}") from err
         if prefix:  # DuckDB writes no byte order mark: put it in front

@@ -1,4 +1,4 @@
-"""The inbox: which files are reports, the stable partition key of each, and what every other file is.
+"""The inbox: which files are reports, the stable report id of each, and what every other file is.
 
 Pure file-system logic shared by the sensor, the raw asset, the inventory and `make demo` (no Dagster or
 DuckDB import). The rules of which files are read live in `assets/inbox.toml`.
@@ -104,7 +104,8 @@ def short_hash(rel_path: str, n: int | None = None) -> str:
 
 
 def partition_key_for(rel_path: str) -> str:
-    """Readable, valid, stable partition key for a file's path relative to the inbox.
+    """Readable, valid, stable report id for a file's path relative to the inbox (once a partition key: it is still a
+    valid one).
 
     A top-level `<stem>.txt` (exactly that suffix) whose stem is already a clean slug is keyed by its stem
     (`000_d9a8aa6b43ea3b92.txt` -> `000_d9a8aa6b43ea3b92`). Every other path is keyed by a readable slug plus
@@ -274,43 +275,16 @@ def scan_inbox(root: Path) -> Listing:
 
 
 def keys_and_skipped(root: Path) -> tuple[list[str], list[SkippedFile]]:
-    """inbox_keys and skipped_files from one walk. Raises InboxUnavailable."""
+    """The report ids (sorted) and the skipped entries of scan_inbox, from one walk without stats where the directory
+    entry tells enough. Raises InboxUnavailable."""
     found, skipped = _scan(Path(root), need_stat=False)
     return sorted(key for key, *_ in found), skipped
 
 
 def inbox_keys(root: Path) -> list[str]:
-    """The partition keys of scan_inbox's files, sorted, without stats where the directory entry tells enough
+    """The report ids of scan_inbox's files, sorted, without stats where the directory entry tells enough
     (a regular file's key needs only its name; a symlink is still followed). Raises InboxUnavailable."""
     return sorted(key for key, *_ in _scan(Path(root), need_stat=False)[0])
-
-
-def skipped_files(root: Path) -> list[SkippedFile]:
-    """scan_inbox's skipped entries, without stats where the directory entry tells enough. Raises InboxUnavailable."""
-    return _scan(Path(root), need_stat=False)[1]
-
-
-def find_files(root: Path, keys: list[str]) -> dict[str, InboxFile]:
-    """The inbox files of these partition keys. A plain key names its file (`abc` is `abc.txt` at the top
-    of the inbox), so a few keys cost a few stats instead of a walk of the whole inbox; any other key
-    falls back to one scan (which raises InboxUnavailable if the inbox cannot be listed)."""
-    root = Path(root)
-    found: dict[str, InboxFile] = {}
-    if root.is_dir():
-        real_root = os.path.realpath(root)
-        for key in keys:
-            rel = f"{key}.txt"
-            path = root / rel
-            if "/" in key or partition_key_for(rel) != key or not path.is_file():
-                break
-            reason, st = _judge(real_root, rel, str(path), None, need_stat=True)
-            if reason is not None:
-                break
-            found[key] = InboxFile(key, rel, path, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-        else:
-            return found
-    wanted = set(keys)
-    return {f.key: f for f in scan_inbox(root).files if f.key in wanted}
 
 
 # --------------------------------------------------------------------------------------------- reading

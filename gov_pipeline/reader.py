@@ -24,11 +24,15 @@ import duckdb
 from gov_pipeline.settings import get_settings
 
 
+def sql_string(value: str | Path) -> str:
+    """A SQL string literal of a text or a path: in single quotes, a quote inside doubled."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def attach_sql(path: str | Path, alias: str = "gov") -> str:
     """The statements that (re)attach the copy at `path` read-only as `alias` and make it the default catalogue,
     in a session whose own database is in memory (a Reader; `warehouse/attach.sql` for the DuckDB shell)."""
-    quoted = str(path).replace("'", "''")
-    return (f"USE memory;\nDETACH DATABASE IF EXISTS {alias};\nATTACH '{quoted}' AS {alias} (READ_ONLY);\n"
+    return (f"USE memory;\nDETACH DATABASE IF EXISTS {alias};\nATTACH {sql_string(path)} AS {alias} (READ_ONLY);\n"
             f"USE {alias};\n")
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from gov_pipeline.inbox import Registered
 from gov_pipeline.ingest import first_copies
-from gov_pipeline.reader import attach_sql
+from gov_pipeline.reader import attach_sql, sql_string
 from gov_pipeline.schemas import TABLES
 from gov_pipeline.sql_models import SCOPE_TABLE
 
@@ -95,6 +95,10 @@ REGISTER_SQL = ("SELECT report_id, source_path, byte_size, epoch_us(file_mtime),
 def read_register(conn: duckdb.DuckDBPyConnection) -> dict[str, Registered]:
     """report_id -> the file as raw.reports holds it (what a sync compares the inbox with)."""
     ensure_tables(conn)
+    return _register(conn)
+
+
+def _register(conn: duckdb.DuckDBPyConnection) -> dict[str, Registered]:
     return {rid: Registered(path, size, mtime, readable)
             for rid, path, size, mtime, readable in conn.execute(REGISTER_SQL).fetchall()}
 
@@ -106,8 +110,7 @@ def published_register(copy: str) -> dict[str, Registered]:
         return {}
     conn = duckdb.connect(copy, read_only=True)
     try:
-        return {rid: Registered(path, size, mtime, readable)
-                for rid, path, size, mtime, readable in conn.execute(REGISTER_SQL).fetchall()}
+        return _register(conn)
     except (duckdb.CatalogException, duckdb.BinderException):  # a copy from before raw.reports (or file_mtime)
         return {}
     finally:
@@ -246,8 +249,8 @@ def settle_duplicates(conn: duckdb.DuckDBPyConnection, shas: Iterable[str | None
                       active: Callable[[list[str]], set[str]]) -> dict[str, str | None]:
     """Make raw.reports.duplicate_of right for every row holding one of these hashes (ingest.first_copies), inside
     the caller's transaction. `run`: the reports this run wrote -> whether each was the first copy of the same
-    bytes before it. A row outside the run whose report is no longer `active` (its file left the inbox, its
-    partition is gone) is deleted here, so it can be no one's first copy; its derived rows leave with derivation
+    bytes before it. A row outside the run whose report is no longer `active` (its file left the inbox) is
+    deleted here, so it can be no one's first copy; its derived rows leave with derivation
     and the inventory. Returns duplicate_of of the run's reports."""
     ensure_tables(conn)
     with registered(conn, "_gov_shas", _ids_frame({s for s in shas if s}, "content_sha256")):
@@ -456,7 +459,7 @@ def contract_violations(conn: duckdb.DuckDBPyConnection, model) -> list[Violatio
         if not c.nullable:
             checks.append((f"not null: {c.name}", f"{ident} IS NULL"))
         if c.allowed is not None:
-            values = ", ".join("'" + v.replace("'", "''") + "'" for v in c.allowed)
+            values = ", ".join(sql_string(v) for v in c.allowed)
             checks.append((f"in ({', '.join(c.allowed)}): {c.name}", f"{ident} NOT IN ({values})"))
         if c.min_value is not None:
             checks.append((f">= {c.min_value:g}: {c.name}", f"{ident} < {c.min_value!r}"))
@@ -535,10 +538,9 @@ def export_reports(conn: duckdb.DuckDBPyConnection, report_ids: Iterable[str], c
                    path: Path) -> None:
     """Write these reports' raw.reports columns to a Parquet file (a chunk for the text workers)."""
     cols = ", ".join(f'"{c}"' for c in columns)
-    target = str(path).replace("'", "''")
     with registered(conn, "_gov_chunk_ids", _ids_frame(report_ids)):
         conn.execute(f"COPY (SELECT {cols} FROM raw.reports JOIN _gov_chunk_ids USING (report_id) ORDER BY report_id) "
-                     f"TO '{target}' (FORMAT parquet)")
+                     f"TO {sql_string(path)} (FORMAT parquet)")
 
 
 def current_reports(conn: duckdb.DuckDBPyConnection, derived_from: Mapping[str, str | None], version: str,
@@ -575,6 +577,5 @@ def merge_part(conn: duckdb.DuckDBPyConnection, names: Iterable[str], files: Map
 
 def _insert_parquet(conn: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
     """Insert a Parquet file's rows of the reports in _gov_part_ids into table `name`."""
-    source = str(path).replace("'", "''")
-    return int(conn.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet('{source}') "
+    return int(conn.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet({sql_string(path)}) "
                             "WHERE report_id IN (SELECT report_id FROM _gov_part_ids)").fetchone()[0])

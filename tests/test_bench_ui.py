@@ -7,6 +7,8 @@ from gov_pipeline import bench_ui
 
 def test_the_query_documents_are_the_ui_s_and_valid():
     bench_ui.check_documents()
+    document = bench_ui.ui_document("RunsFeedRootQuery")  # the operation, then the fragments it uses, transitively
+    assert document.startswith("query RunsFeedRootQuery") and "fragment PythonErrorChain on ErrorChainLink" in document
 
 
 def test_seeding_leaves_the_history_of_each_design(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from gov_pipeline import inbox
 from gov_pipeline.inbox import (
-    InboxUnavailable, find_files, inbox_keys, open_regular, partition_key_for, scan_inbox, skipped_files,
+    InboxUnavailable, inbox_keys, open_regular, partition_key_for, scan_inbox, keys_and_skipped,
 )
 from gov_pipeline.ingest import Previous, first_copies, ingest, read_report
 
@@ -24,24 +24,6 @@ def make(root, rel, text="x"):
 def keys_by_path(root):
     files, skipped = scan_inbox(root)
     return {f.rel_path: f.key for f in files}, {s.rel_path: s.reason for s in skipped}
-
-
-def test_find_files_agrees_with_a_scan(tmp_path):
-    for rel in ["a.txt", "b.txt", "sub/2019 年报.txt", "c.TXT.part", ".hidden.txt"]:
-        make(tmp_path, rel)
-    os.symlink("/etc/hostname", tmp_path / "outside.txt")
-    scanned = {f.key: f for f in scan_inbox(tmp_path).files}
-    nested = partition_key_for("sub/2019 年报.txt")
-    assert set(scanned) == {"a", "b", nested}
-    for keys in (["a", "b"], ["a", nested], [nested], ["a", "gone"], ["outside"]):
-        assert find_files(tmp_path, keys) == {k: scanned[k] for k in keys if k in scanned}, keys
-
-
-def test_plain_keys_are_found_without_walking_the_inbox(tmp_path, monkeypatch):
-    make(tmp_path, "a.txt")
-    make(tmp_path, "deep/er/b.txt")
-    monkeypatch.setattr(inbox, "scan_inbox", lambda root: (_ for _ in ()).throw(AssertionError("walked")))
-    assert list(find_files(tmp_path, ["a"])) == ["a"]
 
 
 def test_a_clean_top_level_txt_name_is_its_own_key_and_every_other_path_is_hashed():
@@ -87,7 +69,6 @@ def test_short_hash_collisions_get_the_full_hash(tmp_path, monkeypatch):
     assert len({f.key for f in files}) == len(names)
     assert any(len(f.key) > 40 for f in files)  # some did collide, and got the full hash
     assert inbox_keys(tmp_path) == [f.key for f in files]
-    assert find_files(tmp_path, [f.key for f in files]) == {f.key: f for f in files}
 
 
 def test_every_entry_that_is_not_a_report_is_listed_with_the_reason(tmp_path):
@@ -128,7 +109,7 @@ def test_every_entry_that_is_not_a_report_is_listed_with_the_reason(tmp_path):
     }
     all_keys = list(reports.values()) + [s.key for s in scan_inbox(tmp_path).skipped]
     assert len(set(all_keys)) == len(all_keys)
-    assert [s.rel_path for s in skipped_files(tmp_path)] == sorted(skipped)
+    assert [s.rel_path for s in keys_and_skipped(tmp_path)[1]] == sorted(skipped)
 
 
 def test_a_file_name_that_is_not_utf8_is_shown_as_gb18030_and_keyed_by_its_bytes(tmp_path):
@@ -141,12 +122,11 @@ def test_a_file_name_that_is_not_utf8_is_shown_as_gb18030_and_keyed_by_its_bytes
     assert len({f.key for f in files}) == 2
     gbk = next(f for f in files if f.key != "年报2019")
     assert gbk.key == "年报2019-" + hashlib.sha1(name).hexdigest()[:8]
-    assert find_files(tmp_path, [gbk.key])[gbk.key].path == gbk.path
     assert read_report(gbk, 1000)["source_path"] == "年报2019.txt"
 
 
 def test_a_missing_or_unlistable_inbox_raises_instead_of_looking_empty(tmp_path, monkeypatch):
-    for fn in (scan_inbox, inbox_keys, skipped_files):
+    for fn in (scan_inbox, inbox_keys, keys_and_skipped):
         with pytest.raises(InboxUnavailable, match="does not exist"):
             fn(tmp_path / "typo")
     make(tmp_path, "a.txt")
@@ -164,8 +144,6 @@ def test_a_missing_or_unlistable_inbox_raises_instead_of_looking_empty(tmp_path,
     monkeypatch.setattr(inbox.os, "scandir", scandir)
     with pytest.raises(InboxUnavailable, match="cannot list the folder 'locked'.*Permission denied"):
         inbox_keys(tmp_path)
-    with pytest.raises(InboxUnavailable):
-        find_files(tmp_path, ["b"])  # not a plain key: needs the listing
 
 
 def test_a_fifo_is_never_waited_for(tmp_path):
@@ -187,7 +165,7 @@ def test_a_fifo_is_never_waited_for(tmp_path):
 def test_a_file_that_cannot_be_read_becomes_a_row_that_says_why(tmp_path, monkeypatch):
     make(tmp_path, "a.txt", "某市生态环境局2020年政府信息公开工作年度报告")
     make(tmp_path, "b.txt", "某市生态环境局2021年政府信息公开工作年度报告")
-    files = find_files(tmp_path, ["a", "b"])
+    files = {f.key: f for f in scan_inbox(tmp_path).files}
     real = inbox.read_bytes
 
     def read_bytes(path):
@@ -212,7 +190,7 @@ def test_ingest_keeps_ingestion_times_while_the_bytes_are_unchanged(tmp_path):
     sha = lambda body: hashlib.sha256(body.encode("utf-8")).hexdigest()  # noqa: E731
     then, now = dt.datetime(2024, 1, 1), dt.datetime(2025, 1, 1)
     previous = {"a": Previous(sha(text), then), "d": Previous("other bytes", then)}
-    rows, missing = ingest(["d", "a", "gone"], find_files(tmp_path, ["a", "d"]), previous, 10_000, now)
+    rows, missing = ingest(["d", "a", "gone"], {f.key: f for f in scan_inbox(tmp_path).files}, previous, 10_000, now)
     assert missing == ["gone"]
     assert [(r["report_id"], r["ingested_at"], r["duplicate_of"]) for r in rows] == [("a", then, None), ("d", now, None)]
 

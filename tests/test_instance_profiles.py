@@ -189,9 +189,9 @@ def test_sqlite_is_the_default_profile(tmp_path, clean_env):
     home = ensure_dagster_home(tmp_path / "home")
     text = (home / "dagster.yaml").read_text()
     # Dagster's SQLite storages, the event log through our subclass (a one-report run: 4.4 s instead of 6.0 s)
-    assert "class: BatchingSqliteEventLogStorage" in text and "storage:\n  postgres" not in text
+    assert "class: ConnectedSqliteEventLogStorage" in text and "storage:\n  postgres" not in text
     with dg.DagsterInstance.from_config(str(home)) as instance:
-        assert type(instance.event_log_storage).__name__ == "BatchingSqliteEventLogStorage"
+        assert type(instance.event_log_storage).__name__ == "ConnectedSqliteEventLogStorage"
         assert type(instance.run_storage).__name__ == "SqliteRunStorage"
         check_settings_blocks(instance)
         check_a_run_lands(instance)

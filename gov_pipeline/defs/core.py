@@ -135,7 +135,7 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
 
 
 INVENTORY = TABLE["core.report_inventory"]
-SKIPPED = "_gov_skipped"  # the inbox's entries that are not reports (inbox.skipped_files), registered for the SQL
+SKIPPED = "_gov_skipped"  # the inbox's entries that are not reports (inbox.keys_and_skipped), registered for the SQL
 INVENTORY_SQL = f"""
 SELECT r.report_id, r.source_path, r.content_sha256,
        CASE WHEN q.report_id IS NOT NULL THEN 'quarantined'

@@ -5,6 +5,7 @@ import time
 from collections import Counter
 
 import dagster as dg
+import pandas as pd
 from pydantic import Field
 
 from gov_pipeline.defs.common import (
@@ -62,17 +63,15 @@ def raw_reports(context: dg.AssetExecutionContext, config: SyncConfig, inbox: In
         previous = {r.report_id: Previous(r.content_sha256, r.ingested_at, r.duplicate_of) for r in prev.itertuples()}
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         written: dict[str, str | None] = {}  # report -> its bytes' hash
-        vanished: list[str] = []  # listed, then gone before it was read
         with replacing_reports(conn, [RAW.name], plan.read + plan.removed) as insert:
             for chunk in chunks(plan.read):
-                rows, gone = ingest(chunk, files, previous, inbox.max_bytes, now)
+                rows, _ = ingest(chunk, files, previous, inbox.max_bytes, now)  # (every key is a listed file)
                 for row in rows:
                     row["run_id"] = context.run_id
                 written.update((r["report_id"], r["content_sha256"]) for r in rows)
                 validation = require_valid(RAW, validate(RAW, frame(RAW.name, rows)))
                 insert(RAW.name, validation.valid)
                 tally.add(validation)
-                vanished += gone
                 df = validation.valid
                 counts.update(decode_failures=int(df["decode_error"].notna().sum()),
                               bytes_read=int(df["byte_size"].sum()))
@@ -83,7 +82,7 @@ def raw_reports(context: dg.AssetExecutionContext, config: SyncConfig, inbox: In
             duplicate_of = settle_duplicates(conn, shas, was_first, lambda ids: {k for k in ids if k in files})
         counts["duplicates"] = sum(v is not None for v in duplicate_of.values())
         total = count_rows(conn, RAW.name)
-    removed = plan.removed + vanished
+    removed = plan.removed
     if removed:
         context.log.info(f"{len(removed)} report(s) left the warehouse (their file left the inbox): {removed[:10]}")
     if plan.waiting:
@@ -100,9 +99,7 @@ def raw_reports(context: dg.AssetExecutionContext, config: SyncConfig, inbox: In
     yield tally.check_result()
 
 
-def _shown(keys: list[str], files) -> "object":
-    import pandas as pd
-
+def _shown(keys: list[str], files) -> pd.DataFrame:
     shown = keys[:SHOWN_FILES]
     df = pd.DataFrame({"report_id": shown, "source_path": [files[k].rel_path for k in shown]})
     if len(keys) > SHOWN_FILES:
