@@ -5,7 +5,7 @@ The pages are written to the reports folder (Settings.reports_dir, `warehouse/re
 and links to one page per agency, `<slug of agency_key>.html`, which shows
 
 - the headline figures by year (ref.metric_catalog.is_headline, values of marts.agency_year_comparison, corrected
-  where a correction applies) as a table and as a small chart (matplotlib, inline SVG whose text stays text);
+  where a correction applies) as a table and as a small chart (inline SVG drawn by a template, text stays text);
 - the largest year-on-year changes (at least 10 either year);
 - the open audit findings (marts.audit_findings, not acknowledged) with their evidence and a file:// link to the
   report file in the inbox (core.report_inventory.source_path), so the page works opened from disk;
@@ -20,8 +20,11 @@ only files this module wrote (they carry its GENERATOR mark) are ever removed fr
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
+import json
 import io
 import math
 import os
@@ -38,13 +41,14 @@ from gov_pipeline.reader import sql_string
 
 INDEX = "index.html"
 TMP_SUFFIX = ".tmp"
+MANIFEST = ".manifest.json"  # the stamp of what the pages were written from, and what they hold (write_pages)
 GENERATOR = "gov_pipeline.agency_pages"  # the mark (a <meta name="generator">) of every page this module writes
 MARK_BYTES = 1024  # the mark is looked for in a file's first bytes
 CHANGES_SHOWN = 15  # year-on-year changes listed per agency (the largest relative ones)
 CHANGE_MIN = 10  # a change is listed when the figure is at least this much in either year
 REUSED = 0.8  # share_reused from which a part counts as copied from last year (the section_reused rule's 80%)
 CHART_PANELS = 8  # headline figures charted per agency (those with the largest values)
-CHART_VERSION = "1"  # bump when headline_chart draws differently: every chart is drawn again
+CHART_VERSION = "2"  # bump when headline_chart draws differently: every chart is drawn again
 SLUG_MAX_BYTES = 180  # a file name's bytes before `.html` (file systems allow 255)
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 STATUS_LABEL = {"annual_report": "annual report", "summary_only": "summary only", "missing": "missing"}
@@ -81,6 +85,7 @@ class PagesResult:
     charts_reused: int = 0  # charts taken from the agency's previous page: its headline figures did not change
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # read, chart, render: seconds
+    written: bool = True  # False: what the pages are written from was as when they were; they were left as they are
 
     @property
     def index(self) -> Path:
@@ -88,7 +93,7 @@ class PagesResult:
 
     @property
     def files_written(self) -> list[str]:
-        return [INDEX] + [p.file for p in self.pages]
+        return [INDEX] + [p.file for p in self.pages] if self.written else []
 
     @property
     def total_bytes(self) -> int:
@@ -123,12 +128,16 @@ def page_files(agency_keys) -> dict[str, str]:
 
 
 def write_pages(conn: duckdb.DuckDBPyConnection, folder: Path, inbox: Path,
-                now: dt.datetime | None = None) -> PagesResult:
+                now: dt.datetime | None = None, stamp: str | None = None) -> PagesResult:
     """Write index.html and one page per agency to `folder` from the marts over `conn`; remove the pages of agencies
-    that are gone. `inbox`: the folder the reports' source_path is relative to (the links to the source files)."""
+    that are gone. `inbox`: the folder the reports' source_path is relative to (the links to the source files).
+    `stamp`: a digest of everything the pages are written from (input_stamp); when it is the one the folder's
+    pages were written from (its manifest) and they are all there, nothing is written."""
     started = time.perf_counter()
     folder, inbox = Path(folder), Path(inbox).resolve()
     folder.mkdir(parents=True, exist_ok=True)
+    if stamp and (kept := _unchanged(folder, stamp)) is not None:
+        return dataclasses.replace(kept, seconds=time.perf_counter() - started)
     removed = _remove_temporaries(folder)
     data = _read(conn)
     read_s = time.perf_counter() - started
@@ -173,9 +182,50 @@ def write_pages(conn: duckdb.DuckDBPyConnection, folder: Path, inbox: Path,
             path.unlink()
             removed.append(path.name)
     total = time.perf_counter() - started
-    return PagesResult(folder, pages, index_bytes, removed, data["missing"], open_total, charts_drawn, charts_reused,
-                       total, {"read": round(read_s, 3), "charts": round(chart_s, 3),
-                               "render_and_write": round(total - read_s - chart_s, 3)})
+    result = PagesResult(folder, pages, index_bytes, removed, data["missing"], open_total, charts_drawn,
+                         charts_reused, total, {"read": round(read_s, 3), "charts": round(chart_s, 3),
+                                                "render_and_write": round(total - read_s - chart_s, 3)})
+    _write_manifest(folder, stamp, result)
+    return result
+
+
+def input_stamp(table_stamps: dict[str, str], inbox: Path) -> str:
+    """A digest of what the pages are written from: the stamps of the tables they read (table -> a digest of its
+    content: warehouse.model_stamps for the marts, warehouse.table_digests for the others), the inbox they link
+    to, and this module and its templates."""
+    digest = hashlib.sha256(f"{Path(inbox).resolve()}\0{CHART_VERSION}".encode())
+    for table in TABLES:
+        digest.update(f"\0{table}\0{table_stamps.get(table)}".encode())
+    code = [Path(__file__), *sorted((Path(__file__).parent / "templates").rglob("*"))]
+    for path in code:
+        if path.is_file():
+            digest.update(b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _unchanged(folder: Path, stamp: str) -> PagesResult | None:
+    """The result of the last write, when it was from `stamp` and its pages are all in the folder."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("stamp") != stamp:
+            return None
+        pages = [AgencyPage(**p) for p in manifest["pages"]]
+    except (OSError, ValueError, KeyError, TypeError):  # none, unreadable or of another shape: write again
+        return None
+    if not all((folder / f).is_file() for f in [INDEX, *(p.file for p in pages)]):
+        return None
+    return PagesResult(folder, pages, manifest["index_bytes"], [], manifest["missing"], manifest["open_findings"],
+                       written=False)
+
+
+def _write_manifest(folder: Path, stamp: str | None, result: PagesResult) -> None:
+    target = folder / MANIFEST
+    if not stamp:
+        target.unlink(missing_ok=True)
+        return
+    _write_atomic(target, json.dumps({"stamp": stamp, "pages": [vars(p) for p in result.pages],
+                                      "index_bytes": result.index_bytes, "missing": result.missing,
+                                      "open_findings": result.open_findings}, ensure_ascii=False))
 
 
 # -- reading: one query per table ---------------------------------------------------------------------------------
@@ -380,8 +430,10 @@ def _old_chart(page: Path) -> tuple[str, str] | None:
 
 def headline_chart(years: list[int], headline: list[dict]) -> str | None:
     """The headline figures by year as small multiples (one panel per figure with a value above zero, the largest
-    first, up to CHART_PANELS), as an inline <svg> element: text stays text (svg.fonttype none) and every label is
-    ASCII (metric codes and years), so no CJK font is needed. None when there is nothing to draw."""
+    first, up to CHART_PANELS), as an inline <svg> element drawn by the template chart.svg: text stays text and
+    every label is ASCII (metric codes and years), so no CJK font is needed; each point names its year and value.
+    None when there is nothing to draw. (Drawn without a plotting library: matplotlib took 0.28 s a chart, which at
+    national scale, thousands of agencies, would be most of a bulk load.)"""
     series = []
     for row in headline:
         points = [(y, c["value"]) for y, c in zip(years, row["cells"]) if c and c["value"] is not None]
@@ -390,43 +442,68 @@ def headline_chart(years: list[int], headline: list[dict]) -> str | None:
     if not series:
         return None
     series = sorted(series, key=lambda s: -s[0])[:CHART_PANELS]
-    import matplotlib
-    from matplotlib.figure import Figure  # no pyplot: no global figure manager, no GUI backend
-    from matplotlib.ticker import MaxNLocator
-
     columns = len(series) if len(series) <= 5 else 4
+    rotate = len(years) > 5
+    plot_w, plot_h = 170, 95  # a panel's plotting area (px); margins for the labels around it
+    left, top, gap_x, gap_y, below = 46, 22, 28, 30 + (16 if rotate else 0), 16 + (14 if rotate else 0)
+    first, last = min(years) - 0.4, max(years) + 0.4
+    every = math.ceil(len(years) / 9)  # a year label on every tick up to 9 years, on every other one up to 18...
+    x_of = lambda year: round((year - first) / (last - first) * plot_w, 1)  # noqa: E731
+    panels = []
+    for n, (peak, code, points) in enumerate(series):
+        low = min(0.0, min(v for _, v in points))
+        ticks = _nice_ticks(low, peak * 1.15)
+        high = max(peak * 1.15, ticks[-1]) if ticks else peak * 1.15
+        y_of = lambda v, low=low, high=high: round(plot_h - (v - low) / ((high - low) or 1) * plot_h, 1)  # noqa: E731
+        known = dict(points)
+        lines, run = [], []
+        for year in years:  # a year without the figure breaks the line
+            if year in known:
+                run.append(f"{x_of(year)},{y_of(known[year])}")
+            elif run:
+                lines.append(" ".join(run))
+                run = []
+        if run:
+            lines.append(" ".join(run))
+        row, col = divmod(n, columns)
+        panels.append({
+            "code": code, "x": left + col * (plot_w + left + gap_x), "y": top + row * (plot_h + top + gap_y),
+            "yticks": [{"y": y_of(t), "label": format_number(t)} for t in ticks if low <= t <= high],
+            "lines": [line for line in lines if " " in line],  # a lone point is drawn as a point only
+            "points": [{"x": x_of(y), "y": y_of(v), "title": f"{y}: {format_number(v)}"} for y, v in points]})
     rows = math.ceil(len(series) / columns)
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "gov-agency-pages", "font.size": 8,
-                                "axes.titlesize": 8, "font.family": "sans-serif"}):
-        width, height = 2.4 * columns, 1.75 * rows  # inches; margins fixed (a layout engine triples the time)
-        fig = Figure(figsize=(width, height))
-        axes = fig.subplots(rows, columns, squeeze=False, gridspec_kw={
-            "left": 0.45 / width, "right": 1 - 0.1 / width, "bottom": 0.32 / height, "top": 1 - 0.25 / height,
-            "wspace": 0.5, "hspace": 0.55})
-        for ax, (top, code, points) in zip(axes.flat, series):
-            known = dict(points)
-            ys = [known.get(y, math.nan) for y in years]  # a year without the figure breaks the line
-            ax.plot(years, ys, marker="o", markersize=3, linewidth=1.4, color="#2b6cb0")
-            ax.set_title(code, loc="left")
-            ax.set_xticks(years)
-            ax.set_xticklabels([str(y) for y in years], rotation=45 if len(years) > 5 else 0)
-            ax.set_xlim(min(years) - 0.4, max(years) + 0.4)
-            ax.set_ylim(bottom=min(0.0, min(v for _, v in points)), top=top * 1.15)
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-            ax.tick_params(labelsize=7, length=2)
-            ax.grid(axis="y", linewidth=0.4, alpha=0.6)
-            ax.spines[["top", "right"]].set_visible(False)
-        for ax in list(axes.flat)[len(series):]:
-            ax.set_visible(False)
-        out = io.StringIO()
-        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
-    svg = out.getvalue()
-    svg = svg[svg.index("<svg"):].strip()  # inline in HTML: no XML declaration, no DOCTYPE
-    return svg.replace("<svg ", '<svg role="img" aria-label="headline figures by year" class="chart" ', 1)
+    width = columns * (plot_w + left + gap_x)
+    height = rows * (plot_h + top + gap_y) - gap_y + below + 4
+    svg = _environment().get_template("chart.svg").render(
+        panels=panels, rotate=rotate, xticks=[{"x": x_of(y), "label": str(y) if n % every == 0 else ""}
+                                              for n, y in enumerate(years)],
+        plot_w=plot_w, plot_h=plot_h, width=width, height=height)
+    return "\n".join(line for line in svg.splitlines() if line.strip())
+
+
+def _nice_ticks(low: float, high: float, bins: int = 4) -> list[float]:
+    """At most bins + 1 round tick values from low to high (steps of 1, 2, 2.5 or 5 times a power of ten, whole
+    numbers only)."""
+    span = high - low
+    if span <= 0:
+        return [low]
+    raw = span / bins
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    step = max(1.0, math.ceil(step)) if step < 1 else step
+    if step != int(step):
+        step = math.ceil(step)
+    start = math.floor(low / step) * step
+    ticks, t = [], start
+    while t <= high + 1e-9 and len(ticks) <= bins + 2:
+        ticks.append(t)
+        t += step
+    return ticks
 
 
 # -- templates and files -------------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
 def _environment():
     import jinja2
 
@@ -499,7 +576,7 @@ def _remove_temporaries(folder: Path) -> list[str]:
     """Temporary files of a write that did not finish (a killed run)."""
     gone = []
     for path in sorted(folder.glob(f".*{TMP_SUFFIX}")):
-        if path.is_file() and path.name.removesuffix(TMP_SUFFIX).endswith(".html"):
+        if path.is_file() and (path.name.removesuffix(TMP_SUFFIX).endswith(".html") or path == _tmp(folder / MANIFEST)):
             path.unlink()
             gone.append(path.name)
     return gone

@@ -43,6 +43,7 @@ YEARS = (2008, 2025)
 PER_AGENCY = YEARS[1] - YEARS[0] + 1  # one report per agency-year
 MAX_AGENCIES = 213  # the generator's cap
 MARKER = ".gov_bench"  # a work folder with this file is ours to wipe
+SCORE_SAMPLE = 10_000  # reports scored against the truth at most (an evenly spread sample beyond)
 
 # (result key, comparison, threshold, label)
 TARGETS: list[tuple[str, str, float, str]] = [
@@ -306,6 +307,7 @@ class TreeRss:
         self.peak_pss_mb: float | None = None
         self.peak_single_mb = 0.0  # the largest one process was (ru_maxrss is no use here: Linux carries a
         # forked child's high-water mark across exec, so a child of a big bench process starts "big")
+        self.peak_by_pid: dict[int, float] = {}  # each process's largest RSS (MB): a step's, through its pid
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -328,6 +330,7 @@ class TreeRss:
                     rss = p.memory_info().rss
                     total += rss
                     self.peak_single_mb = max(self.peak_single_mb, rss / 2**20)
+                    self.peak_by_pid[p.pid] = max(self.peak_by_pid.get(p.pid, 0.0), rss / 2**20)
                     if tick % self.pss_every == 0:
                         pss += getattr(p.memory_full_info(), "pss", 0)
                 except (psutil.Error, OSError):
@@ -366,7 +369,7 @@ def run_child(mode: str, env: dict[str, str], log_dir: Path, **args) -> dict:
         raise RuntimeError(f"bench child {mode!r} failed (exit {proc.returncode}); log {log_path}:\n{tail}")
     out = json.loads(line[len("BENCH_JSON "):])
     out.update(wall_s=wall, peak_tree_rss_mb=rss.peak_mb, peak_tree_pss_mb=rss.peak_pss_mb,
-               peak_single_rss_mb=rss.peak_single_mb,
+               peak_single_rss_mb=rss.peak_single_mb, peak_rss_by_pid_mb={str(k): v for k, v in rss.peak_by_pid.items()},
                peak_tree_procs=rss.peak_procs, log=str(log_path))
     failed = [r for r in out["runs"] if not r["success"]]
     if failed:
@@ -426,6 +429,27 @@ def step_seconds(home: Path, run_ids: list[str]) -> tuple[dict[str, float], dict
     return steps, runs, dict(book)
 
 
+def peak_rss_by_step(home: Path, run_ids: list[str], by_pid: dict[str, float]) -> dict[str, float]:
+    """The largest RSS (MB) of each step's process (steps that ran in a process of their own: the multiprocess
+    executor's), from the pid each STEP_START event carries; the run's own process is "(run process)"."""
+    import dagster as dg
+
+    steps: dict[str, set[str]] = defaultdict(set)  # pid -> the steps it ran
+    instance = dg.DagsterInstance.from_config(str(home))
+    try:
+        for run_id in run_ids:
+            for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_START):
+                steps[str(entry.dagster_event.pid)].add(entry.dagster_event.step_key)
+    finally:
+        instance.dispose()
+    out: dict[str, float] = {}
+    for pid, keys in steps.items():
+        name = next(iter(keys)) if len(keys) == 1 else f"(run process: {len(keys)} steps)"
+        if pid in by_pid:
+            out[name] = max(out.get(name, 0.0), by_pid[pid])
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
 def stage_of(step_key: str) -> str:
     for prefix, stage in (("raw", "raw"), ("staging__report_chunks", "report_chunks"),
                           ("derive_reports", "derive_reports"), ("core__report_inventory", "report_inventory"),
@@ -436,11 +460,18 @@ def stage_of(step_key: str) -> str:
 
 
 # --------------------------------------------------------------------------- scoring
-def score_warehouse(warehouse: Path, truths: dict[str, list[dict]]) -> dict:
-    """evaluate.score per corpus sub-folder (file names repeat across seeds), pooled."""
+def score_warehouse(warehouse: Path, truths: dict[str, list[dict]], sample: int | None = None) -> dict:
+    """evaluate.score per corpus sub-folder (file names repeat across seeds), pooled. Beyond `sample` reports, an
+    evenly spread sample of that many is scored (every k-th report of each sub-folder): scoring holds a report's
+    truth and rows in Python objects, which for 100,000 reports took over 15 GB."""
     from gov_pipeline.evaluate import load_warehouse, prf, score
 
-    dim, met, raw = load_warehouse(warehouse)
+    total = sum(len(recs) for recs in truths.values())
+    step = max(1, math.ceil(total / (sample or SCORE_SAMPLE)))
+    truths = {sub: recs[::step] for sub, recs in truths.items()}
+    paths = None if step == 1 else [f"{sub}/{r['file']}" if sub else r["file"] for sub, recs in truths.items()
+                                    for r in recs]
+    dim, met, raw = load_warehouse(warehouse, paths)
     tot = [0, 0, 0]
     meta = defaultdict(lambda: [0, 0])
     matched = 0
@@ -460,7 +491,7 @@ def score_warehouse(warehouse: Path, truths: dict[str, list[dict]]) -> dict:
     return {
         "metric_f1": overall["f1"], "metric_precision": overall["precision"], "metric_recall": overall["recall"],
         "metadata_accuracy": statistics.fmean(metadata.values()) if metadata else 1.0,
-        "metadata_by_field": metadata, "reports_scored": matched,
+        "metadata_by_field": metadata, "reports_scored": matched, "scored_every_kth_report": step,
     }
 
 
@@ -646,6 +677,8 @@ def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat:
         results["peak_pss_mb"] = full["peak_tree_pss_mb"]
         results["peak_rss_single_process_mb"] = full["peak_single_rss_mb"]
         results["pipeline_processes_at_peak"] = full["peak_tree_procs"]
+        results["peak_rss_by_step_mb"] = dict(list(peak_rss_by_step(
+            home, [r["run_id"] for r in full["runs"]], full["peak_rss_by_pid_mb"]).items())[:8])
         results["event_log"] = book
         results["step_seconds"] = steps
         stages: dict[str, float] = defaultdict(float)

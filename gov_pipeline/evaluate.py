@@ -361,7 +361,10 @@ def load_truth(truth_dir: str | Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def load_warehouse(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def load_warehouse(path: str | Path, source_paths: Iterable[str] | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """core.dim_report, core.fact_metric and raw.reports (report_id, source_path) of a warehouse; with
+    `source_paths`, only the reports read from those files (a sample of a big corpus)."""
     import duckdb
 
     con = duckdb.connect(str(path), read_only=True)
@@ -373,9 +376,13 @@ def load_warehouse(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
                 print(f"warning: {exc}".splitlines()[0], file=sys.stderr)
                 return pd.DataFrame()
 
-        raw = q("SELECT report_id, source_path FROM raw.reports")
-        dim = q("SELECT * FROM core.dim_report")
-        met = q("SELECT * FROM core.fact_metric")
+        where = ""
+        if source_paths is not None:
+            con.register("_sample", pd.DataFrame({"source_path": sorted(set(source_paths))}, dtype=object))
+            where = " WHERE report_id IN (SELECT report_id FROM raw.reports JOIN _sample USING (source_path))"
+        raw = q("SELECT report_id, source_path FROM raw.reports" + where)
+        dim = q("SELECT * FROM core.dim_report" + where)
+        met = q("SELECT * FROM core.fact_metric" + where)
     finally:
         con.close()
     return dim, met, raw

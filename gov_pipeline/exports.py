@@ -8,15 +8,21 @@ header declares them), then one sheet per mart.
 Each file is written under a temporary name in the same folder (`.<file>.tmp`) and renamed over the old
 one (os.replace, atomic within a file system): a reader opens the old file or the new one, never half of
 one. Parquet and CSV files of marts that no longer exist are removed, and so are the temporary files a
-killed run left: the folder is the pipeline's. Nothing here locks or writes the warehouse; the caller
+killed run left: the folder is the pipeline's.
+
+A mart whose table is what it was when its files were written is not written again: the caller passes each
+table's stamp (warehouse.model_stamps: its build version and the fingerprints of the reports it was built from),
+and the folder's manifest (`.manifest.json`) keeps the stamps its files were written from. The workbook is
+written again when any mart's files were (or a mart came or went). Nothing here locks or writes the warehouse; the caller
 hands over its connection (defs/exports.py: the run's connection, in the `duckdb` pool).
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +45,7 @@ FETCH_ROWS = 10_000  # rows fetched at a time while a sheet is written
 # (DuckDB, pandas with encoding="utf-8-sig", LibreOffice) reads it either way.
 UTF8_BOM = "\ufeff".encode("utf-8")
 COLUMN_HEADERS = ("mart", "column", "type", "rules", "description", "note")
+MANIFEST = ".manifest.json"  # stem -> the stamp, rows and file sizes its files were written with; the workbook's
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class MartExport:
     rows: int
     sheet_rows: int
     file_bytes: dict[str, int] = field(default_factory=dict)  # file name -> bytes
+    written: bool = True  # False: the table was as its files were, which were kept
 
     @property
     def truncated(self) -> bool:
@@ -63,10 +71,17 @@ class ExportResult:
     workbook_bytes: int
     removed: list[str]  # files of marts that no longer exist (and stale temporary files)
     missing: list[str]  # models whose table is not in the warehouse: not exported (files of theirs removed)
+    workbook_written: bool = True
 
     @property
     def files_written(self) -> list[str]:
-        return [name for m in self.marts for name in m.file_bytes] + [WORKBOOK]
+        return [name for m in self.marts if m.written for name in m.file_bytes] + (
+            [WORKBOOK] if self.workbook_written else [])
+
+    @property
+    def unchanged(self) -> list[str]:
+        """The marts whose files were kept (their tables were as when the files were written)."""
+        return [m.name for m in self.marts if not m.written]
 
     @property
     def total_bytes(self) -> int:
@@ -93,9 +108,11 @@ def sheet_names(stems: Iterable[str]) -> dict[str, str]:
 
 
 def write_exports(conn: duckdb.DuckDBPyConnection, models: Iterable, folder: Path,
-                  max_sheet_rows: int = SHEET_ROWS) -> ExportResult:
+                  max_sheet_rows: int = SHEET_ROWS, stamps: Mapping[str, str] | None = None) -> ExportResult:
     """Write every model's table (sql_models.SqlModel) to `folder` as Parquet and CSV, and all of them into the
-    workbook; remove the files of marts that are gone. `max_sheet_rows`: data rows a sheet may hold."""
+    workbook; remove the files of marts that are gone. `max_sheet_rows`: data rows a sheet may hold. `stamps`:
+    qualified table -> its stamp (warehouse.model_stamps); a table whose stamp is the one its files were written
+    with keeps its files (without stamps, everything is written)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     removed = _remove_temporaries(folder)
@@ -105,22 +122,57 @@ def write_exports(conn: duckdb.DuckDBPyConnection, models: Iterable, folder: Pat
     present = sorted((m for m in models if m.qualified in tables), key=file_stem)  # the workbook's sheet order
     missing = [m.qualified for m in models if m.qualified not in tables]
     sheets = sheet_names(file_stem(m) for m in present)
+    manifest, stamps = _read_manifest(folder), stamps or {}
+    kept = {}
     exported: list[MartExport] = []
     for model in present:
         stem = file_stem(model)
+        stamp = stamps.get(model.qualified)
+        old = manifest.get("marts", {}).get(stem)
+        if (stamp and old and old["stamp"] == stamp and old["table"] == model.qualified
+                and all((folder / name).is_file() for name in old["file_bytes"])):
+            exported.append(MartExport(stem, model.qualified, sheets[stem], old["rows"],
+                                       min(old["rows"], max_sheet_rows), old["file_bytes"], written=False))
+            kept[stem] = old
+            continue
         sizes = {}
         rows = _copy(conn, model.qualified, folder / f"{stem}.parquet", "(FORMAT parquet)")
         sizes[f"{stem}.parquet"] = (folder / f"{stem}.parquet").stat().st_size
         _copy(conn, model.qualified, folder / f"{stem}.csv", "(FORMAT csv, HEADER)", prefix=UTF8_BOM)
         sizes[f"{stem}.csv"] = (folder / f"{stem}.csv").stat().st_size
         exported.append(MartExport(stem, model.qualified, sheets[stem], rows, min(rows, max_sheet_rows), sizes))
-    workbook_bytes = _write_workbook(conn, present, exported, folder / WORKBOOK)
+        if stamp:
+            kept[stem] = {"stamp": stamp, "table": model.qualified, "rows": rows, "file_bytes": sizes}
+    # the workbook holds every mart (and their sheet names and order): written again unless all of them are as
+    # they were when it was
+    book = {"marts": sorted(kept.items()), "sheet_rows": max_sheet_rows}
+    book_key = json.dumps(book, sort_keys=True) if len(kept) == len(exported) else None
+    if book_key and manifest.get("workbook") == book_key and (folder / WORKBOOK).is_file():
+        workbook_bytes, workbook_written = (folder / WORKBOOK).stat().st_size, False
+    else:
+        workbook_bytes, workbook_written = _write_workbook(conn, present, exported, folder / WORKBOOK), True
+    _write_manifest(folder, {"marts": kept, "workbook": book_key})
     keep = {name for m in exported for name in m.file_bytes} | {WORKBOOK}
     for path in sorted(folder.iterdir()):
         if path.suffix in (".parquet", ".csv") and path.name not in keep and path.is_file():
             path.unlink()
             removed.append(path.name)
-    return ExportResult(folder, exported, workbook_bytes, removed, missing)
+    return ExportResult(folder, exported, workbook_bytes, removed, missing, workbook_written)
+
+
+def _read_manifest(folder: Path) -> dict:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet, or unreadable: every file is written again
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _write_manifest(folder: Path, manifest: dict) -> None:
+    target = folder / MANIFEST
+    tmp = _tmp(target)
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, target)
 
 
 def _remove_temporaries(folder: Path) -> list[str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import graphlib
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -170,7 +170,8 @@ def _parse_dependencies(sql: str, source: str) -> set[str]:
 
 REF_SCHEMA = "ref."  # reference tables: loaded from assets/, never per report
 
-# The temporary table of report ids that an incremental build rebuilds (filled by warehouse.build_models)
+# The temporary table of the reports an incremental build rebuilds (filled by warehouse.build_models): report_id
+# and each report's value of every incremental key
 SCOPE_TABLE = "_gov_scope"
 
 
@@ -180,18 +181,28 @@ def _text(value) -> str:
     raise ValueError(f"not SQL text: {value!r}")
 
 
-# "<tables, comma-separated>\n<SQL text>" -> that SQL with those tables scoped
+# "<table>=<key column>, comma-separated\n<SQL text>" -> that SQL with those tables narrowed to the scope
 _SCOPED = PackageMemo("sql-scoped", __file__, "sqlglot", _SQLGLOT_FILES, encode=str, decode=_text)
 
 
-def scope_sql(sql: str, report_tables: Iterable[str]) -> str:
-    """The SELECT with every per-report table it reads (among `report_tables`) narrowed to the reports in
-    SCOPE_TABLE: `core.fact_metric m` becomes `(SELECT * FROM core.fact_metric WHERE report_id IN (SELECT
-    report_id FROM _gov_scope)) AS m`. For a model whose rows for one key value derive only from the reports
-    with that value (`-- incremental`), this SQL with the scope set to those reports yields exactly that key
-    value's rows, reading only those reports' rows (a filter on the outer SELECT alone would still aggregate
-    whole tables)."""
-    return _SCOPED.get(",".join(sorted(report_tables)) + "\n" + sql, _scope)
+def scope_sql(sql: str, narrowed: Mapping[str, str] | Iterable[str]) -> str:
+    """The SELECT with every table it reads among `narrowed` (table -> the key column it is narrowed by; a plain
+    list of tables means report_id for each) narrowed to the rows of the reports in SCOPE_TABLE:
+    `core.fact_metric m` becomes `(SELECT * FROM core.fact_metric WHERE report_id IN (SELECT report_id FROM
+    _gov_scope)) AS m`, and a model keyed by agency keeps the rows of the agencies the scope's reports belong to.
+    SCOPE_TABLE holds report_id and the reports' value of every incremental key.
+
+    For a model whose rows for one key value derive only from the reports with that value (`-- incremental`), this
+    SQL with the scope set to those reports yields exactly that key value's rows, reading only rows that derive
+    from those reports' keys (a filter on the outer SELECT alone would still aggregate whole tables). An upstream
+    model keyed by K may be narrowed to the K values of the scope's reports: its rows for any other value derive
+    only from reports outside the scope, which the model's rows for the scope's key values do not read."""
+    tables = dict(narrowed) if isinstance(narrowed, Mapping) else {t: "report_id" for t in narrowed}
+    unknown = sorted(set(tables.values()) - set(INCREMENTAL_KEYS))
+    if unknown:
+        raise ValueError(f"not an incremental key: {', '.join(unknown)}")
+    head = ",".join(f"{t}={k}" for t, k in sorted(tables.items()))
+    return _SCOPED.get(head + "\n" + sql, _scope)
 
 
 def _scope(arg: str) -> str:
@@ -199,17 +210,20 @@ def _scope(arg: str) -> str:
     from sqlglot import exp
 
     head, sql = arg.split("\n", 1)
-    tables = set(head.split(",")) if head else set()
+    tables = dict(item.split("=", 1) for item in head.split(",")) if head else {}
     tree = sqlglot.parse_one(sql, dialect="duckdb")
     for table in list(tree.find_all(exp.Table)):
         if not isinstance(table.this, exp.Identifier) or not table.db:
             continue
-        qualified = f"{table.db}.{table.name}".lower()
-        if qualified in tables:
-            scope = exp.select("report_id").from_(SCOPE_TABLE)
-            narrowed = exp.select("*").from_(exp.table_(table.name, db=table.db)).where(
-                exp.column("report_id").isin(query=scope))
-            table.replace(narrowed.subquery(table.alias_or_name))
+        key = tables.get(f"{table.db}.{table.name}".lower())
+        if key is None:
+            continue
+        in_scope = exp.column(key).isin(query=exp.select(key).from_(SCOPE_TABLE))
+        if key != "report_id":  # NULL is a key value too (report_id never is)
+            in_scope = exp.or_(in_scope, exp.and_(exp.column(key).is_(exp.null()), exp.Exists(
+                this=exp.select("1").from_(SCOPE_TABLE).where(exp.column(key).is_(exp.null())))))
+        narrowed = exp.select("*").from_(exp.table_(table.name, db=table.db)).where(in_scope)
+        table.replace(narrowed.subquery(table.alias_or_name))
     return tree.sql(dialect="duckdb", pretty=True)
 
 
@@ -298,9 +312,10 @@ def load_models(sql_dir: Path, known_tables: set[str], report_tables: set[str] =
         digest = hashlib.sha256(model.sql.encode("utf-8"))
         for up in upstream:
             digest.update(b"\0" + up.build_version.encode())
-        # narrowed to the scope: the per-report tables, and the models upstream keyed by report (each of their rows
-        # belongs to one report; marts.corrected_metric holds every figure again)
-        per_report = set(report_tables) | {q for q, m in built.items() if m.incremental_key == "report_id"}
-        scoped = scope_sql(model.sql, per_report) if model.incremental_key else None
+        # narrowed to the scope: the per-report tables by report, and the incremental models upstream by their key
+        # (marts.corrected_metric holds every figure again; marts.agency_year_report every agency's years)
+        narrowed = {t: "report_id" for t in report_tables} | {
+            q: m.incremental_key for q, m in built.items() if m.incremental_key}
+        scoped = scope_sql(model.sql, narrowed) if model.incremental_key else None
         built[q] = replace(model, build_version=digest.hexdigest()[:16], scoped_sql=scoped, ref_deps=refs)
     return [built[q] for q in order]

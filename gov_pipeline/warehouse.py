@@ -26,7 +26,7 @@ from gov_pipeline.inbox import Registered
 from gov_pipeline.ingest import first_copies
 from gov_pipeline.reader import attach_sql, sql_string
 from gov_pipeline.schemas import TABLES
-from gov_pipeline.sql_models import SCOPE_TABLE
+from gov_pipeline.sql_models import INCREMENTAL_KEYS, SCOPE_TABLE
 
 SCHEMAS = ("raw", "staging", "core", "ref", "marts", "meta")
 
@@ -63,7 +63,13 @@ def ensure_tables(conn: duckdb.DuckDBPyConnection) -> None:
 ATTACH_SCRIPT = "attach.sql"  # beside the read copy: opens it, or re-opens a newer one, in a DuckDB CLI session
 
 
-def publish_copy(conn: duckdb.DuckDBPyConnection, database: str, copy: str) -> int:
+@dataclass(frozen=True)
+class Published:
+    bytes: int  # the copy's size
+    copied: bool  # False: the warehouse file was as when the copy was last made; the copy was left as it is
+
+
+def publish_copy(conn: duckdb.DuckDBPyConnection, database: str, copy: str) -> Published:
     """Publish the analysts' read-only copy of the warehouse: fold the write-ahead log into the file (CHECKPOINT),
     copy the file to a temporary name beside the copy and rename it over the copy, atomically. A reader with the
     old copy open keeps reading it (its inode lives on) and never holds a lock the pipeline needs.
@@ -71,21 +77,43 @@ def publish_copy(conn: duckdb.DuckDBPyConnection, database: str, copy: str) -> i
     The copy is made by a child process (`cp`): DuckDB's lock on the warehouse is a POSIX record lock, which this
     process would drop the moment it closed any file handle of its own on the warehouse file; while `conn` stays
     open and idle nobody else can write. A stale write-ahead log beside the copy (someone opened it read-write)
-    is removed, or read-only readers would replay it onto the new copy. Returns the bytes published."""
+    is removed, or read-only readers would replay it onto the new copy.
+
+    The warehouse file's identity when copied (inode, size, modification and change times, after the checkpoint)
+    is kept beside the copy (`<copy>.source`): when the file is the same now, nothing was written since, and the
+    copy is left as it is (a refresh that changed nothing copies nothing)."""
     conn.execute("CHECKPOINT")
     target = Path(copy)
+    source = target.with_name(target.name + SOURCE_SUFFIX)
+    st = os.stat(database)
+    identity = f"{st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
+    wal = Path(f"{target}.wal")
+    if target.is_file() and not wal.exists() and source.is_file() and source.read_text(encoding="utf-8") == identity:
+        _write_attach_script(target)
+        return Published(target.stat().st_size, copied=False)
     tmp = target.with_name(target.name + ".tmp")
-    done = subprocess.run(["cp", "--", database, str(tmp)], capture_output=True, text=True)
+    # --reflink=auto: on a file system that shares blocks between files (Btrfs, XFS) the copy costs no time
+    # whatever the size; elsewhere (ext4) it is a plain copy
+    done = subprocess.run(["cp", "--reflink=auto", "--", database, str(tmp)], capture_output=True, text=True)
     if done.returncode:
         tmp.unlink(missing_ok=True)
         raise OSError(f"could not copy the warehouse to {tmp}: {done.stderr.strip()}")
-    Path(f"{target}.wal").unlink(missing_ok=True)
+    wal.unlink(missing_ok=True)
+    source.unlink(missing_ok=True)
     os.replace(tmp, target)
+    source.write_text(identity, encoding="utf-8")
+    _write_attach_script(target)
+    return Published(target.stat().st_size, copied=True)
+
+
+SOURCE_SUFFIX = ".source"  # beside the read copy: which warehouse file it was copied from (publish_copy)
+
+
+def _write_attach_script(target: Path) -> None:
     script = target.with_name(ATTACH_SCRIPT)
     text = f"-- Open (again) the newest published warehouse in a DuckDB CLI session: .read {script}\n" + attach_sql(target)
     if not script.exists() or script.read_text(encoding="utf-8") != text:
         script.write_text(text, encoding="utf-8")
-    return target.stat().st_size
 
 
 REGISTER_SQL = ("SELECT report_id, source_path, byte_size, epoch_us(file_mtime), content_sha256 IS NOT NULL "
@@ -173,12 +201,22 @@ def replace_reports(conn: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.Dat
             insert(name, df)
 
 
-def replace_table(conn: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:
-    """Replace the whole content of an unpartitioned table, atomically."""
+def replace_table(conn: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> bool:
+    """Replace the whole content of an unpartitioned table, atomically; nothing is written when the table holds
+    exactly these rows already (so that a warehouse nobody changed stays byte for byte as it was: publish_copy).
+    Returns whether it wrote."""
     ensure_tables(conn)
+    cols = ", ".join(f'"{c}"' for c in TABLES[name].schema.columns) if name in TABLES else "*"
     with transaction(conn):
+        with registered(conn, "_gov_rows", df):
+            same = conn.execute(
+                f"SELECT (SELECT count(*) FROM {name}) = $n AND NOT EXISTS "
+                f"(SELECT {cols} FROM _gov_rows EXCEPT ALL SELECT {cols} FROM {name})", {"n": len(df)}).fetchone()[0]
+        if same:
+            return False
         conn.execute(f"DELETE FROM {name}")
         _insert(conn, name, df)
+    return True
 
 
 def read_reports(conn: duckdb.DuckDBPyConnection, name: str, report_ids: Iterable[str],
@@ -294,6 +332,10 @@ _SNAPSHOT = "_gov_report_snapshot"
 _CHANGED = "_gov_changed_reports"  # the reports whose fingerprint changed for the model being built
 MAX_CHANGED_SHARE = 0.25  # more reports changed than this share of all: rebuild in full (as cheap, and simpler)
 MAX_KEYS = 1000  # more key values touched than this: rebuild in full (the values are bound as parameters)
+# An incremental model rebuilt in full over more reports than this is built in batches of key values of about this
+# many reports each, every batch with its scoped SQL: the joins of a big model over every report at once spill past
+# DuckDB's memory limit (marts.agency_findings at 100,000 reports: 153 s in one statement)
+BATCH_REPORTS = 10_000
 
 
 @dataclass(frozen=True)
@@ -303,6 +345,7 @@ class ModelBuild:
     reason: str  # why this mode
     reports_changed: int | None = None  # reports whose fingerprint changed since the last build (incremental models)
     keys_rebuilt: int | None = None  # key values whose rows were rebuilt (incremental builds)
+    keys: tuple = ()  # those key values (incremental builds; None stands for NULL)
     seconds: float = 0.0  # how long the build took
 
 
@@ -329,7 +372,7 @@ def build_models(conn: duckdb.DuckDBPyConnection, models: Iterable) -> list[tupl
             versions={m: set(v) for m, v in conn.execute(
                 "SELECT model, list(DISTINCT build_version) FROM meta.model_state GROUP BY model").fetchall()},
             reports=int(conn.execute(f"SELECT count(*) FROM {_SNAPSHOT}").fetchone()[0]))
-        built, ref_hashes = [], _ref_hashes(conn, {r for m in models for r in m.ref_deps})
+        built, ref_hashes = [], table_digests(conn, {r for m in models for r in m.ref_deps})
         for model in models:
             started = time.perf_counter()
             build = _build(conn, _with_data_version(model, ref_hashes), state)
@@ -339,8 +382,27 @@ def build_models(conn: duckdb.DuckDBPyConnection, models: Iterable) -> list[tupl
     return built
 
 
-def _ref_hashes(conn: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[str, str]:
-    """A digest of each reference table's content (small tables loaded from assets/)."""
+def model_stamps(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Qualified model -> a digest of what its table was last built from, as meta.model_state recorded it: its
+    build version (its SQL, its upstream models' and the reference data they read) and the fingerprint of every
+    report it was built over. Two equal stamps: the same table (read without reading the table)."""
+    ensure_tables(conn)
+    return dict(conn.execute(
+        "SELECT model, md5(string_agg(DISTINCT build_version, ',' ORDER BY build_version) || '|' || "
+        "string_agg(report_id || ':' || fingerprint, ',' ORDER BY report_id)) FROM meta.model_state GROUP BY model"
+    ).fetchall())
+
+
+def snapshot_digest(conn: duckdb.DuckDBPyConnection) -> str:
+    """A digest of every report's fingerprint (SNAPSHOT_SQL: its inventory row and what its core rows were derived
+    from): equal digests, the same reports in the same state."""
+    ensure_tables(conn)
+    return str(conn.execute(f"SELECT md5(coalesce(string_agg(report_id || ':' || fingerprint, ',' ORDER BY report_id), "
+                            f"'')) FROM ({SNAPSHOT_SQL})").fetchone()[0])
+
+
+def table_digests(conn: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[str, str]:
+    """A digest of each table's content (for small tables: it reads every row; the reference tables from assets/)."""
     return {t: str(conn.execute(f"SELECT md5(coalesce(string_agg(CAST(r AS VARCHAR), '\n' ORDER BY CAST(r AS VARCHAR)), '')) "
                                 f"FROM {t} r").fetchone()[0]) for t in sorted(tables)}
 
@@ -389,21 +451,57 @@ def _build(conn, model, state: _State) -> ModelBuild:
         elif len(keys) > MAX_KEYS:
             reason = f"{len(keys)} {key} values touched"
     if reason is not None:
-        conn.execute(f"CREATE OR REPLACE TABLE {qualified} AS\n{model.sql}")
+        batches = _batches(conn, key, state.reports) if key and model.scoped_sql else []
+        if len(batches) > 1:  # many reports: built in batches of key values, each over its own reports only
+            conn.execute(f"CREATE OR REPLACE TABLE {qualified} AS SELECT * FROM (\n{model.sql}\n) LIMIT 0")
+            for condition, params in batches:
+                _set_scope(conn, condition, params)
+                conn.execute(f"INSERT INTO {qualified} BY NAME SELECT * FROM (\n{model.scoped_sql}\n) WHERE "
+                             f"{key} IN (SELECT {key} FROM {SCOPE_TABLE}) OR ({key} IS NULL AND EXISTS "
+                             f"(SELECT 1 FROM {SCOPE_TABLE} WHERE {key} IS NULL))")
+            reason += f" (in {len(batches)} batches of {key} values)"
+        else:
+            conn.execute(f"CREATE OR REPLACE TABLE {qualified} AS\n{model.sql}")
         _record_state(conn, model, only_changed=False)
         return ModelBuild(_count(conn, qualified), "full", reason, len(changed) if changed else None)
     # the reports that now hold a touched key value are the scope of the model's scoped SQL; its rows for
     # those values replace the old ones (the values bound as parameters)
     in_table, params = _key_condition(key, key, keys)
     in_snapshot, _ = _key_condition(f"key_{key}", key, keys)
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS SELECT report_id FROM {_SNAPSHOT} WHERE {in_snapshot}",
-                 params)
+    _set_scope(conn, in_snapshot, params)
     conn.execute(f"DELETE FROM {qualified} WHERE {in_table}", params)
     conn.execute(f"INSERT INTO {qualified} BY NAME SELECT * FROM (\n{model.scoped_sql or model.sql}\n) WHERE {in_table}",
                  params)
     _record_state(conn, model, only_changed=True)
     return ModelBuild(_count(conn, qualified), "incremental", f"{len(changed)} report(s) changed", len(changed),
-                      len(keys))
+                      len(keys), tuple(keys))
+
+
+def _set_scope(conn, condition: str, params: dict) -> None:
+    """SCOPE_TABLE: the snapshot's reports that meet `condition`, with their value of every incremental key."""
+    keys = ", ".join(f"key_{k} AS {k}" for k in INCREMENTAL_KEYS if k != "report_id")
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS SELECT report_id, {keys} FROM {_SNAPSHOT} "
+                 f"WHERE {condition}", params)
+
+
+def _batches(conn, key: str, reports: int) -> list[tuple[str, dict]]:
+    """Conditions on the snapshot (with their parameters), each selecting the reports of a range of key values
+    holding about BATCH_REPORTS reports (a key value is never split; NULL is a batch of its own); none when the
+    snapshot holds no more than BATCH_REPORTS reports."""
+    if reports <= BATCH_REPORTS:
+        return []
+    counts = conn.execute(f"SELECT key_{key}, count(*) FROM {_SNAPSHOT} GROUP BY ALL ORDER BY 1 NULLS LAST").fetchall()
+    batches, first, size = [], None, 0
+    for n, (value, count) in enumerate(counts):
+        if value is None:
+            batches.append((f"key_{key} IS NULL", {}))
+            continue
+        first = value if first is None else first
+        size += count
+        if size >= BATCH_REPORTS or n == len(counts) - 1 or counts[n + 1][0] is None:
+            batches.append((f"key_{key} BETWEEN $lo AND $hi", {"lo": first, "hi": value}))
+            first, size = None, 0
+    return batches
 
 
 def _record_state(conn, model, only_changed: bool) -> None:
@@ -440,10 +538,15 @@ class Violation:
     detail: str
 
 
-def contract_violations(conn: duckdb.DuckDBPyConnection, model) -> list[Violation]:
+def contract_violations(conn: duckdb.DuckDBPyConnection, model, keys: Iterable | None = None) -> list[Violation]:
     """How the table of a SQL model breaks the contract its header declares (sql_models.ModelColumn): columns
     missing, undeclared or of another type; NULLs in a `not null` column; values outside `in (...)` or the bounds;
-    rows that repeat the `unique` key. One pass over the table."""
+    rows that repeat the `unique` key. One pass over the table.
+
+    `keys`: values of the model's incremental key (None for NULL) whose rows an incremental build rebuilt; only
+    those rows are checked, and the `unique` key only among the rows that share it with one of them. For a table
+    whose other rows kept the contract before the build, this finds every violation (the other rows did not
+    change)."""
     if not model.columns:
         return []
     have = {name: col_type for name, col_type, *_ in conn.execute(f"DESCRIBE {model.qualified}").fetchall()}
@@ -451,6 +554,11 @@ def contract_violations(conn: duckdb.DuckDBPyConnection, model) -> list[Violatio
     wrong = sorted(f"{c}: {have.get(c, 'missing')} (declared {t})" for c, t in declared.items() if have.get(c) != t)
     wrong += sorted(f"{c}: {t} (not declared)" for c, t in have.items() if c not in declared)
     found = [Violation("columns", len(wrong), "; ".join(wrong))] if wrong else []
+    source, params = model.qualified, {}
+    if keys is not None:
+        key = model.incremental_key
+        condition, params = _key_condition(f'"{key}"', key, list(keys))
+        source = f"(SELECT * FROM {model.qualified} WHERE {condition})"
     checks: list[tuple[str, str]] = []  # (rule, SQL condition a breaking row meets)
     for c in model.columns:
         if c.name not in have:
@@ -468,16 +576,20 @@ def contract_violations(conn: duckdb.DuckDBPyConnection, model) -> list[Violatio
     unique = [c for c in model.unique if c in have]
     selects = [f"count(*) FILTER (WHERE {cond})" for _, cond in checks]
     if unique:
-        key = ", ".join(f'"{c}"' for c in unique)
-        selects.append(f"(SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {model.qualified} GROUP BY {key} "
+        key_cols = ", ".join(f'"{c}"' for c in unique)
+        groups = model.qualified
+        if keys is not None:  # the rows sharing their unique key with a rebuilt row
+            same = " AND ".join(f't."{c}" IS NOT DISTINCT FROM s."{c}"' for c in unique)
+            groups = f"(SELECT t.* FROM {model.qualified} t SEMI JOIN (SELECT DISTINCT {key_cols} FROM {source}) s ON {same})"
+        selects.append(f"(SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {groups} GROUP BY {key_cols} "
                        "HAVING count(*) > 1))")
         checks.append((f"unique: {', '.join(unique)}", ""))
     if not selects:
         return found
-    counts = conn.execute(f"SELECT {', '.join(selects)} FROM {model.qualified}").fetchone()
+    counts = conn.execute(f"SELECT {', '.join(selects)} FROM {source}", params).fetchone()
     for (rule, cond), n in zip(checks, counts):
         if n:
-            sample = conn.execute(f"SELECT * FROM {model.qualified} WHERE {cond} LIMIT 3").fetchall() if cond else []
+            sample = conn.execute(f"SELECT * FROM {source} WHERE {cond} LIMIT 3", params).fetchall() if cond else []
             found.append(Violation(rule, int(n), f"{int(n)} row(s); e.g. {sample}" if sample else f"{int(n)} row(s)"))
     return found
 

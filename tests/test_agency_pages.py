@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from gov_pipeline.agency_pages import GENERATOR, INDEX, page_files, page_slug, write_pages
+from gov_pipeline.agency_pages import GENERATOR, INDEX, MANIFEST, input_stamp, page_files, page_slug, write_pages
 from gov_pipeline.defs.agency_pages import AGENCY_PAGES_KEY
 from gov_pipeline.defs.automation import REFRESH_KEYS, ROLLUP_KEYS
 from gov_pipeline.defs.marts import MART_KEYS
@@ -69,7 +69,7 @@ def page_href(name: str) -> str:
 
 def test_the_index_lists_every_agency_with_its_years_findings_and_gaps(pages):
     assert pages.folder == pages.settings.warehouse.parent / "reports"
-    assert sorted(p.name for p in pages.folder.iterdir()) == sorted([INDEX, *pages.files.values()])
+    assert sorted(p.name for p in pages.folder.iterdir()) == sorted([INDEX, MANIFEST, *pages.files.values()])
     assert pages.files[KEY["qingshi"]] == "浙江省_丽水市_青石县_生态环境.html"  # Chinese kept, / replaced
     index = (pages.folder / INDEX).read_text(encoding="utf-8")
     assert GENERATOR in index[:1024]
@@ -142,6 +142,10 @@ def test_the_asset_says_what_it_wrote_and_follows_the_marts(pages):
     job.execute_in_process(instance=pages.instance, asset_selection=MART_KEYS, run_config=QUIET)
     after = dg.evaluate_automation_conditions(defs=pages.defs, instance=pages.instance, cursor=settled.cursor)
     assert after.get_num_requested(AGENCY_PAGES_KEY) == 1
+    # nothing changed in what the pages read: that run leaves them as they are, and says so
+    job.execute_in_process(instance=pages.instance, asset_selection=[AGENCY_PAGES_KEY], run_config=QUIET)
+    meta = pages.instance.get_latest_materialization_event(AGENCY_PAGES_KEY).asset_materialization.metadata
+    assert meta["pages_written"].value == 0 and meta["agencies"].value == 3 and meta["open_findings"].value == 3
 
 
 def test_pages_are_replaced_and_pages_of_agencies_gone_are_removed(pages, tmp_path):
@@ -167,6 +171,37 @@ def test_pages_are_replaced_and_pages_of_agencies_gone_are_removed(pages, tmp_pa
     assert (folder / INDEX).stat().st_ino != before  # renamed over the old file, not written in place
     assert not stale.exists() and mine.exists() and not (folder / f".{INDEX}.tmp").exists()
     assert sorted(second.removed) == sorted([f".{INDEX}.tmp", stale.name])
+
+
+def test_pages_from_the_same_tables_are_not_written_again(pages, tmp_path):
+    """With a stamp of what they are written from (input_stamp), pages whose tables are as they were are left as
+    they are; a new stamp, a page gone or a write without a stamp writes them."""
+    from gov_pipeline.warehouse import model_stamps
+
+    folder = tmp_path / "reports"
+    con = duckdb.connect(str(pages.settings.read_copy), read_only=True)
+    try:
+        stamps = model_stamps(con)
+        stamp = input_stamp(stamps, pages.inbox)
+        assert input_stamp(stamps, tmp_path) != stamp  # the inbox the pages link to counts
+        changed = dict(stamps, **{"marts.audit_findings": "another"})
+        assert input_stamp(changed, pages.inbox) != stamp
+        assert input_stamp(dict(stamps, **{"marts.corrected_metric": "x"}), pages.inbox) == stamp  # not read
+        first = write_pages(con, folder, pages.inbox, stamp=stamp)
+        inode = (folder / INDEX).stat().st_ino
+        again = write_pages(con, folder, pages.inbox, stamp=stamp)
+        assert (first.written, again.written, again.files_written) == (True, False, [])
+        assert (folder / INDEX).stat().st_ino == inode
+        assert [vars(p) for p in again.pages] == [vars(p) for p in first.pages]
+        assert (again.open_findings, again.index_bytes) == (first.open_findings, first.index_bytes)
+        assert write_pages(con, folder, pages.inbox, stamp=input_stamp(changed, pages.inbox)).written
+        (folder / first.pages[0].file).unlink()  # a page gone: all written again
+        assert write_pages(con, folder, pages.inbox, stamp=input_stamp(changed, pages.inbox)).written
+        assert (folder / first.pages[0].file).exists()
+        assert write_pages(con, folder, pages.inbox).written and not (folder / MANIFEST).exists()
+        assert write_pages(con, folder, pages.inbox, stamp=stamp).written  # no manifest: written
+    finally:
+        con.close()
 
 
 def test_page_names_are_safe_and_unique():

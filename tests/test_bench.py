@@ -27,8 +27,9 @@ def test_check_targets_pass_fail_skip():
     assert rows["metric_f1"] == "PASS" and rows["peak_rss_mb"] == "FAIL" and rows["marts_refresh_s"] == "SKIP"
 
 
-def test_bench_end_to_end_on_a_tiny_corpus(tmp_path):
+def test_bench_end_to_end_on_a_tiny_corpus(tmp_path, monkeypatch):
     out = tmp_path / "out"
+    monkeypatch.setattr(bench, "SCORE_SAMPLE", 7)  # 20 reports: every 3rd is scored
     assert bench.main(["--n", "20", "--repeat", "1", "--workdir", str(tmp_path / "work"), "--out", str(out)]) == 0
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["n_reports"] == 20
@@ -38,6 +39,8 @@ def test_bench_end_to_end_on_a_tiny_corpus(tmp_path):
     for stage in STAGES:
         assert results["stage_seconds"][stage] > 0, stage
     assert results["warehouse"]["loaded"] + results["warehouse"]["quarantined"] >= 20
+    assert (results["scored_every_kth_report"], results["reports_scored"]) == (3, 7)
+    assert results["peak_rss_by_step_mb"] and all(v > 0 for v in results["peak_rss_by_step_mb"].values())
     assert results["machine"]["cpu_count"] and results["machine"]["dagster"] and results["machine"]["duckdb"]
     assert {t["status"] for t in results["targets"]} <= {"PASS", "FAIL"}
     assert not (tmp_path / "work").exists()  # wiped without --keep

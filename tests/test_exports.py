@@ -11,7 +11,7 @@ import duckdb
 from gov_pipeline.defs.exports import EXPORTS_KEY
 from gov_pipeline.defs.marts import MART_KEYS, mart_models
 from gov_pipeline.demo import QUIET
-from gov_pipeline.exports import COLUMN_HEADERS, COLUMNS_SHEET, UTF8_BOM, WORKBOOK, write_exports
+from gov_pipeline.exports import COLUMN_HEADERS, COLUMNS_SHEET, MANIFEST, UTF8_BOM, WORKBOOK, write_exports
 from gov_pipeline.settings import Settings
 from gov_pipeline.sql_models import ModelColumn, SqlModel
 from tests.conftest import SEEDS
@@ -70,6 +70,10 @@ def mart_counts(harness) -> dict[str, int]:
     return {m.name: harness.query(f"SELECT count(*) FROM {m.qualified}")[0][0] for m in mart_models}
 
 
+def counts_names(harness) -> list[str]:
+    return sorted(mart_counts(harness))
+
+
 def assert_exports_match(harness) -> dict[str, list[list[str]]]:
     folder = harness.settings.exports_dir
     counts = mart_counts(harness)
@@ -88,7 +92,7 @@ def test_every_mart_is_exported_beside_the_warehouse(seeded):
     assert folder == seeded.settings.warehouse.parent / "exports"
     sheets = assert_exports_match(seeded)
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [WORKBOOK] + [f"{m.name}.{ext}" for m in mart_models for ext in ("parquet", "csv")])
+        [WORKBOOK, MANIFEST] + [f"{m.name}.{ext}" for m in mart_models for ext in ("parquet", "csv")])
     # the CSV opens in Excel as UTF-8 (a byte order mark), and reads back as the table it came from
     wide = folder / "report_metrics_wide.csv"
     assert wide.read_bytes().startswith(UTF8_BOM)
@@ -116,8 +120,10 @@ def test_every_mart_is_exported_beside_the_warehouse(seeded):
     meta = event.asset_materialization.metadata
     assert meta["rows_per_mart"].value == mart_counts(seeded)
     assert meta["path"].value == str(folder)
-    assert WORKBOOK in meta["files_written"].value
-    assert meta["bytes"].value == sum(p.stat().st_size for p in folder.iterdir())
+    # (the session's later runs found the marts as they were: those wrote nothing, and say so)
+    assert WORKBOOK in meta["files_written"].value or (
+        meta["files_written"].value == [] and sorted(meta["unchanged_marts"].value) == sorted(counts_names(seeded)))
+    assert meta["bytes"].value == sum(p.stat().st_size for p in folder.iterdir() if p.name != MANIFEST)
 
 
 def test_exports_follow_the_marts_and_drop_removed_marts(harness):
@@ -150,11 +156,21 @@ def test_exports_follow_the_marts_and_drop_removed_marts(harness):
     after = dg.evaluate_automation_conditions(defs=harness.defs, instance=harness.instance, cursor=settled.cursor)
     assert after.get_num_requested(EXPORTS_KEY) == 1
     job.execute_in_process(instance=harness.instance, asset_selection=[EXPORTS_KEY], run_config=QUIET)
-    assert wide.stat().st_ino != before  # replaced by a new file (renamed over the old one), not written in place
     assert not any((folder / stale).exists() for stale in ("retired_mart.parquet", "retired_mart.csv",
                                                            ".marts.xlsx.tmp"))
-    removed = harness.instance.get_latest_materialization_event(EXPORTS_KEY).asset_materialization.metadata
-    assert set(removed["files_removed"].value) == {"retired_mart.parquet", "retired_mart.csv", ".marts.xlsx.tmp"}
+    meta = harness.instance.get_latest_materialization_event(EXPORTS_KEY).asset_materialization.metadata
+    assert set(meta["files_removed"].value) == {"retired_mart.parquet", "retired_mart.csv", ".marts.xlsx.tmp"}
+    # no report changed, so no mart did: every mart's files are kept as they were, the workbook too
+    assert sorted(meta["unchanged_marts"].value) == sorted(m.name for m in mart_models)
+    assert meta["files_written"].value == [] and wide.stat().st_ino == before
+    assert_exports_match(harness)
+
+    # a report leaves: the marts change, and their files are replaced (renamed over the old ones, not written in place)
+    (harness.inbox / names[2]).unlink()
+    harness.materialize_all()
+    assert wide.stat().st_ino != before and exported_rows(wide) == 2
+    meta = harness.instance.get_latest_materialization_event(EXPORTS_KEY).asset_materialization.metadata
+    assert {"report_metrics_wide.parquet", WORKBOOK} <= set(meta["files_written"].value)
     assert_exports_match(harness)
 
 
@@ -188,3 +204,34 @@ def test_a_mart_beyond_the_sheet_limit_is_cut_in_the_workbook_only(tmp_path):
 def test_the_exports_folder_is_beside_the_warehouse(tmp_path):
     settings = Settings.from_env({"GOV_WAREHOUSE": str(tmp_path / "w" / "gov.duckdb")})
     assert settings.exports_dir == tmp_path / "w" / "exports"
+
+
+def test_a_mart_whose_table_is_unchanged_keeps_its_files(tmp_path):
+    """With stamps (warehouse.model_stamps), a write leaves the files of a mart whose stamp is the one they were
+    written with; a new stamp, a missing file or a mart that came or went writes that mart and the workbook."""
+    models = [SqlModel("marts", name, Path(f"{name}.sql"), "SELECT 1", (), name) for name in ("alpha", "beta")]
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts")
+    for name in ("alpha", "beta"):
+        con.execute(f"CREATE TABLE marts.{name} AS SELECT range AS n FROM range(4)")
+    stamps = {"marts.alpha": "a1", "marts.beta": "b1"}
+    first = write_exports(con, models, tmp_path, stamps=stamps)
+    assert sorted(first.files_written) == ["alpha.csv", "alpha.parquet", "beta.csv", "beta.parquet", WORKBOOK]
+
+    again = write_exports(con, models, tmp_path, stamps=stamps)
+    assert again.files_written == [] and again.unchanged == ["alpha", "beta"]
+    assert [m.rows for m in again.marts] == [4, 4] and again.workbook_bytes == (tmp_path / WORKBOOK).stat().st_size
+
+    con.execute("INSERT INTO marts.beta VALUES (9)")  # beta rebuilt: a new stamp
+    changed = write_exports(con, models, tmp_path, stamps={**stamps, "marts.beta": "b2"})
+    assert sorted(changed.files_written) == ["beta.csv", "beta.parquet", WORKBOOK] and changed.unchanged == ["alpha"]
+    assert exported_rows(tmp_path / "beta.parquet") == 5 and len(workbook(tmp_path / WORKBOOK)["beta"]) == 6
+
+    (tmp_path / "alpha.csv").unlink()  # someone removed a file: written again
+    assert "alpha.csv" in write_exports(con, models, tmp_path, stamps={**stamps, "marts.beta": "b2"}).files_written
+
+    dropped = write_exports(con, models[:1], tmp_path, stamps=stamps)  # beta's model is gone
+    assert dropped.files_written == [WORKBOOK] and sorted(dropped.removed) == ["beta.csv", "beta.parquet"]
+    assert list(workbook(tmp_path / WORKBOOK)) == [COLUMNS_SHEET, "alpha"]
+    # no stamps: everything is written
+    assert len(write_exports(con, models, tmp_path).files_written) == 5

@@ -82,7 +82,7 @@ def test_an_unreadable_file_is_quarantined_and_loads_once_it_can_be_read(harness
     (harness.inbox / "locked.txt").write_text(SEED_B.read_text(encoding="utf-8") + "\n(附件)", encoding="utf-8")
     real = ingest.read_bytes
     monkeypatch.setattr(ingest, "read_bytes", lambda p: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
-                        if p.name == "locked.txt" else real(p))
+                        if os.path.basename(p) == "locked.txt" else real(p))
     harness.materialize_all()  # no retries, no failed run: the other reports land
     assert loaded(harness) == {A, B}
     assert harness.query("SELECT stage, reason, content_sha256 FROM core.quarantine WHERE report_id = 'locked'") == [

@@ -280,7 +280,7 @@ def test_a_file_that_cannot_be_read_is_quarantined_and_read_again_once_it_can(ti
     write(path)
     real = ingest.read_bytes
     monkeypatch.setattr(ingest, "read_bytes", lambda p: (_ for _ in ()).throw(PermissionError(13, "denied"))
-                        if p.name == "u.txt" else real(p))
+                        if os.path.basename(p) == "u.txt" else real(p))
     assert len(ticker.tick().run_requests) == 1  # the run quarantines it, saying why
     assert ticker.h.query("SELECT reason FROM core.quarantine") == [("cannot read the file: permission denied",)]
     assert ticker.tick().run_requests == []  # still unreadable, nothing changed: not asked for again

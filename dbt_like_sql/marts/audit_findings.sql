@@ -14,8 +14,8 @@
 -- A correction that no longer matches a figure (correction_unmatched), and the extraction's own quality issues
 -- (core.quality_issue, scope extraction; those the rules above restate are left out) complete the list. A finding
 -- listed in assets/acknowledged_findings.csv (by finding_id) is acknowledged: no longer open.
--- The findings of one agency are audited incrementally (marts.agency_findings); this table adds the corrections
--- that match no figure any more.
+-- The findings within a report are audited incrementally by report (marts.report_findings), those across an
+-- agency's years by agency (marts.agency_findings); this table adds the corrections that match no figure any more.
 -- unique: finding_id
 -- check: open_errors where severity = 'error' AND NOT acknowledged: open findings where a report contradicts itself (a table that does not add up, a rate over 100%); acknowledge a reviewed one in assets/acknowledged_findings.csv
 -- check: open_warnings where severity = 'warning' AND NOT acknowledged: open findings that are likely wrong (a broken carry-over, a reused part 五, a corrected figure gone)
@@ -39,6 +39,8 @@
 -- column other_evidence VARCHAR: the evidence of the other side (the prose figure, last year's row)
 -- column acknowledged BOOLEAN not null: listed in assets/acknowledged_findings.csv
 -- column acknowledgement VARCHAR: why, by whom (ref.acknowledged_finding)
+SELECT * FROM marts.report_findings
+UNION ALL
 SELECT * FROM marts.agency_findings
 UNION ALL
 SELECT substr(md5(f.finding_key), 1, 12) AS finding_id, f.finding_key, 'correction_unmatched' AS rule,

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from gov_pipeline.agency_pages import INDEX, TABLES, PagesResult, write_pages
+from gov_pipeline.agency_pages import INDEX, TABLES, PagesResult, input_stamp, write_pages
 from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, TABLE, WAREHOUSE_TAG, markdown_table
 from gov_pipeline.defs.marts import mart_models
 from gov_pipeline.resources import Inbox, OutputFolder, Warehouse
+from gov_pipeline.warehouse import model_stamps, snapshot_digest, table_digests
 
 AGENCY_PAGES_KEY = dg.AssetKey(["reports", "agency_pages"])
 AGENCIES_LISTED = 100  # agencies in the materialisation's table (the index page lists them all)
@@ -61,12 +62,18 @@ def build_agency_pages(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
                     f"largest year-on-year changes, the open audit findings with their evidence and a link to the "
                     f"report file, the section reuse and the coverage of every year. The pages open from disk, no "
                     f"server needed. Each file is replaced atomically; the pages of agencies that no longer exist "
-                    f"are removed. Re-written whenever the marts are.",
+                    f"are removed. Written again when a table they are written from changed (the marts' stamps in "
+                    f"meta.model_state, the reports' fingerprints, the reference data) or this code did.",
     )
     def agency_pages(context: dg.AssetExecutionContext, warehouse: Warehouse, report_pages: OutputFolder,
                      inbox: Inbox) -> dg.MaterializeResult:
         with warehouse.get_connection() as conn:
-            result = write_pages(conn, Path(report_pages.path), Path(inbox.path))
+            stamps = model_stamps(conn) | table_digests(conn, {t for t in TABLES if t.startswith("ref.")})
+            stamps["core.report_inventory"] = snapshot_digest(conn)
+            result = write_pages(conn, Path(report_pages.path), Path(inbox.path),
+                                 stamp=input_stamp(stamps, Path(inbox.path)))
+        if not result.written:
+            context.log.info("the tables the pages are written from are as when they were written: left as they are")
         if result.missing:
             context.log.warning(f"not built yet (left empty on the pages): {', '.join(result.missing)}")
         context.log.info(f"{len(result.files_written)} pages written to {result.folder} in {result.seconds:.2f} s "

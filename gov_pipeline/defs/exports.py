@@ -14,6 +14,7 @@ from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, WAREHOUSE_
 from gov_pipeline.defs.marts import MART_KEYS, mart_models
 from gov_pipeline.exports import WORKBOOK, ExportResult, write_exports
 from gov_pipeline.resources import OutputFolder, Warehouse
+from gov_pipeline.warehouse import model_stamps
 
 EXPORTS_KEY = dg.AssetKey(["exports", "marts"])
 
@@ -31,6 +32,8 @@ def export_metadata(result: ExportResult) -> dict:
         "marts": dg.MetadataValue.md(markdown_table(
             ["mart", "table", "rows", "sheet", "sheet rows", "parquet bytes", "csv bytes"], rows)),
         "files_removed": dg.MetadataValue.json(result.removed),
+        # the marts whose tables were as when their files were written: files kept
+        "unchanged_marts": dg.MetadataValue.json(result.unchanged),
     }
     truncated = [m.name for m in result.marts if m.truncated]
     if truncated:
@@ -48,11 +51,12 @@ def build_exports(models: list, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
                     f"`<mart>.csv` (UTF-8 with a byte order mark, for Excel), and all of them in the workbook "
                     f"`{WORKBOOK}`: a first sheet `columns` documents every column, then one sheet per mart (a mart "
                     f"beyond 20,000 rows is cut there, with a note: its Parquet and CSV files hold every row). Each file is replaced atomically; "
-                    f"the files of a mart that no longer exists are removed. Re-written whenever the marts are.",
+                    f"the files of a mart that no longer exists are removed. A mart's files are written again when its table "
+                    f"changed (the stamps in meta.model_state against the folder's manifest), the workbook when any of them was.",
     )
     def export_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, exports: OutputFolder) -> dg.MaterializeResult:
         with warehouse.get_connection() as conn:
-            result = write_exports(conn, models, Path(exports.path))
+            result = write_exports(conn, models, Path(exports.path), stamps=model_stamps(conn))
         if result.missing:
             context.log.warning(f"not exported (the table is not built yet): {', '.join(result.missing)}")
         for mart in result.marts:

@@ -11,7 +11,7 @@ from gov_pipeline.resources import Warehouse
 from gov_pipeline.schemas import REPORT_KEYED_TABLES, TABLES
 from gov_pipeline.settings import get_settings
 from gov_pipeline.sql_models import RowCheck, SqlModel, load_models
-from gov_pipeline.warehouse import Violation, build_models, contract_violations
+from gov_pipeline.warehouse import ModelBuild, Violation, build_models, contract_violations, model_stamps
 
 
 def declared_schema(model: SqlModel) -> dg.TableSchema:
@@ -66,13 +66,49 @@ def row_check_result(conn, model: SqlModel, check: RowCheck) -> dg.AssetCheckRes
                                severity=dg.AssetCheckSeverity.WARN, metadata=meta)
 
 
-def contract_result(model: SqlModel, violations: list[Violation]) -> dg.AssetCheckResult:
-    meta = {"violations": len(violations)}
+def contract_result(model: SqlModel, violations: list[Violation], **extra) -> dg.AssetCheckResult:
+    meta = {"violations": len(violations), **extra}
     if violations:
         meta["found"] = dg.MetadataValue.md(markdown_table(["rule", "rows", "detail"],
                                                            [(v.rule, v.rows, v.detail[:300]) for v in violations]))
     return dg.AssetCheckResult(asset_key=dg.AssetKey(model.key), check_name="schema", passed=not violations,
                                severity=dg.AssetCheckSeverity.ERROR, metadata=meta)
+
+
+def last_contract_check(instance: dg.DagsterInstance, model: SqlModel):
+    """The model's last completed `schema` check (its AssetCheckEvaluation), or None."""
+    key = dg.AssetCheckKey(dg.AssetKey(model.key), "schema")
+    for record in instance.event_log_storage.get_asset_check_execution_history(key, limit=5):  # newest first
+        event = record.event.dagster_event if record.event else None
+        if event is not None and event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            return event.event_specific_data
+        if record.status.value not in ("PLANNED",):  # ended without an evaluation (the step failed): no result
+            return None
+    return None
+
+
+def check_contract(conn, instance: dg.DagsterInstance, model: SqlModel, build: ModelBuild, before: str | None,
+                   after: str | None) -> dg.AssetCheckResult:
+    """The contract check of a model just built, as cheap as its build allows. `before`/`after`: the table's stamp
+    (warehouse.model_stamps) before and after the build; every result records its stamp as `table_stamp`.
+    - The table is the one the last check judged (same stamp): that result again, said to be carried over.
+    - An incremental build over a table the last check passed: only the rebuilt key values' rows are checked
+      (contract_violations with `keys`): the other rows did not change.
+    - Otherwise the whole table."""
+    last = last_contract_check(instance, model) if after else None
+    stamp_of = lambda ev: ev.metadata.get("table_stamp").value if ev and "table_stamp" in ev.metadata else None  # noqa: E731
+    if last is not None and stamp_of(last) == after:
+        carried = {k: v for k, v in last.metadata.items() if k not in ("checked", "table_stamp")}
+        return dg.AssetCheckResult(asset_key=dg.AssetKey(model.key), check_name="schema", passed=last.passed,
+                                   severity=dg.AssetCheckSeverity.ERROR, metadata={
+                                       **carried, "table_stamp": after,
+                                       "checked": "nothing: the table is the one the last check judged (same stamp)"})
+    if (build.mode == "incremental" and last is not None and last.passed and before
+            and stamp_of(last) == before):
+        return contract_result(model, contract_violations(conn, model, keys=build.keys), table_stamp=after or "",
+                               checked=f"the rows of the {len(build.keys)} {model.incremental_key} value(s) rebuilt "
+                                       f"(the others passed the last check and did not change)")
+    return contract_result(model, contract_violations(conn, model), table_stamp=after or "", checked="the whole table")
 
 
 def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
@@ -86,8 +122,12 @@ def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
         selected, checks = context.selected_asset_keys, context.selected_asset_check_keys
         results = []
         with warehouse.get_connection(checkpoint=True) as conn:
+            contracts = [m for m in models if dg.AssetCheckKey(dg.AssetKey(m.key), "schema") in checks]
+            before = model_stamps(conn) if contracts else {}
             # models are already in dependency order
-            for model, build in build_models(conn, [m for m in models if dg.AssetKey(m.key) in selected]):
+            builds = build_models(conn, [m for m in models if dg.AssetKey(m.key) in selected])
+            after = model_stamps(conn) if contracts else {}
+            for model, build in builds:
                 cursor = conn.execute(f"SELECT * FROM {model.qualified} LIMIT {PREVIEW_ROWS}")
                 columns = [(name, str(type_)) for name, type_, *_ in cursor.description]
                 preview = markdown_table([name for name, _ in columns], cursor.fetchall())
@@ -101,8 +141,9 @@ def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
                 if build.keys_rebuilt is not None:
                     meta[f"{model.incremental_key}_values_rebuilt"] = build.keys_rebuilt
                 results.append(dg.MaterializeResult(asset_key=dg.AssetKey(model.key), metadata=meta))
-                if dg.AssetCheckKey(dg.AssetKey(model.key), "schema") in checks:
-                    results.append(contract_result(model, contract_violations(conn, model)))
+                if model in contracts:
+                    results.append(check_contract(conn, context.instance, model, build, before.get(model.qualified),
+                                                  after.get(model.qualified)))
                 for check in model.checks:
                     if dg.AssetCheckKey(dg.AssetKey(model.key), check.name) in checks:
                         results.append(row_check_result(conn, model, check))

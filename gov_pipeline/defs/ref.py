@@ -52,8 +52,8 @@ def build_ref_asset(table_name: str) -> dg.AssetsDefinition:
     def _ref(warehouse: Warehouse):
         validation = require_valid(t, validate(t, frame(t.name, _rows(table_name))))
         with warehouse.get_connection(checkpoint=True) as conn:
-            replace_table(conn, t.name, validation.valid)
-        yield dg.MaterializeResult(metadata=table_metadata(t, validation.valid))
+            written = replace_table(conn, t.name, validation.valid)
+        yield dg.MaterializeResult(metadata={**table_metadata(t, validation.valid), "written": written})
         yield schema_check_result(t, len(validation.dropped), validation.failures)
 
     return _ref
