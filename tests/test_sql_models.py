@@ -168,3 +168,29 @@ def test_contract_violations_are_found_in_one_pass(tmp_path):
     assert found == {"columns": 2, "not null: k": 1, "in (a, b): s": 1, ">= 0: n": 1, "unique: k": 2}
     con.execute("CREATE OR REPLACE TABLE marts.m AS SELECT 'x' AS k, 'a' AS s, 1::BIGINT AS n, 1.0::DOUBLE AS gone")
     assert contract_violations(con, model) == []
+
+
+def test_upstream_incremental_models_are_narrowed_by_their_own_key(tmp_path):
+    """In the scoped SQL of an incremental model, an upstream model keyed by agency keeps the rows of the agencies
+    of the scope's reports (NULL included when a scope report has none); per-report tables are narrowed by report."""
+    import duckdb
+
+    from gov_pipeline.sql_models import SCOPE_TABLE
+
+    _write(tmp_path, "marts/up.sql", "-- incremental: agency_key\n"
+           "SELECT agency_key, count(*) AS n FROM core.dim_report GROUP BY agency_key")
+    _write(tmp_path, "marts/down.sql", "-- incremental: agency_key\n"
+           "SELECT u.agency_key, u.n, count(d.report_id) AS here FROM marts.up u "
+           "JOIN core.dim_report d ON d.agency_key IS NOT DISTINCT FROM u.agency_key GROUP BY ALL")
+    down = {m.qualified: m for m in load_models(tmp_path, {"core.dim_report"}, {"core.dim_report"})}["marts.down"]
+    flat = " ".join(down.scoped_sql.split()).replace("( ", "(").replace(" )", ")")
+    assert "FROM marts.up WHERE agency_key IN (SELECT agency_key FROM _gov_scope)" in flat
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA core; CREATE SCHEMA marts")
+    con.execute("CREATE TABLE core.dim_report AS SELECT * FROM (VALUES ('r1', 'A'), ('r2', 'A'), ('r3', 'B'), "
+                "('r4', NULL)) t(report_id, agency_key)")
+    con.execute("CREATE TABLE marts.up AS SELECT agency_key, count(*) AS n FROM core.dim_report GROUP BY agency_key")
+    for scope, want in ((["r1"], {("A", 2, 1)}), (["r3", "r4"], {("B", 1, 1), (None, 1, 1)})):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {SCOPE_TABLE} AS SELECT report_id, agency_key, NULL AS report_year "
+                    f"FROM core.dim_report WHERE report_id IN ({', '.join(repr(r) for r in scope)})")
+        assert set(con.execute(down.scoped_sql).fetchall()) == want

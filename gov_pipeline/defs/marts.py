@@ -96,15 +96,14 @@ def check_contract(conn, instance: dg.DagsterInstance, model: SqlModel, build: M
       (contract_violations with `keys`): the other rows did not change.
     - Otherwise the whole table."""
     last = last_contract_check(instance, model) if after else None
-    stamp_of = lambda ev: ev.metadata.get("table_stamp").value if ev and "table_stamp" in ev.metadata else None  # noqa: E731
-    if last is not None and stamp_of(last) == after:
+    judged = last.metadata["table_stamp"].value if last is not None and "table_stamp" in last.metadata else None
+    if after and judged == after:
         carried = {k: v for k, v in last.metadata.items() if k not in ("checked", "table_stamp")}
         return dg.AssetCheckResult(asset_key=dg.AssetKey(model.key), check_name="schema", passed=last.passed,
                                    severity=dg.AssetCheckSeverity.ERROR, metadata={
                                        **carried, "table_stamp": after,
                                        "checked": "nothing: the table is the one the last check judged (same stamp)"})
-    if (build.mode == "incremental" and last is not None and last.passed and before
-            and stamp_of(last) == before):
+    if build.mode == "incremental" and before and judged == before and last.passed:
         return contract_result(model, contract_violations(conn, model, keys=build.keys), table_stamp=after or "",
                                checked=f"the rows of the {len(build.keys)} {model.incremental_key} value(s) rebuilt "
                                        f"(the others passed the last check and did not change)")
