@@ -25,7 +25,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import io
 import math
 import os
 import re
@@ -453,7 +452,7 @@ def headline_chart(years: list[int], headline: list[dict]) -> str | None:
     for n, (peak, code, points) in enumerate(series):
         low = min(0.0, min(v for _, v in points))
         ticks = _nice_ticks(low, peak * 1.15)
-        high = max(peak * 1.15, ticks[-1]) if ticks else peak * 1.15
+        high = max(peak * 1.15, ticks[-1])
         y_of = lambda v, low=low, high=high: round(plot_h - (v - low) / ((high - low) or 1) * plot_h, 1)  # noqa: E731
         known = dict(points)
         lines, run = [], []
@@ -489,10 +488,7 @@ def _nice_ticks(low: float, high: float, bins: int = 4) -> list[float]:
         return [low]
     raw = span / bins
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    step = max(1.0, math.ceil(step)) if step < 1 else step
-    if step != int(step):
-        step = math.ceil(step)
+    step = float(math.ceil(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)))
     start = math.floor(low / step) * step
     ticks, t = [], start
     while t <= high + 1e-9 and len(ticks) <= bins + 2:

@@ -143,15 +143,14 @@ def write_exports(conn: duckdb.DuckDBPyConnection, models: Iterable, folder: Pat
         exported.append(MartExport(stem, model.qualified, sheets[stem], rows, min(rows, max_sheet_rows), sizes))
         if stamp:
             kept[stem] = {"stamp": stamp, "table": model.qualified, "rows": rows, "file_bytes": sizes}
-    # the workbook holds every mart (and their sheet names and order): written again unless all of them are as
-    # they were when it was
-    book = {"marts": sorted(kept.items()), "sheet_rows": max_sheet_rows}
-    book_key = json.dumps(book, sort_keys=True) if len(kept) == len(exported) else None
-    if book_key and manifest.get("workbook") == book_key and (folder / WORKBOOK).is_file():
+    # the workbook holds every mart (and their sheet names and order): written again unless every mart is as it was
+    # when the workbook was last written (the manifest is written after the workbook)
+    if (len(kept) == len(exported) and manifest.get("marts") == kept
+            and manifest.get("sheet_rows") == max_sheet_rows and (folder / WORKBOOK).is_file()):
         workbook_bytes, workbook_written = (folder / WORKBOOK).stat().st_size, False
     else:
         workbook_bytes, workbook_written = _write_workbook(conn, present, exported, folder / WORKBOOK), True
-    _write_manifest(folder, {"marts": kept, "workbook": book_key})
+    _write_manifest(folder, {"marts": kept, "sheet_rows": max_sheet_rows})
     keep = {name for m in exported for name in m.file_bytes} | {WORKBOOK}
     for path in sorted(folder.iterdir()):
         if path.suffix in (".parquet", ".csv") and path.name not in keep and path.is_file():
@@ -171,8 +170,12 @@ def _read_manifest(folder: Path) -> dict:
 def _write_manifest(folder: Path, manifest: dict) -> None:
     target = folder / MANIFEST
     tmp = _tmp(target)
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, target)
+    try:
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _remove_temporaries(folder: Path) -> list[str]:
@@ -195,7 +198,7 @@ def _copy(conn: duckdb.DuckDBPyConnection, table: str, target: Path, options: st
     body = tmp.with_name(tmp.name + ".body" + TMP_SUFFIX) if prefix else tmp
     try:
         try:
-            rows = int(conn.execute(f"COPY (SELECT * FROM {table}) TO {sql_string(str(body))} {options}").fetchone()[0])
+            rows = int(conn.execute(f"COPY (SELECT * FROM {table}) TO {sql_string(body)} {options}").fetchone()[0])
         except duckdb.IOException as err:  # the export folder's fault (full, not writable), not the warehouse's
             raise OSError(f"could not write {target}: {err}") from err
         if prefix:  # DuckDB writes no byte order mark: put it in front

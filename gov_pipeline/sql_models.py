@@ -314,8 +314,10 @@ def load_models(sql_dir: Path, known_tables: set[str], report_tables: set[str] =
             digest.update(b"\0" + up.build_version.encode())
         # narrowed to the scope: the per-report tables by report, and the incremental models upstream by their key
         # (marts.corrected_metric holds every figure again; marts.agency_year_report every agency's years)
-        narrowed = {t: "report_id" for t in report_tables} | {
-            q: m.incremental_key for q, m in built.items() if m.incremental_key}
-        scoped = scope_sql(model.sql, narrowed) if model.incremental_key else None
+        scoped = None
+        if model.incremental_key:
+            narrowed = {d: "report_id" if d in report_tables else built[d].incremental_key for d in model.deps
+                        if d in report_tables or (d in built and built[d].incremental_key)}
+            scoped = scope_sql(model.sql, narrowed)
         built[q] = replace(model, build_version=digest.hexdigest()[:16], scoped_sql=scoped, ref_deps=refs)
     return [built[q] for q in order]

@@ -206,7 +206,7 @@ def replace_table(conn: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) 
     exactly these rows already (so that a warehouse nobody changed stays byte for byte as it was: publish_copy).
     Returns whether it wrote."""
     ensure_tables(conn)
-    cols = ", ".join(f'"{c}"' for c in TABLES[name].schema.columns) if name in TABLES else "*"
+    cols = ", ".join(f'"{c}"' for c in TABLES[name].schema.columns)
     with transaction(conn):
         with registered(conn, "_gov_rows", df):
             same = conn.execute(
@@ -344,9 +344,13 @@ class ModelBuild:
     mode: str  # full | incremental | unchanged
     reason: str  # why this mode
     reports_changed: int | None = None  # reports whose fingerprint changed since the last build (incremental models)
-    keys_rebuilt: int | None = None  # key values whose rows were rebuilt (incremental builds)
-    keys: tuple = ()  # those key values (incremental builds; None stands for NULL)
+    keys: tuple = ()  # the key values whose rows were rebuilt (incremental builds; None stands for NULL)
     seconds: float = 0.0  # how long the build took
+
+    @property
+    def keys_rebuilt(self) -> int | None:
+        """How many key values' rows were rebuilt (None: a full build)."""
+        return None if self.mode == "full" else len(self.keys)
 
 
 def build_models(conn: duckdb.DuckDBPyConnection, models: Iterable) -> list[tuple[object, ModelBuild]]:
@@ -382,23 +386,29 @@ def build_models(conn: duckdb.DuckDBPyConnection, models: Iterable) -> list[tupl
     return built
 
 
-def model_stamps(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Qualified model -> a digest of what its table was last built from, as meta.model_state recorded it: its
-    build version (its SQL, its upstream models' and the reference data they read) and the fingerprint of every
-    report it was built over. Two equal stamps: the same table (read without reading the table)."""
+# a digest of reports' fingerprints (rows of report_id, fingerprint), in report order
+_FINGERPRINTS_DIGEST = "md5(coalesce(string_agg(report_id || ':' || fingerprint, ',' ORDER BY report_id), ''))"
+
+
+def model_stamps(conn: duckdb.DuckDBPyConnection, models: Iterable[str] | None = None) -> dict[str, str]:
+    """Qualified model (all, or those of `models`) -> a digest of what its table was last built from, as
+    meta.model_state recorded it: its build version (its SQL, its upstream models' and the reference data they read)
+    and the fingerprint of every report it was built over. Two equal stamps: the same table (read without reading
+    the table)."""
     ensure_tables(conn)
+    which, params = "", {}
+    if models is not None:
+        which, params = "WHERE model IN (SELECT unnest($models))", {"models": sorted(models)}
     return dict(conn.execute(
-        "SELECT model, md5(string_agg(DISTINCT build_version, ',' ORDER BY build_version) || '|' || "
-        "string_agg(report_id || ':' || fingerprint, ',' ORDER BY report_id)) FROM meta.model_state GROUP BY model"
-    ).fetchall())
+        f"SELECT model, md5(string_agg(DISTINCT build_version, ',' ORDER BY build_version) || '|' || "
+        f"{_FINGERPRINTS_DIGEST}) FROM meta.model_state {which} GROUP BY model", params).fetchall())
 
 
 def snapshot_digest(conn: duckdb.DuckDBPyConnection) -> str:
     """A digest of every report's fingerprint (SNAPSHOT_SQL: its inventory row and what its core rows were derived
     from): equal digests, the same reports in the same state."""
     ensure_tables(conn)
-    return str(conn.execute(f"SELECT md5(coalesce(string_agg(report_id || ':' || fingerprint, ',' ORDER BY report_id), "
-                            f"'')) FROM ({SNAPSHOT_SQL})").fetchone()[0])
+    return str(conn.execute(f"SELECT {_FINGERPRINTS_DIGEST} FROM ({SNAPSHOT_SQL})").fetchone()[0])
 
 
 def table_digests(conn: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[str, str]:
@@ -442,7 +452,7 @@ def _build(conn, model, state: _State) -> ModelBuild:
             WHERE s.fingerprint IS DISTINCT FROM n.fingerprint""", {"m": qualified})
         changed = conn.execute(f"SELECT report_id, old_key, new_key FROM {_CHANGED}").fetchall()
         if not changed:
-            return ModelBuild(_count(conn, qualified), "unchanged", "no report changed", 0, 0)
+            return ModelBuild(_count(conn, qualified), "unchanged", "no report changed", 0)
         keys = sorted({k for _, old, new in changed for k in (old, new)}, key=lambda k: (k is None, k or ""))
         if key is None:
             reason = f"{len(changed)} report(s) changed (not incremental: rebuilt in full)"
@@ -474,7 +484,7 @@ def _build(conn, model, state: _State) -> ModelBuild:
                  params)
     _record_state(conn, model, only_changed=True)
     return ModelBuild(_count(conn, qualified), "incremental", f"{len(changed)} report(s) changed", len(changed),
-                      len(keys), tuple(keys))
+                      tuple(keys))
 
 
 def _set_scope(conn, condition: str, params: dict) -> None:

@@ -83,8 +83,8 @@ def test_the_check_is_carried_over_scoped_or_whole_as_the_build_allows(tmp_path)
         history = lambda key, limit: records[:limit]  # noqa: E731
         return SimpleNamespace(event_log_storage=SimpleNamespace(get_asset_check_execution_history=history))
 
-    incremental = ModelBuild(2, "incremental", "1 report(s) changed", 1, 1, ("b",))
-    unchanged = ModelBuild(2, "unchanged", "no report changed", 0, 0)
+    incremental = ModelBuild(2, "incremental", "1 report(s) changed", 1, ("b",))
+    unchanged = ModelBuild(2, "unchanged", "no report changed", 0)
     # the same table as the last check judged: its result again, whatever it was
     carried = check_contract(con, instance(False, "s1"), model, unchanged, "s1", "s1")
     assert not carried.passed and carried.metadata["checked"].value.startswith("nothing")

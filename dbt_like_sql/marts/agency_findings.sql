@@ -1,9 +1,8 @@
 -- The findings of marts.audit_findings across the years of one agency (scope across_years): the rules are listed
 -- on marts.audit_findings. Incremental by agency: a new or changed report re-audits its agency's years.
--- unique: finding_id
+-- unique: finding_key
 -- incremental: agency_key
--- column finding_id VARCHAR not null: stable id (12 hex digits of the md5 of finding_key): name it in assets/acknowledged_findings.csv to acknowledge it
--- column finding_key VARCHAR not null: rule|report or agency and year|figure: what the id is made from
+-- column finding_key VARCHAR not null: rule|report or agency and year|figure: what marts.audit_findings makes the finding's id from
 -- column rule VARCHAR not null: the rule (see the description)
 -- column severity VARCHAR not null in (error, warning, info): error: the report contradicts itself; warning: likely wrong; info: worth a look
 -- column scope VARCHAR not null in (report, across_years, correction, extraction): within a report, between an agency's years, a correction, or the extraction's own quality issues
@@ -20,8 +19,6 @@
 -- column detail VARCHAR not null: the finding in words, with the figures
 -- column evidence VARCHAR: the table row or sentence of the actual figure
 -- column other_evidence VARCHAR: the evidence of the other side (the prose figure, last year's row)
--- column acknowledged BOOLEAN not null: listed in assets/acknowledged_findings.csv
--- column acknowledgement VARCHAR: why, by whom (ref.acknowledged_finding)
 WITH tab AS (  -- the table figures the rules across years compare (no stock, as-of or part-year figure), one per
               -- report, code and dimension, with their table row
     SELECT m.*, c.row_label FROM marts.corrected_metric m
@@ -125,12 +122,7 @@ found AS (
                || coalesce(a.dimension, '') AS finding_key
     FROM across a
 )
-SELECT substr(md5(f.finding_key), 1, 12) AS finding_id, f.finding_key, f.rule, f.severity, f.scope, f.agency_key,
-       f.report_year, f.report_id, f.previous_report_id, f.metric_code, f.dimension, f.table_no, f.row_label,
-       f.expected, f.actual, f.detail, f.evidence, f.other_evidence,
-       k.finding_id IS NOT NULL AS acknowledged,
-       CASE WHEN k.finding_id IS NOT NULL THEN k.reason || ' (' || k.acknowledged_by || ', '
-            || CAST(k.acknowledged_on AS VARCHAR) || ')' END AS acknowledgement
-FROM found f
-LEFT JOIN ref.acknowledged_finding k ON k.finding_id = substr(md5(f.finding_key), 1, 12)
-ORDER BY f.scope, f.agency_key NULLS LAST, f.report_year, f.rule, f.finding_key
+SELECT finding_key, rule, severity, scope, agency_key, report_year, report_id, previous_report_id, metric_code,
+       dimension, table_no, row_label, expected, actual, detail, evidence, other_evidence
+FROM found
+ORDER BY scope, agency_key NULLS LAST, report_year, rule, finding_key

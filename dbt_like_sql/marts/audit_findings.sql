@@ -15,7 +15,8 @@
 -- (core.quality_issue, scope extraction; those the rules above restate are left out) complete the list. A finding
 -- listed in assets/acknowledged_findings.csv (by finding_id) is acknowledged: no longer open.
 -- The findings within a report are audited incrementally by report (marts.report_findings), those across an
--- agency's years by agency (marts.agency_findings); this table adds the corrections that match no figure any more.
+-- agency's years by agency (marts.agency_findings); this table adds the corrections that match no figure any more,
+-- each finding's id and its acknowledgement (so an edit of assets/acknowledged_findings.csv rebuilds only this table).
 -- unique: finding_id
 -- check: open_errors where severity = 'error' AND NOT acknowledged: open findings where a report contradicts itself (a table that does not add up, a rate over 100%); acknowledge a reviewed one in assets/acknowledged_findings.csv
 -- check: open_warnings where severity = 'warning' AND NOT acknowledged: open findings that are likely wrong (a broken carry-over, a reused part 五, a corrected figure gone)
@@ -39,20 +40,21 @@
 -- column other_evidence VARCHAR: the evidence of the other side (the prose figure, last year's row)
 -- column acknowledged BOOLEAN not null: listed in assets/acknowledged_findings.csv
 -- column acknowledgement VARCHAR: why, by whom (ref.acknowledged_finding)
-SELECT * FROM marts.report_findings
-UNION ALL
-SELECT * FROM marts.agency_findings
-UNION ALL
-SELECT substr(md5(f.finding_key), 1, 12) AS finding_id, f.finding_key, 'correction_unmatched' AS rule,
-       'warning' AS severity, 'correction' AS scope, f.agency_key, f.report_year, f.report_id,
-       NULL AS previous_report_id, f.metric_code, f.dimension, NULL AS table_no, NULL AS row_label,
-       f.corrected_value AS expected, NULL AS actual, f.detail, NULL AS evidence, NULL AS other_evidence,
+WITH found AS (
+    SELECT * FROM marts.report_findings
+    UNION ALL
+    SELECT * FROM marts.agency_findings
+    UNION ALL
+    SELECT 'correction_unmatched|' || correction_id, 'correction_unmatched', 'warning', 'correction', agency_key,
+           report_year, report_id, NULL, metric_code, dimension, NULL, NULL, corrected_value, NULL,
+           'correction ' || correction_id || ' matches no figure any more (the report changed or left): ' || reason,
+           NULL, NULL
+    FROM marts.correction_status WHERE status = 'unmatched'
+)
+SELECT substr(md5(f.finding_key), 1, 12) AS finding_id, f.*,
        k.finding_id IS NOT NULL AS acknowledged,
        CASE WHEN k.finding_id IS NOT NULL THEN k.reason || ' (' || k.acknowledged_by || ', '
             || CAST(k.acknowledged_on AS VARCHAR) || ')' END AS acknowledgement
-FROM (SELECT *, 'correction_unmatched|' || correction_id AS finding_key,
-             'correction ' || correction_id || ' matches no figure any more (the report changed or left): ' || reason
-                 AS detail
-      FROM marts.correction_status WHERE status = 'unmatched') f
+FROM found f
 LEFT JOIN ref.acknowledged_finding k ON k.finding_id = substr(md5(f.finding_key), 1, 12)
-ORDER BY scope, agency_key NULLS LAST, report_year, rule, finding_key
+ORDER BY f.scope, f.agency_key NULLS LAST, f.report_year, f.rule, f.finding_key

@@ -14,6 +14,7 @@ from gov_pipeline.agency_pages import INDEX, TABLES, PagesResult, input_stamp, w
 from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, TABLE, WAREHOUSE_TAG, markdown_table
 from gov_pipeline.defs.marts import mart_models
 from gov_pipeline.resources import Inbox, OutputFolder, Warehouse
+from gov_pipeline.sql_models import REF_SCHEMA
 from gov_pipeline.warehouse import model_stamps, snapshot_digest, table_digests
 
 AGENCY_PAGES_KEY = dg.AssetKey(["reports", "agency_pages"])
@@ -68,7 +69,7 @@ def build_agency_pages(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     def agency_pages(context: dg.AssetExecutionContext, warehouse: Warehouse, report_pages: OutputFolder,
                      inbox: Inbox) -> dg.MaterializeResult:
         with warehouse.get_connection() as conn:
-            stamps = model_stamps(conn) | table_digests(conn, {t for t in TABLES if t.startswith("ref.")})
+            stamps = model_stamps(conn, TABLES) | table_digests(conn, {t for t in TABLES if t.startswith(REF_SCHEMA)})
             stamps["core.report_inventory"] = snapshot_digest(conn)
             result = write_pages(conn, Path(report_pages.path), Path(inbox.path),
                                  stamp=input_stamp(stamps, Path(inbox.path)))

@@ -82,7 +82,7 @@ def last_contract_check(instance: dg.DagsterInstance, model: SqlModel):
         event = record.event.dagster_event if record.event else None
         if event is not None and event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             return event.event_specific_data
-        if record.status.value not in ("PLANNED",):  # ended without an evaluation (the step failed): no result
+        if record.status.value != "PLANNED":  # ended without an evaluation (the step failed): no result
             return None
     return None
 
@@ -122,10 +122,11 @@ def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
         results = []
         with warehouse.get_connection(checkpoint=True) as conn:
             contracts = [m for m in models if dg.AssetCheckKey(dg.AssetKey(m.key), "schema") in checks]
-            before = model_stamps(conn) if contracts else {}
+            checked = [m.qualified for m in contracts]
+            before = model_stamps(conn, checked) if contracts else {}
             # models are already in dependency order
             builds = build_models(conn, [m for m in models if dg.AssetKey(m.key) in selected])
-            after = model_stamps(conn) if contracts else {}
+            after = model_stamps(conn, checked) if contracts else {}
             for model, build in builds:
                 cursor = conn.execute(f"SELECT * FROM {model.qualified} LIMIT {PREVIEW_ROWS}")
                 columns = [(name, str(type_)) for name, type_, *_ in cursor.description]
