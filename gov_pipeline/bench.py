@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from gov_pipeline.settings import REPO_ROOT, Settings
+from gov_pipeline.synth.gazetteer import BUREAUS
 
 YEARS = (2008, 2025)
 PER_AGENCY = YEARS[1] - YEARS[0] + 1  # one report per agency-year
@@ -69,8 +70,10 @@ def log(msg: str) -> None:
 
 
 # --------------------------------------------------------------------------- corpus
-def corpus_plan(n: int, seed: int) -> list[tuple[str, int, int, int]]:
-    """(sub-folder, seed, agencies, reports kept) per generator call; one folder ('') when n fits one corpus."""
+def corpus_plan(n: int, seed: int) -> list[tuple[str, int, int, int, str | None]]:
+    """(sub-folder, seed, agencies, reports kept, bureau) per generator call; one folder ('') when n fits one
+    corpus. The first sub-corpus is environmental bureaus, each further one the bureaus of another function
+    (synth BUREAUS, in turn): a national corpus's agencies are distinct, not the same few hundred again."""
     if n < 1:
         raise ValueError("n must be at least 1")
     cap = MAX_AGENCIES * PER_AGENCY
@@ -78,13 +81,14 @@ def corpus_plan(n: int, seed: int) -> list[tuple[str, int, int, int]]:
     plan = []
     for i in range(parts):
         count = n // parts + (1 if i < n % parts else 0)
-        plan.append(("" if parts == 1 else f"part{i}", seed + 1000 * i, math.ceil(count / PER_AGENCY), count))
+        bureau = None if i == 0 else BUREAUS[(i - 1) % len(BUREAUS)]
+        plan.append(("" if parts == 1 else f"part{i}", seed + 1000 * i, math.ceil(count / PER_AGENCY), count, bureau))
     return plan
 
 
-def _synth(out: Path, agencies: int, years: tuple[int, int], seed: int) -> list[dict]:
+def _synth(out: Path, agencies: int, years: tuple[int, int], seed: int, bureau: str | None = None) -> list[dict]:
     cmd = [sys.executable, "-m", "gov_pipeline.synth", "--out", str(out), "--agencies", str(agencies),
-           "--years", f"{years[0]}-{years[1]}", "--seed", str(seed)]
+           "--years", f"{years[0]}-{years[1]}", "--seed", str(seed), *(["--bureau", bureau] if bureau else [])]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO_ROOT)
     if proc.returncode != 0:
         raise RuntimeError(f"corpus generation failed ({' '.join(cmd)}):\n{proc.stderr[-2000:]}")
@@ -95,9 +99,9 @@ def _synth(out: Path, agencies: int, years: tuple[int, int], seed: int) -> list[
 def make_corpus(root: Path, n: int, seed: int) -> dict[str, list[dict]]:
     """Write exactly n reports under root; returns {sub-folder: truth records} (files relative to the sub-folder)."""
     truths: dict[str, list[dict]] = {}
-    for sub, sub_seed, agencies, count in corpus_plan(n, seed):
+    for sub, sub_seed, agencies, count, bureau in corpus_plan(n, seed):
         folder = root / sub if sub else root
-        records = _synth(folder, agencies, YEARS, sub_seed)
+        records = _synth(folder, agencies, YEARS, sub_seed, bureau)
         keep, drop = records[:count], records[count:]
         for rec in drop:  # the generator writes whole agencies; trim the surplus agency-years
             (folder / rec["file"]).unlink(missing_ok=True)

@@ -15,11 +15,25 @@ STAGES = ("raw", "report_chunks", "derive_reports", "report_inventory", "marts",
 
 
 def test_corpus_plan_splits_above_the_generator_cap():
-    assert bench.corpus_plan(20, 0) == [("", 0, 2, 20)]
+    assert bench.corpus_plan(20, 0) == [("", 0, 2, 20, None)]
     plan = bench.corpus_plan(10_000, 7)
     assert sum(p[3] for p in plan) == 10_000
     assert len({p[1] for p in plan}) == len(plan) > 1  # distinct seeds, one sub-folder each
     assert all(p[2] <= bench.MAX_AGENCIES and p[2] * bench.PER_AGENCY >= p[3] for p in plan)
+    # every sub-corpus is the bureaus of another function: its agencies are not those of the others
+    assert [p[4] for p in plan] == [None, *bench.BUREAUS[: len(plan) - 1]]
+    assert len({p[4] for p in bench.corpus_plan(100_000, 0)}) == math.ceil(100_000 / (bench.MAX_AGENCIES * bench.PER_AGENCY))
+
+
+def test_a_bureau_corpus_keys_each_agency_by_its_function(tmp_path):
+    from gov_pipeline.synth import generate
+    from gov_pipeline.synth.agencies import make_agencies
+
+    env, water = make_agencies(30, 5), make_agencies(30, 5, "水务")
+    assert not {a.key for a in env} & {a.key for a in water}
+    assert {a.key.rsplit("/", 1)[1] for a in water} <= {"水务局", "水务厅"}
+    records = generate(tmp_path, 2, (2018, 2020), 5, bureau="水务")
+    assert all("水务" in r["meta"]["agency_name"] and "环保" not in r["meta"]["agency_name"] for r in records)
 
 
 def test_check_targets_pass_fail_skip():

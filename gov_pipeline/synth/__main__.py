@@ -23,10 +23,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--years", type=_years, default=(2008, 2025), help="year range, e.g. 2008-2025")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--noise", type=float, default=0.5, help="noise level 0..2 (scales every noise rate)")
+    ap.add_argument("--bureau", default=None, help="another bureau than the environmental one: its function word "
+                    "(水务, 教育, ...: gazetteer.BUREAUS)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     try:
-        recs = generate(args.out, args.agencies, args.years, args.seed, args.noise)
+        recs = generate(args.out, args.agencies, args.years, args.seed, args.noise, args.bureau)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,10 +1,11 @@
 """Invent agencies (province 厅 / city 局 / county 分局) from the gazetteer."""
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass
 
-from .gazetteer import ABBR, CITIES, MUNICIPALITIES, PROVINCES
+from .gazetteer import ABBR, BUREAUS, CITIES, MUNICIPALITIES, PROVINCES
 
 RENAME_YEAR = 2019
 
@@ -20,11 +21,14 @@ class Agency:
     new_name: str  # 生态环境厅/局/分局 (2019 on)
     abbr: str  # province abbreviation for document numbers
     style: int  # small integer selecting stylistic habits of this agency
+    bureau: str | None = None  # the function word of another bureau (gazetteer.BUREAUS); None: environment
 
     @property
     def key(self) -> str:
         parts = [p for p in (self.province, self.city, self.county) if p]
-        return "/".join(parts + ["生态环境"])
+        # another bureau's key ends in its function and ending, as the pipeline keys any agency (水务局)
+        domain = self.bureau + ("厅" if self.level == "province" else "局") if self.bureau else "生态环境"
+        return "/".join(parts + [domain])
 
     def name(self, year: int) -> str:
         return self.new_name if year >= RENAME_YEAR else self.old_name
@@ -32,6 +36,8 @@ class Agency:
     def short(self, year: int) -> str:
         """A short form used in prose (市环保局, 旗环保局, 省生态环境厅 ...)."""
         base = self.county or self.city or self.province
+        if self.bureau:
+            return base + self.bureau + ("厅" if self.level == "province" else "局")
         if year >= RENAME_YEAR:
             return base + ("生态环境厅" if self.level == "province" else "生态环境局")
         return base + ("环保厅" if self.level == "province" else "环保局")
@@ -56,8 +62,11 @@ def _county_names(province: str, city: str, county: str, rnd: random.Random) -> 
     return old, new
 
 
-def make_agencies(n: int, seed: int) -> list[Agency]:
-    """n distinct agencies: about 15% provincial, 35% city, 50% county level."""
+def make_agencies(n: int, seed: int, bureau: str | None = None) -> list[Agency]:
+    """n distinct agencies: about 15% provincial, 35% city, 50% county level; environmental bureaus (renamed in
+    2019), or the bureau of another function (`bureau`, one of gazetteer.BUREAUS: one name in every year)."""
+    if bureau is not None and bureau not in BUREAUS:
+        raise ValueError(f"unknown bureau {bureau!r}: one of {', '.join(BUREAUS)}")
     rnd = random.Random(f"agencies:{seed}")
     provs = list(PROVINCES)
     cities = [c for c in CITIES if c[0] not in MUNICIPALITIES]
@@ -93,4 +102,17 @@ def make_agencies(n: int, seed: int) -> list[Agency]:
             prov, city, county = pool.pop()
             old, new = _county_names(prov, city, county, rnd)
             out.append(Agency(slug, "county", prov, city, county, old, new, ABBR[prov], style))
+    if bureau:
+        out = [_as_bureau(a, bureau) for a in out]
     return out
+
+
+def _as_bureau(a: Agency, bureau: str) -> Agency:
+    if a.level == "province":
+        name = a.province + bureau + "厅"
+    elif a.level == "city":
+        name = a.city + bureau + "局"
+    else:
+        prefix = a.city if a.city in MUNICIPALITIES or a.county.endswith("区") else ""
+        name = prefix + a.county + bureau + "局"
+    return dataclasses.replace(a, old_name=name, new_name=name, bureau=bureau)

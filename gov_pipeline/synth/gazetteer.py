@@ -85,3 +85,12 @@ CITIES = _parse()  # (province, abbr, city, counties)
 PROVINCES = tuple(dict.fromkeys((p, a) for p, a, _, _ in CITIES if p not in MUNICIPALITIES))
 TRIPLES = tuple((p, c, k) for p, _, c, ks in CITIES for k in ks)
 ABBR = {p: a for p, a, _, _ in CITIES}
+
+# Bureaus other than the environmental one (generate(..., bureau=...)): the function word of the name, written
+# between the place and 局 (厅 at province level), and the key's domain is that word. A national corpus has
+# thousands of distinct agencies; the gazetteer's places times these functions give the bench that many.
+BUREAUS = (
+    "水务", "自然资源", "住房和城乡建设", "交通运输", "农业农村", "教育", "民政", "财政", "人力资源和社会保障",
+    "商务", "文化和旅游", "应急管理", "市场监督管理", "统计", "审计", "林业", "司法", "工业和信息化", "科学技术",
+    "退役军人事务", "医疗保障", "体育", "城市管理", "气象", "粮食和物资储备", "地方金融监督管理",
+)

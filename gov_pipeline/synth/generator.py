@@ -251,12 +251,13 @@ def _docshare(lines: list[str], title: str, rnd: random.Random, sig: dt.date) ->
     return head + out + ["", "本文档仅供预览,完整版请下载后查看。"]
 
 
-def generate(out_dir: str | Path, agencies: int, years: tuple[int, int], seed: int, noise: float = 0.5) -> list[dict]:
+def generate(out_dir: str | Path, agencies: int, years: tuple[int, int], seed: int, noise: float = 0.5,
+             bureau: str | None = None) -> list[dict]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     y0, y1 = years
     records: list[dict] = []
-    for ag in make_agencies(agencies, seed):
+    for ag in make_agencies(agencies, seed, bureau):
         state = AgencyState()
         frnd = random.Random(f"facts:{seed}:{ag.slug}")
         for year in range(y0, y1 + 1):
