@@ -37,6 +37,7 @@ from urllib.parse import quote
 import duckdb
 
 from gov_pipeline.reader import sql_string
+from gov_pipeline.warehouse import BATCH_REPORTS
 
 INDEX = "index.html"
 TMP_SUFFIX = ".tmp"
@@ -138,42 +139,47 @@ def write_pages(conn: duckdb.DuckDBPyConnection, folder: Path, inbox: Path,
     if stamp and (kept := _unchanged(folder, stamp)) is not None:
         return dataclasses.replace(kept, seconds=time.perf_counter() - started)
     removed = _remove_temporaries(folder)
-    data = _read(conn)
+    common = _read_common(conn)
+    batches = _agency_batches(conn, common["present"])
+    files = page_files(key for batch in batches for key in batch)
+    sources = {rid: _source(inbox, path) for rid, path in common["sources"].items()}
     read_s = time.perf_counter() - started
     now = now or dt.datetime.now().astimezone()
     env = _environment()
-    agencies = _agencies(data)
-    files = page_files(agencies)
-    sources = {rid: _source(inbox, path) for rid, path in data["sources"].items()}
-    grouped = _group(data)
-    pages, open_total, chart_s, charts_drawn, charts_reused = [], 0, 0.0, 0, 0
     page_template = env.get_template("agency.html")
-    for key in sorted(agencies, key=lambda k: (agencies[k]["name"], k)):
-        context = _agency_context(key, agencies[key], data, grouped, sources)
+    pages, summaries, open_total, chart_s, charts_drawn, charts_reused = [], {}, 0, 0.0, 0, 0
+    for batch in batches:  # the agencies' rows a batch at a time: all at once is more than DuckDB's memory limit
         t = time.perf_counter()
-        context["chart_key"] = key_ = chart_key(context["years"], context["headline"])
-        old = _old_chart(folder / files[key])
-        if old is not None and old[0] == key_:
-            context["chart_svg"] = old[1]  # the same figures as last time: the same chart (drawing one takes ~0.1 s)
-            charts_reused += 1
-        else:
-            context["chart_svg"] = headline_chart(context["years"], context["headline"])
-            charts_drawn += context["chart_svg"] is not None
-        chart_s += time.perf_counter() - t
-        html = page_template.render(**context, written_at=now, generator=GENERATOR, index_href=INDEX)
-        size = _write_atomic(folder / files[key], html)
-        open_total += len(context["findings"])
-        pages.append(AgencyPage(key, agencies[key]["name"], files[key], context["years"], context["reports"],
-                                len(context["findings"]), context["gaps"], size))
-    orphans = [f for f in data["findings"] if f["agency_key"] is None]
+        data = {**common, **_read_agencies(conn, common, batch[0], batch[-1])}
+        agencies, grouped = _agencies(data), _group(data)
+        read_s += time.perf_counter() - t
+        for key in agencies:
+            context = _agency_context(key, agencies[key], data, grouped, sources)
+            t = time.perf_counter()
+            context["chart_key"] = key_ = chart_key(context["years"], context["headline"])
+            old = _old_chart(folder / files[key])
+            if old is not None and old[0] == key_:
+                context["chart_svg"] = old[1]  # the same figures as last time: the same chart
+                charts_reused += 1
+            else:
+                context["chart_svg"] = headline_chart(context["years"], context["headline"])
+                charts_drawn += context["chart_svg"] is not None
+            chart_s += time.perf_counter() - t
+            html = page_template.render(**context, written_at=now, generator=GENERATOR, index_href=INDEX)
+            size = _write_atomic(folder / files[key], html)
+            open_total += len(context["findings"])
+            pages.append(AgencyPage(key, agencies[key]["name"], files[key], context["years"], context["reports"],
+                                    len(context["findings"]), context["gaps"], size))
+            summaries[key] = {"expected": agencies[key]["expected"],
+                              "severities": _severity_counts(grouped["findings"].get(key, [])),
+                              "summary_years": [y for y, s in agencies[key]["status"].items() if s == "summary_only"]}
+    pages.sort(key=lambda p: (p.agency_name, p.agency_key))
+    orphans = common["orphans"]
     open_total += len(orphans)
-    listed = [{**vars(p), "href": quote(p.file), "expected": agencies[p.agency_key]["expected"],
-               "severities": _severity_counts(grouped["findings"].get(p.agency_key, [])),
-               "summary_years": [y for y, s in agencies[p.agency_key]["status"].items() if s == "summary_only"]}
-              for p in pages]
+    listed = [{**vars(p), "href": quote(p.file), **summaries[p.agency_key]} for p in pages]
     index_html = env.get_template("index.html").render(
-        agencies=listed, orphans=_findings_context(orphans, sources), open_findings=open_total, missing=data["missing"],
-        written_at=now, generator=GENERATOR)
+        agencies=listed, orphans=_findings_context(orphans, sources), open_findings=open_total,
+        missing=common["missing"], written_at=now, generator=GENERATOR)
     index_bytes = _write_atomic(folder / INDEX, index_html)
     keep = {INDEX} | {p.file for p in pages}
     for path in sorted(folder.iterdir()):
@@ -181,7 +187,7 @@ def write_pages(conn: duckdb.DuckDBPyConnection, folder: Path, inbox: Path,
             path.unlink()
             removed.append(path.name)
     total = time.perf_counter() - started
-    result = PagesResult(folder, pages, index_bytes, removed, data["missing"], open_total, charts_drawn,
+    result = PagesResult(folder, pages, index_bytes, removed, common["missing"], open_total, charts_drawn,
                          charts_reused, total, {"read": round(read_s, 3), "charts": round(chart_s, 3),
                                                 "render_and_write": round(total - read_s - chart_s, 3)})
     _write_manifest(folder, stamp, result)
@@ -229,68 +235,108 @@ def _write_manifest(folder: Path, stamp: str | None, result: PagesResult) -> Non
 
 # -- reading: one query per table ---------------------------------------------------------------------------------
 
-def _rows(conn: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
-    cursor = conn.execute(sql)
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> list[dict]:
+    cursor = conn.execute(sql, params or {})
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def _read(conn: duckdb.DuckDBPyConnection) -> dict:
-    tables = {f"{s}.{t}" for s, t in conn.execute(
+def _read_common(conn: duckdb.DuckDBPyConnection) -> dict:
+    """What every page needs: the catalogue, the reports' source files, the acknowledged findings' counts, the
+    findings of no agency, and which tables exist."""
+    present = {f"{s}.{t}" for s, t in conn.execute(
         "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
-    missing = [t for t in TABLES if t not in tables]
 
     def rows(table: str, sql: str) -> list[dict]:
-        return _rows(conn, sql) if table in tables else []
+        return _rows(conn, sql) if table in present else []
 
     catalog = rows("ref.metric_catalog",
                    "SELECT code, label_zh, unit, is_headline FROM ref.metric_catalog ORDER BY rowid")
-    headline = [c["code"] for c in catalog if c["is_headline"]]
-    headline_sql = ", ".join(sql_string(c) for c in headline) or "NULL"
     return {
-        "missing": missing,
+        "present": present,
+        "missing": [t for t in TABLES if t not in present],
         "catalog": {c["code"]: c for c in catalog},
-        "headline_codes": headline,
+        "headline_codes": [c["code"] for c in catalog if c["is_headline"]],
         "sources": {r["report_id"]: r["source_path"] for r in rows(
             "core.report_inventory", "SELECT report_id, source_path FROM core.report_inventory")},
-        "years": rows("marts.agency_year_report",
-                      "SELECT agency_key, report_year, report_id, agency_name, report_kind, reports "
-                      "FROM marts.agency_year_report ORDER BY agency_key, report_year"),
-        "coverage": rows("marts.coverage",
-                         "SELECT agency_key, agency_name, report_year, status, report_id, reports, expected "
-                         "FROM marts.coverage ORDER BY agency_key, report_year"),
-        # the headline figures (dimension IS NULL), and the largest relative changes of every figure per agency
-        "comparison": rows("marts.agency_year_comparison", f"""
-            SELECT * FROM (
-                SELECT agency_key, report_year, metric_code, dimension, value, previous_value, change, change_ratio,
-                       unit, corrected, previous_corrected, report_id, previous_report_id,
-                       dimension IS NULL AND metric_code IN ({headline_sql}) AS headline,
-                       CASE WHEN notable THEN row_number() OVER (
-                           PARTITION BY agency_key, notable
-                           ORDER BY abs(change_ratio) DESC, report_year DESC, metric_code, dimension NULLS FIRST)
-                       END AS change_rank
-                FROM (SELECT *, change_ratio IS NOT NULL AND change <> 0
-                                AND greatest(value, previous_value) >= {CHANGE_MIN}
-                                -- a split that changed exactly as a less detailed figure did (all requests from
-                                -- natural persons) says nothing more: the least detailed one is listed
-                                AND row_number() OVER (
-                                    PARTITION BY agency_key, report_year, metric_code, value, previous_value
-                                    ORDER BY length(coalesce(dimension, '')), dimension NULLS FIRST) = 1 AS notable
-                      FROM marts.agency_year_comparison)
-            ) WHERE headline OR change_rank <= {CHANGES_SHOWN}
-            ORDER BY agency_key, change_rank NULLS LAST, report_year, metric_code"""),
-        "findings": rows("marts.audit_findings", """
-            SELECT finding_id, rule, severity, scope, agency_key, report_year, report_id, previous_report_id,
-                   metric_code, dimension, table_no, row_label, expected, actual, detail, evidence, other_evidence
-            FROM marts.audit_findings WHERE NOT acknowledged
-            ORDER BY agency_key, CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
-                     report_year DESC NULLS LAST, rule, finding_id"""),
         "acknowledged": dict(conn.execute(
             "SELECT agency_key, count(*) FROM marts.audit_findings WHERE acknowledged GROUP BY agency_key"
-        ).fetchall()) if "marts.audit_findings" in tables else {},
+        ).fetchall()) if "marts.audit_findings" in present else {},
+        "orphans": rows("marts.audit_findings", f"{_FINDINGS} WHERE NOT acknowledged AND agency_key IS NULL {_FINDINGS_ORDER}"),
+    }
+
+
+def _agency_batches(conn: duckdb.DuckDBPyConnection, present: set[str]) -> list[list[str]]:
+    """Every agency a page is written for (those with a report for a year, those the coverage lists, those with an
+    open finding), in key order, in batches of about BATCH_REPORTS reports (an agency is never split)."""
+    parts = [sql for table, sql in (
+        ("marts.agency_year_report", "SELECT agency_key, reports AS n FROM marts.agency_year_report"),
+        ("marts.coverage", "SELECT agency_key, 0 FROM marts.coverage"),
+        ("marts.audit_findings", "SELECT agency_key, 0 FROM marts.audit_findings WHERE NOT acknowledged"),
+    ) if table in present]
+    if not parts:
+        return []
+    counts = conn.execute(f"SELECT agency_key, sum(n) FROM ({' UNION ALL '.join(parts)}) WHERE agency_key IS NOT NULL "
+                          "GROUP BY 1 ORDER BY 1").fetchall()
+    batches, size = [[]], 0
+    for key, n in counts:
+        if size >= BATCH_REPORTS:
+            batches.append([])
+            size = 0
+        batches[-1].append(key)
+        size += int(n or 0)
+    return [b for b in batches if b]
+
+
+_FINDINGS = """SELECT finding_id, rule, severity, scope, agency_key, report_year, report_id, previous_report_id,
+                      metric_code, dimension, table_no, row_label, expected, actual, detail, evidence, other_evidence
+               FROM marts.audit_findings"""
+_FINDINGS_ORDER = """ORDER BY agency_key, CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+                              report_year DESC NULLS LAST, rule, finding_id"""
+
+
+def _read_agencies(conn: duckdb.DuckDBPyConnection, common: dict, first: str, last: str) -> dict:
+    """The rows of the agencies whose key is from `first` to `last`: one query per table."""
+    def rows(table: str, sql: str) -> list[dict]:
+        return _rows(conn, sql, {"first": first, "last": last}) if table in common["present"] else []
+
+    within = "agency_key BETWEEN $first AND $last"
+    headline_sql = ", ".join(sql_string(c) for c in common["headline_codes"]) or "NULL"
+    return {
+        "years": rows("marts.agency_year_report",
+                      "SELECT agency_key, report_year, report_id, agency_name, report_kind, reports "
+                      f"FROM marts.agency_year_report WHERE {within} ORDER BY agency_key, report_year"),
+        "coverage": rows("marts.coverage",
+                         "SELECT agency_key, agency_name, report_year, status, report_id, reports, expected "
+                         f"FROM marts.coverage WHERE {within} ORDER BY agency_key, report_year"),
+        # the headline figures (dimension IS NULL), and the largest relative changes of every figure per agency
+        # the headline figures (dimension IS NULL), and the largest relative changes of every figure per agency:
+        # a change is notable when it is not 0 and the figure is at least CHANGE_MIN in either year; of the splits
+        # that changed exactly as a less detailed figure did (all requests, those from natural persons) only the
+        # least detailed one is ranked
+        "comparison": rows("marts.agency_year_comparison", f"""
+            WITH c AS (SELECT agency_key, report_year, metric_code, dimension, value, previous_value, change,
+                              change_ratio, unit, corrected, previous_corrected, report_id, previous_report_id
+                       FROM marts.agency_year_comparison WHERE {within}),
+            ranked AS (
+                SELECT agency_key, report_year, metric_code, dimension, row_number() OVER (
+                           PARTITION BY agency_key
+                           ORDER BY abs(change_ratio) DESC, report_year DESC, metric_code, dimension NULLS FIRST
+                       ) AS change_rank
+                FROM (SELECT * FROM c
+                      WHERE change_ratio IS NOT NULL AND change <> 0 AND greatest(value, previous_value) >= {CHANGE_MIN}
+                      QUALIFY row_number() OVER (
+                          PARTITION BY agency_key, report_year, metric_code, value, previous_value
+                          ORDER BY length(coalesce(dimension, '')), dimension NULLS FIRST) = 1))
+            SELECT c.*, c.dimension IS NULL AND c.metric_code IN ({headline_sql}) AS headline, r.change_rank
+            FROM c LEFT JOIN ranked r ON r.agency_key = c.agency_key AND r.report_year = c.report_year
+                 AND r.metric_code = c.metric_code AND r.dimension IS NOT DISTINCT FROM c.dimension
+            WHERE (c.dimension IS NULL AND c.metric_code IN ({headline_sql})) OR r.change_rank <= {CHANGES_SHOWN}
+            ORDER BY c.agency_key, r.change_rank NULLS LAST, c.report_year, c.metric_code"""),
+        "findings": rows("marts.audit_findings", f"{_FINDINGS} WHERE NOT acknowledged AND {within} {_FINDINGS_ORDER}"),
         "reuse": rows("marts.section_reuse",
                       "SELECT agency_key, report_year, part, part_name, share_reused, report_id, previous_report_id "
-                      "FROM marts.section_reuse ORDER BY agency_key, report_year, part"),
+                      f"FROM marts.section_reuse WHERE {within} ORDER BY agency_key, report_year, part"),
     }
 
 

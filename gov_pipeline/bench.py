@@ -253,9 +253,18 @@ else:
             for rec in instance.get_runs(limit=2)[::-1]:
                 out["runs"].append({"job": rec.job_name, "run_id": rec.run_id,
                                     "success": rec.status == dg.DagsterRunStatus.SUCCESS, "seconds": None})
-        elif mode == "single":  # the run the inbox sensor launches for a new file: a sync of the inbox
+        elif mode == "single":  # the run the inbox sensor launches for a new file, with the sensor's run config
+            from pathlib import Path
+            from gov_pipeline.defs.automation import tick_request
+            from gov_pipeline.inbox import plan_tick
+            from gov_pipeline.warehouse import published_register
+            plan = plan_tick(Path(settings.inbox), published_register(str(settings.read_copy)), None, time.time_ns(), 0)
+            request = tick_request(plan, 0, settings.bulk_files)
+            out["tick_s"] = time.perf_counter() - t  # (the sensor's work, before the run: not in the run's time)
             t_run = time.perf_counter()
-            res = run_reports(defs, instance, run_config=QUIET)
+            job = defs.resolve_job_def(request.job_name)
+            config = {**QUIET, "ops": request.run_config["ops"]}
+            res = job.execute_in_process(instance=instance, run_config=config, tags=dict(request.tags))
             raw = res.asset_materializations_for_node("raw__reports")
             out["files_read"] = raw[0].metadata["files_read"].value if raw else None
             out["runs"].append({"job": res.job_def.name, "run_id": res.run_id, "success": res.success,
@@ -734,12 +743,17 @@ def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat:
         results["floor_runs_s"] = [f["wall_s"] for f in floors]
         results["floor_import_s"] = statistics.median(f["import_s"] for f in floors)
         results["floor_in_run_s"] = statistics.median(f["runs"][0]["seconds"] for f in floors)
-        results["single_report_run_s"] = statistics.median(s["wall_s"] for s in singles)
-        results["single_report_runs_s"] = [s["wall_s"] for s in singles]
-        mid = sorted(singles, key=lambda s: s["wall_s"])[len(singles) // 2]
+        # the run the sensor launches, from its process's start to its end (the sensor's tick, which found the
+        # file and planned the request, is measured on its own below)
+        for s in singles:
+            s["run_wall_s"] = s["wall_s"] - s.get("tick_s", 0.0)
+        results["single_report_run_s"] = statistics.median(s["run_wall_s"] for s in singles)
+        results["single_report_runs_s"] = [s["run_wall_s"] for s in singles]
+        mid = sorted(singles, key=lambda s: s["run_wall_s"])[len(singles) // 2]
         s_steps, s_runs, _ = step_seconds(home, [r["run_id"] for r in mid["runs"]])
         results["single_breakdown"] = {
             "process_start_imports": mid["import_s"],
+            "sensor_tick_planned_first (not counted)": mid.get("tick_s"),
             **{f"{r['job']}_execute_in_process": r["seconds"] for r in mid["runs"]},
             **{f"{k}_run": v for k, v in s_runs.items()},
             "steps": s_steps,

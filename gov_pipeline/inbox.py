@@ -363,14 +363,52 @@ def resolve_wanted(wanted: list[str], files: dict[str, InboxFile], register: dic
     of a report in the warehouse). Raises UnknownFiles naming those that are neither."""
     by_path = {f.rel_path: k for k, f in files.items()} | {r.source_path: k for k, r in register.items()}
     keys, unknown = [], []
-    for name in wanted:
-        name = name.strip().removeprefix("./")
+    for name in map(clean_name, wanted):
         key = name if name in files or name in register else by_path.get(name)
         (keys if key is not None else unknown).append(key or name)
     if unknown:
         raise UnknownFiles(f"not in the inbox and not in the warehouse: {', '.join(unknown[:10])}"
                            + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""))
     return sorted(set(keys))
+
+
+def clean_name(name: str) -> str:
+    """A name a user or the sensor gives a file by (a report id or a path under the inbox), as it is looked up."""
+    return name.strip().removeprefix("./")
+
+
+def named_files(root: Path, names: list[str], register: dict[str, Registered]) -> dict[str, InboxFile | None] | None:
+    """The files a run names (report ids, or paths under the inbox), found without listing the inbox: report id ->
+    its file now, or None when the file left the inbox. `register` must hold the names' reports (those whose id is
+    a name or a name's key, or whose path is a name: register_of). Returns None when only a listing can settle
+    it: a name that is neither a registered report nor a report file, a path in or under a hidden or symlinked
+    folder, or a path whose key a registered report of another path holds (a collision of short hashes; a new
+    file that collides with another new one is keyed as the listing would only at the next whole sync)."""
+    real_root = os.path.realpath(root)
+    by_path = {r.source_path: k for k, r in register.items()}
+    found: dict[str, InboxFile | None] = {}
+    for name in map(clean_name, names):
+        if name in register:
+            key, rel = name, register[name].source_path
+        else:
+            key, rel = by_path.get(name, partition_key_for(name)), name
+            if key in register and register[key].source_path != rel:
+                return None
+        folders = rel.split("/")[:-1]
+        if any(f.startswith(".") or os.path.islink(os.path.join(root, *folders[: n + 1]))
+               for n, f in enumerate(folders)):
+            return None
+        path = os.path.join(root, rel)
+        if not os.path.lexists(path):
+            if key not in register:
+                return None
+            found[key] = None
+            continue
+        reason, st = _judge(real_root, rel, path, None, need_stat=True)
+        if reason is not None or shown(rel) != rel:
+            return None
+        found[key] = InboxFile(key, rel, path, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return found
 
 
 def plan_sync(files: dict[str, InboxFile], register: dict[str, Registered], *, wanted: list[str] | None = None,
@@ -409,6 +447,7 @@ class TickPlan:
     skipped: list[SkippedFile]  # entries that are not reports, with the reason
     skipped_changed: bool  # they differ from those of the last sync the sensor asked for (the inventory lists them)
     request: str | None  # the run key to ask for, or None (nothing to do, or asked for already)
+    read_paths: list[str]  # the paths (under the inbox) of the files of sync.read, in that order
     why_not: str  # when nothing is asked for: why
     cursor: dict
 
@@ -437,15 +476,16 @@ def plan_tick(root: Path, register: dict[str, Registered], cursor: dict | None, 
         why = (f"{len(sync.waiting)} file(s) still being written: read once unmodified for {settle_s:g} s"
                if sync.waiting else "the warehouse holds every report in the inbox as it is")
         cursor.setdefault("skipped", skipped_fp)
-        return TickPlan(sync, skipped, False, None, why, cursor)
+        return TickPlan(sync, skipped, False, None, [], why, cursor)
     f = by_key
+    paths = [f[k].rel_path for k in sync.read]
     asked = fingerprint([*(f"{k}\0{f[k].rel_path}\0{f[k].size}\0{f[k].mtime_ns}\0{f[k].ctime_ns}" for k in sync.read),
                          *(f"-{k}" for k in sync.removed), skipped_fp])
     if cursor.get("asked") == asked:
-        return TickPlan(sync, skipped, skipped_changed, None,
+        return TickPlan(sync, skipped, skipped_changed, None, paths,
                         f"a sync of these {len(sync.read)} new or changed and {len(sync.removed)} removed report(s) was "
                         f"asked for already (run key sync:{asked}:{cursor.get('seq', 0)}): it is queued or running, "
                         "or it failed (re-execute it from the UI, or change the files)", cursor)
     seq = cursor.get("seq", 0) + 1
     cursor.update(asked=asked, skipped=skipped_fp, seq=seq)
-    return TickPlan(sync, skipped, skipped_changed, f"sync:{asked}:{seq}", "", cursor)
+    return TickPlan(sync, skipped, skipped_changed, f"sync:{asked}:{seq}", paths, "", cursor)

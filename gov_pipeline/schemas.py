@@ -283,6 +283,17 @@ TABLES: dict[str, TableDef] = {t.name: t for t in [
         "key_value": col("VARCHAR", "The report's value of the model's incremental key at that build, as text; NULL "
                                     "when it has none.", nullable=True),
     }, unique=["model", "report_id"], partitioned=False),
+    _table("meta.changes", "The warehouse's change journal: which rows of which table each write replaced, so that the "
+           "analysts' copy is brought up to date by the changed rows only (a spare copy patched, then swapped in) "
+           "instead of copied whole. Entries both copies hold already are trimmed. Internal: written with every "
+           "write, not for analysis.", {
+        "seq": col("BIGINT", "Order of the write (one number per write of one table)."),
+        "table_name": col("VARCHAR", "The table written (schema.name)."),
+        "key_columns": col("VARCHAR", "The columns that identify the rows replaced (comma-separated); NULL: the whole "
+                                      "table was replaced.", nullable=True),
+        "key_value": col("VARCHAR", "Their value in the rows replaced, as text (several columns joined by U+001F); "
+                                    "NULL: the rows where the key is NULL.", nullable=True),
+    }, partitioned=False),
 ]}
 
 PER_REPORT_TABLES = [t for t in TABLES.values() if t.partitioned]

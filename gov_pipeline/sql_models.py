@@ -218,11 +218,14 @@ def _scope(arg: str) -> str:
         key = tables.get(f"{table.db}.{table.name}".lower())
         if key is None:
             continue
-        in_scope = exp.column(key).isin(query=exp.select(key).from_(SCOPE_TABLE))
-        if key != "report_id":  # NULL is a key value too (report_id never is)
-            in_scope = exp.or_(in_scope, exp.and_(exp.column(key).is_(exp.null()), exp.Exists(
-                this=exp.select("1").from_(SCOPE_TABLE).where(exp.column(key).is_(exp.null())))))
-        narrowed = exp.select("*").from_(exp.table_(table.name, db=table.db)).where(in_scope)
+        source = exp.table_(table.name, db=table.db)
+        narrowed = exp.select("*").from_(source).where(exp.column(key).isin(query=exp.select(key).from_(SCOPE_TABLE)))
+        if key != "report_id":  # NULL is a key value too (report_id never is): its rows in a second branch, since
+            # an OR in one filter would read every row of the table instead of finding the scope's by the zone maps
+            narrowed = exp.union(narrowed, exp.select("*").from_(source.copy()).where(exp.and_(
+                exp.column(key).is_(exp.null()),
+                exp.Exists(this=exp.select("1").from_(SCOPE_TABLE).where(exp.column(key).is_(exp.null()))))),
+                distinct=False)
         table.replace(narrowed.subquery(table.alias_or_name))
     return tree.sql(dialect="duckdb", pretty=True)
 

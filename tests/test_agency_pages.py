@@ -173,6 +173,25 @@ def test_pages_are_replaced_and_pages_of_agencies_gone_are_removed(pages, tmp_pa
     assert sorted(second.removed) == sorted([f".{INDEX}.tmp", stale.name])
 
 
+def test_pages_written_an_agency_at_a_time_are_the_pages_written_at_once(pages, tmp_path, monkeypatch):
+    """The agencies' rows are read in batches (all at once is more than DuckDB's memory limit at 5,000 agencies);
+    batches of one agency give the same pages, byte for byte."""
+    import gov_pipeline.agency_pages as agency_pages
+
+    now = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.timezone.utc)
+    con = duckdb.connect(str(pages.settings.read_copy), read_only=True)
+    try:
+        once = write_pages(con, tmp_path / "once", pages.inbox, now=now)
+        monkeypatch.setattr(agency_pages, "BATCH_REPORTS", 1)
+        assert len(agency_pages._agency_batches(con, agency_pages._read_common(con)["present"])) == len(once.pages) == 3
+        batched = write_pages(con, tmp_path / "batched", pages.inbox, now=now)
+    finally:
+        con.close()
+    assert [vars(p) for p in batched.pages] == [vars(p) for p in once.pages]
+    assert {f.name: f.read_bytes() for f in (tmp_path / "batched").iterdir()} == {
+        f.name: f.read_bytes() for f in (tmp_path / "once").iterdir()}
+
+
 def test_pages_from_the_same_tables_are_not_written_again(pages, tmp_path):
     """With a stamp of what they are written from (input_stamp), pages whose tables are as they were are left as
     they are; a new stamp, a page gone or a write without a stamp writes them."""

@@ -221,3 +221,26 @@ def test_inbox_keys_are_the_scan_keys(tmp_path):
     keys = inbox_keys(tmp_path)
     assert keys == [f.key for f in scan_inbox(tmp_path).files]
     assert len(keys) == 5 and "inside" in keys and "outside" not in keys
+
+
+def test_named_files_are_found_as_the_listing_finds_them_or_left_to_a_listing(tmp_path, monkeypatch):
+    from gov_pipeline.inbox import Registered, named_files
+
+    make(tmp_path, "a.txt")
+    make(tmp_path, "2020/b c.txt")
+    make(tmp_path, ".hidden/d.txt")
+    make(tmp_path, "real/e.txt")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    listed = {f.key: f for f in scan_inbox(tmp_path).files}
+    by_path = {f.rel_path: k for k, f in listed.items()}
+    # paths of new files and a registered report's id: found one by one, keyed and stated as the listing does
+    gone = Registered("old.txt", 1, 0, True)
+    found = named_files(tmp_path, ["a.txt", "./2020/b c.txt", "old"], {"old": gone})
+    assert found == {"a": listed["a"], by_path["2020/b c.txt"]: listed[by_path["2020/b c.txt"]], "old": None}
+    # what only a listing settles: unknown, hidden, behind a symlinked folder, not a report, a key collision
+    assert named_files(tmp_path, ["nowhere.txt"], {}) is None
+    assert named_files(tmp_path, [".hidden/d.txt"], {}) is None
+    assert named_files(tmp_path, ["linked/e.txt"], {}) is None
+    make(tmp_path, "notes.xyz")
+    assert named_files(tmp_path, ["notes.xyz"], {}) is None
+    assert named_files(tmp_path, ["a.txt"], {"a": Registered("elsewhere/a.txt", 1, 0, True)}) is None

@@ -119,8 +119,11 @@ def test_a_new_file_waits_until_it_settles_then_one_sync_loads_it(ticker):
     assert first.run_requests == [] and "1 file(s) still being written" in first.skip_reason.skip_message
     (request,) = ticker.tick().run_requests
     assert request.job_name == "process_reports" and request.tags["gov/reason"] == "new or changed"
-    assert request.run_config["ops"]["raw__reports"]["config"]["settle_seconds"] == get_settings().sensor_interval_s
+    # a few files: named (a path, or a removed report's id), read without listing the inbox
+    assert request.run_config["ops"]["raw__reports"]["config"] == {"files": ["a.txt"]}
     assert ticker.loaded() == ["a"] and files_read(ticker.runs[-1]) == 1
+    meta = ticker.runs[-1].asset_materializations_for_node("raw__reports")[0].metadata
+    assert meta["mode"].value == "files listed in the run's config (found without listing the inbox)"
     assert {"/".join(k.path) for k in ticker.h.defs.resolve_job_def("process_reports").asset_layer.executable_asset_keys} >= {
         "raw/reports", "core/dim_report", "marts/report_metrics_wide", "core/report_inventory", "warehouse/analysts_copy"}
     quiet = ticker.tick()
@@ -191,6 +194,8 @@ def test_a_bulk_drop_is_one_parallel_sync_and_the_cursor_stays_small(harness, mo
         write(harness.inbox / f"batch/r{i:04d}.txt", REPORT + str(i))
     (request,) = ticker.tick().run_requests
     assert request.job_name == "process_reports_parallel" and request.tags["gov/files_to_read"] == "1000"
+    # a bulk drop syncs the whole inbox (listed once), leaving files still being written for later
+    assert request.run_config["ops"]["raw__reports"]["config"] == {"settle_seconds": get_settings().sensor_interval_s}
     assert ticker.tick().run_requests == []
     assert len(ticker.cursor) < 200, ticker.cursor  # three small values, whatever the inbox holds
 

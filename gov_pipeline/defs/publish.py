@@ -22,8 +22,11 @@ WRITTEN = [dg.AssetKey(TABLE[n].key) for n in ("raw.reports", "staging.clean_rep
     description="The read-only copy of the warehouse analysts open (warehouse/gov-read.duckdb, `make sql`): "
                 "checkpointed, copied and renamed into place after the tables of the run are written, so readers "
                 "never hold the pipeline's lock and never see a half-written run. A run whose step failed does not "
-                "reach this step: the copy stays as it was. When nothing was written to the warehouse since the last "
-                "copy (the file's inode, size and times are the same), the copy is left as it is.",
+                "reach this step: the copy stays as it was. The new copy is the one published the time before, "
+                "brought up to date by the rows the change journal (meta.changes) names (`how`: patched), or a whole "
+                "copy of the file when that cannot be done (`how`: copied, `why` says why). When nothing was written "
+                "to the warehouse since the last copy (the file's inode, size and times are the same), the copy is "
+                "left as it is.",
 )
 def analysts_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     if not warehouse.read_copy:
@@ -33,8 +36,9 @@ def analysts_copy(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
         published = publish_copy(conn, warehouse.database, warehouse.read_copy)
     seconds = time.perf_counter() - started
     context.log.info(f"published the analysts' copy {warehouse.read_copy} ({published.bytes / 1e6:.1f} MB) in "
-                     f"{seconds:.2f} s" if published.copied else
-                     f"the warehouse file is as when {warehouse.read_copy} was copied from it: left as it is")
+                     f"{seconds:.2f} s: {published.how} ({published.reason})" if published.copied else
+                     f"the warehouse file is as when {warehouse.read_copy} was made from it: left as it is")
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(warehouse.read_copy),
                                           "size_mb": round(published.bytes / 1e6, 1), "seconds": round(seconds, 3),
-                                          "copied": published.copied})
+                                          "copied": published.copied, "how": published.how,
+                                          "why": published.reason})

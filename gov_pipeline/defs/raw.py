@@ -1,8 +1,10 @@
 """raw layer: report files as they arrived, kept in step with the inbox (the register of report files)."""
 
 import datetime as dt
+import os
 import time
 from collections import Counter
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -13,11 +15,13 @@ from gov_pipeline.defs.common import (
     schema_check_spec, spec_metadata, table_metadata,
 )
 from gov_pipeline.frames import frame
-from gov_pipeline.inbox import UnknownFiles, plan_sync, resolve_wanted, scan_inbox
+from gov_pipeline.inbox import UnknownFiles, named_files, plan_sync, resolve_wanted, scan_inbox
 from gov_pipeline.ingest import Previous, ingest
 from gov_pipeline.resources import Inbox, Warehouse
 from gov_pipeline.schemas import validate
-from gov_pipeline.warehouse import read_register, read_reports, replacing_reports, settle_duplicates
+from gov_pipeline.warehouse import (
+    APPEND_MEMORY, memory_limit, read_register, read_reports, register_of, replacing_reports, settle_duplicates,
+)
 
 RAW = TABLE["raw.reports"]
 SHOWN_FILES = 50  # files listed in a materialisation's metadata (the rest are counted)
@@ -46,16 +50,9 @@ class SyncConfig(dg.Config):
     check_specs=[schema_check_spec(RAW)],
 )
 def raw_reports(context: dg.AssetExecutionContext, config: SyncConfig, inbox: Inbox, warehouse: Warehouse):
-    listing = inbox_listing(inbox.path, scan_inbox)
-    files = {f.key: f for f in listing.files}
     tally, counts = Tally(RAW), Counter()
-    with warehouse.get_connection() as conn:
-        register = read_register(conn)
-        try:
-            wanted = resolve_wanted(config.files, files, register) if config.files else None
-        except UnknownFiles as exc:
-            raise dg.Failure(description=f"{exc} (the run's config `files`). Nothing was read or removed.",
-                             allow_retries=False) from exc
+    with warehouse.get_connection() as conn, memory_limit(conn, APPEND_MEMORY):
+        files, register, wanted, in_inbox = _sync_inputs(conn, config, inbox.path)
         settled = time.time_ns() - int(config.settle_seconds * 1e9) if config.settle_seconds else None
         plan = plan_sync(files, register, wanted=wanted, reread=config.reread, settled_before_ns=settled)
         prev = read_reports(conn, RAW.name, plan.read + plan.removed,
@@ -79,7 +76,8 @@ def raw_reports(context: dg.AssetExecutionContext, config: SyncConfig, inbox: In
             was_first = {k: k in previous and previous[k].content_sha256 == sha and previous[k].duplicate_of is None
                          for k, sha in written.items()}
             shas = {*written.values(), *(p.content_sha256 for p in previous.values())}
-            duplicate_of = settle_duplicates(conn, shas, was_first, lambda ids: {k for k in ids if k in files})
+            duplicate_of = settle_duplicates(conn, shas, was_first, lambda ids: _in_inbox(conn, ids, files, in_inbox,
+                                                                                           inbox.path))
         counts["duplicates"] = sum(v is not None for v in duplicate_of.values())
         total = count_rows(conn, RAW.name)
     removed = plan.removed
@@ -91,12 +89,43 @@ def raw_reports(context: dg.AssetExecutionContext, config: SyncConfig, inbox: In
     yield dg.MaterializeResult(asset_key=RAW.key, metadata=table_metadata(
         RAW, tally.head[["report_id", "source_path", "byte_size", "encoding", "decode_error"]], total_rows=total,
         nothing_written="no file read: the warehouse holds every report in the inbox as it is",
-        mode="files listed in the run's config" if wanted is not None else "whole inbox",
-        files_in_inbox=len(files), files_read=len(plan.read), files_unchanged=plan.unchanged,
+        mode=("whole inbox" if wanted is None else "files listed in the run's config" + (
+            "" if in_inbox is not None else " (found without listing the inbox)")),
+        **({"files_in_inbox": in_inbox, "files_unchanged": plan.unchanged} if in_inbox is not None else {}),
+        files_read=len(plan.read),
         files_waiting=len(plan.waiting), reports_removed=len(removed), rows_written_this_run=tally.rows,
         files_read_list=dg.MetadataValue.md(frame_markdown(_shown(plan.read, files))),
         removed_list=dg.MetadataValue.json(removed[:SHOWN_FILES]), **counts))
     yield tally.check_result()
+
+
+def _sync_inputs(conn, config: SyncConfig, root: str) -> tuple[dict, dict, list[str] | None, int | None]:
+    """(the inbox files the sync looks at, the register's rows for them, the reports asked for by name or None for
+    the whole inbox, how many files the inbox holds or None when it was not listed). Files named in the config are
+    looked up one by one (inbox.named_files: a sensor's run for a few files does not list 100,000); the whole inbox,
+    or names only a listing can settle, are listed."""
+    if config.files:
+        register = register_of(conn, config.files)
+        named = named_files(Path(root), config.files, register)
+        if named is not None:
+            return {k: f for k, f in named.items() if f is not None}, register, sorted(named), None
+    files = {f.key: f for f in inbox_listing(root, scan_inbox).files}
+    register = read_register(conn)
+    try:
+        wanted = resolve_wanted(config.files, files, register) if config.files else None
+    except UnknownFiles as exc:
+        raise dg.Failure(description=f"{exc} (the run's config `files`). Nothing was read or removed.",
+                         allow_retries=False) from exc
+    return files, register, wanted, len(files)
+
+
+def _in_inbox(conn, ids: list[str], files: dict, in_inbox: int | None, root: str) -> set[str]:
+    """Of these registered reports, those whose file is still in the inbox (the listing's files; when the inbox was
+    not listed, the files at their registered paths)."""
+    if in_inbox is not None:
+        return {k for k in ids if k in files}
+    register = register_of(conn, ids)
+    return {k for k in ids if k in files or (k in register and os.path.isfile(os.path.join(root, register[k].source_path)))}
 
 
 def _shown(keys: list[str], files) -> pd.DataFrame:
