@@ -419,10 +419,13 @@ def plan_sync(files: dict[str, InboxFile], register: dict[str, Registered], *, w
     modification time (or every file, with `reread`), and every file that could not be read before; remove the
     reports whose file is gone. A file modified at or after `settled_before_ns` may still be being written: it
     waits for a later sync. `wanted` (report ids, from resolve_wanted): read exactly those files, whatever
-    their state, and remove those of them that left the inbox."""
+    their state (but those modified at or after `settled_before_ns`, which wait), and remove those of them that left
+    the inbox."""
     if wanted is not None:
-        return SyncPlan([k for k in wanted if k in files], [k for k in wanted if k not in files], [],
-                        len(files) - sum(k in files for k in wanted))
+        present = [k for k in wanted if k in files]
+        waiting = [k for k in present if settled_before_ns is not None and files[k].mtime_ns >= settled_before_ns]
+        return SyncPlan([k for k in present if k not in waiting], [k for k in wanted if k not in files], waiting,
+                        len(files) - len(present))
     read, waiting, unchanged = [], [], 0
     for key, f in files.items():
         reg = register.get(key)

@@ -369,17 +369,21 @@ def transaction(conn: duckdb.DuckDBPyConnection):
 # optimistic writes), so the buffer pool it would fill is memory nobody needs (raw step at 100,000 files, peak RSS:
 # 1,669 MB with the 1 GB limit, 1,190 MB with this one)
 APPEND_MEMORY = "256MB"
+# The write-ahead log's size at which DuckDB checkpoints on its own, while the merge writes part after part (it
+# checkpoints once as it ends): with DuckDB's 16 MB, a part's transaction checkpoints most of the time
+MERGE_CHECKPOINT_THRESHOLD = "1GB"
 
 
 @contextmanager
-def memory_limit(conn: duckdb.DuckDBPyConnection, limit: str):
-    """DuckDB's memory limit set to `limit` inside the block, and back to what it was after."""
-    before = conn.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    conn.execute(f"SET memory_limit = {sql_string(limit)}")
+def setting(conn: duckdb.DuckDBPyConnection, name: str, value: str):
+    """A DuckDB setting (`memory_limit`, `checkpoint_threshold`) set to `value` inside the block, and back to what it
+    was after."""
+    before = conn.execute("SELECT current_setting($n)", {"n": name}).fetchone()[0]
+    conn.execute(f"SET {name} = {sql_string(value)}")
     try:
         yield
     finally:
-        conn.execute(f"SET memory_limit = {sql_string(before)}")
+        conn.execute(f"SET {name} = {sql_string(str(before))}")
 
 
 @contextmanager

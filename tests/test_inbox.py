@@ -244,3 +244,12 @@ def test_named_files_are_found_as_the_listing_finds_them_or_left_to_a_listing(tm
     make(tmp_path, "notes.xyz")
     assert named_files(tmp_path, ["notes.xyz"], {}) is None
     assert named_files(tmp_path, ["a.txt"], {"a": Registered("elsewhere/a.txt", 1, 0, True)}) is None
+
+
+def test_named_files_modified_within_the_settle_time_wait():
+    from gov_pipeline.inbox import InboxFile, plan_sync
+
+    files = {"a": InboxFile("a", "a.txt", "/in/a.txt", 1, 100), "b": InboxFile("b", "b.txt", "/in/b.txt", 1, 300)}
+    plan = plan_sync(files, {}, wanted=["a", "b", "gone"], settled_before_ns=200)
+    assert (plan.read, plan.removed, plan.waiting) == (["a"], ["gone"], ["b"])
+    assert plan_sync(files, {}, wanted=["a", "b"]).read == ["a", "b"]  # no settle time (the UI's re-run): both

@@ -120,7 +120,8 @@ def test_a_new_file_waits_until_it_settles_then_one_sync_loads_it(ticker):
     (request,) = ticker.tick().run_requests
     assert request.job_name == "process_reports" and request.tags["gov/reason"] == "new or changed"
     # a few files: named (a path, or a removed report's id), read without listing the inbox
-    assert request.run_config["ops"]["raw__reports"]["config"] == {"files": ["a.txt"]}
+    assert request.run_config["ops"]["raw__reports"]["config"] == {
+        "files": ["a.txt"], "settle_seconds": get_settings().sensor_interval_s}
     assert ticker.loaded() == ["a"] and files_read(ticker.runs[-1]) == 1
     meta = ticker.runs[-1].asset_materializations_for_node("raw__reports")[0].metadata
     assert meta["mode"].value == "files listed in the run's config (found without listing the inbox)"

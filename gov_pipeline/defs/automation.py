@@ -99,13 +99,14 @@ rollup_automation_sensor = dg.AutomationConditionSensorDefinition(
 
 
 def tick_request(plan: TickPlan, settle_s: float, bulk_files: int) -> dg.RunRequest:
-    """The sync a tick asks for. A bulk drop (`bulk_files` files to read or more): the whole inbox, leaving files
-    modified within the settle time for later, in the parallel job. Fewer: the files the tick found new, changed or
+    """The sync a tick asks for, leaving files modified within the settle time for later. A bulk drop (`bulk_files`
+    files to read or more): the whole inbox, in the parallel job. Fewer: the files the tick found new, changed or
     removed, by name (their paths, the removed reports' ids), so the run reads them without listing the inbox."""
     bulk = len(plan.sync.read) >= bulk_files
     reason = "new or changed" if plan.sync.read else "removed" if plan.sync.removed else "ignored"
-    config = ({"settle_seconds": settle_s} if bulk or not (plan.sync.read or plan.sync.removed) else
-              {"files": [*plan.read_paths, *plan.sync.removed]})
+    config = {"settle_seconds": settle_s}  # a file modified again since the tick waits for a later one
+    if not bulk and (plan.sync.read or plan.sync.removed):
+        config["files"] = [*plan.read_paths, *plan.sync.removed]
     return dg.RunRequest(
         run_key=plan.request, job_name=(process_reports_parallel_job if bulk else process_reports_job).name,
         run_config={"ops": {"raw__reports": {"config": config}}},

@@ -20,8 +20,8 @@ from gov_pipeline.resources import ChunkStore, Inbox, TextSettings, Warehouse
 from gov_pipeline.schemas import validate
 from gov_pipeline.version import text_version
 from gov_pipeline.warehouse import (
-    DERIVE_PLAN, current_reports, export_reports, merge_part, plan_increment, prune_reports, registered,
-    replacing_reports, sync_table, table_diff,
+    DERIVE_PLAN, MERGE_CHECKPOINT_THRESHOLD, current_reports, export_reports, merge_part, plan_increment,
+    prune_reports, registered, replacing_reports, setting, sync_table, table_diff,
 )
 
 INTERNAL_DEPS = {
@@ -86,7 +86,8 @@ def derive_reports(context: dg.AssetExecutionContext, warehouse: Warehouse, text
                    chunk_store: ChunkStore):
     version, t0 = text_version(), time.perf_counter()
     merged = Summary.empty(version)
-    with warehouse.get_connection(checkpoint=True) as conn:
+    with warehouse.get_connection(checkpoint=True) as conn, setting(conn, "checkpoint_threshold",
+                                                                    MERGE_CHECKPOINT_THRESHOLD):
         increment = plan_increment(conn, DERIVE_PLAN, version)
         if increment.stale:
             with replacing_reports(conn, DERIVED_TABLES, increment.stale):

@@ -20,7 +20,7 @@ from gov_pipeline.ingest import Previous, ingest
 from gov_pipeline.resources import Inbox, Warehouse
 from gov_pipeline.schemas import validate
 from gov_pipeline.warehouse import (
-    APPEND_MEMORY, memory_limit, read_register, read_reports, register_of, replacing_reports, settle_duplicates,
+    APPEND_MEMORY, read_register, read_reports, register_of, replacing_reports, setting, settle_duplicates,
 )
 
 RAW = TABLE["raw.reports"]
@@ -36,8 +36,8 @@ class SyncConfig(dg.Config):
         "Listed reports whose file left the inbox are removed. Empty: sync the whole inbox."))
     reread: bool = Field(default=False, description="Whole inbox: read every file again, changed or not.")
     settle_seconds: float = Field(default=0, description=(
-        "Whole inbox: leave files modified less than this many seconds ago for a later sync (they may still be "
-        "being written; the inbox sensor sets its tick interval)."))
+        "Leave files (of the whole inbox, or of those listed) modified less than this many seconds ago for a later "
+        "sync (they may still be being written; the inbox sensor sets its tick interval)."))
 
 
 @dg.asset(
@@ -51,7 +51,7 @@ class SyncConfig(dg.Config):
 )
 def raw_reports(context: dg.AssetExecutionContext, config: SyncConfig, inbox: Inbox, warehouse: Warehouse):
     tally, counts = Tally(RAW), Counter()
-    with warehouse.get_connection() as conn, memory_limit(conn, APPEND_MEMORY):
+    with warehouse.get_connection() as conn, setting(conn, "memory_limit", APPEND_MEMORY):
         files, register, wanted, in_inbox = _sync_inputs(conn, config, inbox.path)
         settled = time.time_ns() - int(config.settle_seconds * 1e9) if config.settle_seconds else None
         plan = plan_sync(files, register, wanted=wanted, reread=config.reread, settled_before_ns=settled)
