@@ -1,6 +1,7 @@
 """Dagster resources, configured once from the settings object."""
 from __future__ import annotations
 
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,7 @@ from pydantic import PrivateAttr
 
 from gov_pipeline.settings import Settings
 from gov_pipeline.inbox import Registered
+from gov_pipeline.reader import sql_string
 from gov_pipeline.warehouse import ensure_tables, published_register
 
 
@@ -88,6 +90,38 @@ class Warehouse(DuckDBResource):
                 delay = min(delay * 2, 5.0)
         ensure_tables(conn)
         return conn
+
+
+class PublishedCopy(dg.ConfigurableResource):
+    """The analysts' copy of the warehouse (warehouse.publish_copy), opened read-only: what analysts see. Steps that
+    only read the marts (the exports, the agency pages) read it, without the warehouse's lock: they run beside each
+    other and beside the steps that write, outside the `duckdb` pool. A later run may publish a newer copy meanwhile;
+    a step keeps reading the one it opened."""
+
+    path: str
+    memory_limit: str = "1GB"
+
+    @contextmanager
+    def get_connection(self):
+        if not Path(self.path).is_file():
+            raise dg.Failure(description=f"the analysts' copy {self.path} is not published yet: materialise "
+                                         "warehouse/analysts_copy first", allow_retries=False)
+        # attached to a connection in memory, as gov_pipeline.reader.Reader does: a reader of the same file in this
+        # process (opened with another configuration) is no conflict; a spill folder of its own, since readers run
+        # in several processes at once (DuckDB removes it as the connection closes)
+        config = {"custom_user_agent": "dagster", "memory_limit": self.memory_limit,
+                  "temp_directory": f"{self.path}.{os.getpid()}.tmp"}
+        conn = duckdb.connect(config=config)
+        try:
+            conn.execute(f"ATTACH {sql_string(self.path)} AS published (READ_ONLY)")
+            conn.execute("USE published")
+        except BaseException as err:
+            conn.close()
+            raise warehouse_failure(self.path, err, opening=True) from err
+        try:
+            yield conn
+        finally:
+            conn.close()
 
 
 LOCK_WAIT_S = 60.0  # how long a run waits for another process's lock on the warehouse before it fails
@@ -173,6 +207,7 @@ def build_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
         "warehouse": Warehouse(database=str(settings.warehouse), read_copy=str(settings.read_copy),
                                connection_config={"memory_limit": settings.duckdb_memory}),
         "inbox": Inbox(path=str(settings.inbox), max_bytes=settings.max_bytes, read_copy=str(settings.read_copy)),
+        "published": PublishedCopy(path=str(settings.read_copy), memory_limit=settings.duckdb_memory),
         "exports": OutputFolder(path=str(settings.exports_dir)),
         "report_pages": OutputFolder(path=str(settings.reports_dir)),
         "text_settings": TextSettings(segmenter=settings.segmenter, reports_per_chunk=settings.reports_per_chunk,

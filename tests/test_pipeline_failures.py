@@ -182,6 +182,27 @@ def test_every_step_that_opens_the_warehouse_is_in_the_duckdb_pool():
                 assert op.pool == "duckdb" and op.tags.get("gov/warehouse") == "duckdb", (assets_def.keys, op.name)
 
 
+def test_the_exports_and_the_pages_read_the_published_copy_outside_the_pool(tmp_path):
+    """They only read the marts: from the analysts' copy, after it is published, holding no lock the pipeline needs
+    (so they run beside each other); a copy not published yet fails with the reason."""
+    from gov_pipeline.definitions import defs
+    from gov_pipeline.defs.agency_pages import AGENCY_PAGES_KEY
+    from gov_pipeline.defs.exports import EXPORTS_KEY
+    from gov_pipeline.defs.publish import PUBLISH_KEY
+    from gov_pipeline.resources import PublishedCopy
+
+    graph = defs.resolve_asset_graph()
+    for key in (EXPORTS_KEY, AGENCY_PAGES_KEY):
+        node = graph.get(key)
+        op = node.assets_def.node_def
+        assert PUBLISH_KEY in node.parent_keys, key
+        assert "published" in op.required_resource_keys and "warehouse" not in op.required_resource_keys, key
+        assert op.pool is None and "gov/warehouse" not in op.tags, key
+    with pytest.raises(dg.Failure, match="is not published yet"):
+        with PublishedCopy(path=str(tmp_path / "gov-read.duckdb")).get_connection():
+            pass
+
+
 def test_project_instance_limits_the_duckdb_pool_to_one(tmp_path):
     from gov_pipeline.instance import ensure_dagster_home
 

@@ -1,8 +1,8 @@
 """reports layer: the static HTML report, an index page and one page per agency, in warehouse/reports/.
 
-Thin: gov_pipeline/agency_pages.py reads the marts and writes the pages. The asset reads them over the run's
-connection (the `duckdb` pool, like every asset that opens the warehouse) and follows them by the automation of the
-other derived assets (DERIVED_AUTOMATION): once a run has rebuilt the marts, automation re-writes the pages in a run
+Thin: gov_pipeline/agency_pages.py reads the marts and writes the pages. The asset reads them from the analysts'
+copy once it is published (resource `published`: no lock, so it runs beside the exports and outside the `duckdb`
+pool) and follows it by the automation of the other derived assets (DERIVED_AUTOMATION): once a run has rebuilt the marts, automation re-writes the pages in a run
 of their own (the inbox's runs leave them out, as they leave out the exports); the refresh job, its schedule and
 `make demo` select them with the marts (automation.ROLLUP_KEYS), in the same run.
 """
@@ -11,9 +11,10 @@ from pathlib import Path
 import dagster as dg
 
 from gov_pipeline.agency_pages import INDEX, TABLES, PagesResult, input_stamp, write_pages
-from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, TABLE, WAREHOUSE_TAG, markdown_table
+from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, TABLE, markdown_table
 from gov_pipeline.defs.marts import mart_models
-from gov_pipeline.resources import Inbox, OutputFolder, Warehouse
+from gov_pipeline.defs.publish import PUBLISH_KEY
+from gov_pipeline.resources import Inbox, OutputFolder, PublishedCopy
 from gov_pipeline.sql_models import REF_SCHEMA
 from gov_pipeline.warehouse import model_stamps, snapshot_digest, table_digests
 
@@ -55,7 +56,7 @@ def pages_metadata(result: PagesResult) -> dict:
 
 def build_agency_pages(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
-        key=AGENCY_PAGES_KEY, group_name="reports", deps=deps, pool=POOL, op_tags=WAREHOUSE_TAG, kinds={"html"},
+        key=AGENCY_PAGES_KEY, group_name="reports", deps=[*deps, PUBLISH_KEY], kinds={"html"},
         owners=[OWNER], automation_condition=DERIVED_AUTOMATION,
         description=f"A report to read, as static HTML in warehouse/reports/ (beside the warehouse file): "
                     f"`{INDEX}` lists every agency (years covered, reports loaded, open findings, coverage gaps) and "
@@ -64,11 +65,12 @@ def build_agency_pages(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
                     f"report file, the section reuse and the coverage of every year. The pages open from disk, no "
                     f"server needed. Each file is replaced atomically; the pages of agencies that no longer exist "
                     f"are removed. Written again when a table they are written from changed (the marts' stamps in "
-                    f"meta.model_state, the reports' fingerprints, the reference data) or this code did.",
+                    f"meta.model_state, the reports' fingerprints, the reference data) or this code did. Written "
+                    f"from the analysts' copy, as analysts see the marts.",
     )
-    def agency_pages(context: dg.AssetExecutionContext, warehouse: Warehouse, report_pages: OutputFolder,
+    def agency_pages(context: dg.AssetExecutionContext, published: PublishedCopy, report_pages: OutputFolder,
                      inbox: Inbox) -> dg.MaterializeResult:
-        with warehouse.get_connection() as conn:
+        with published.get_connection() as conn:
             stamps = model_stamps(conn, TABLES) | table_digests(conn, {t for t in TABLES if t.startswith(REF_SCHEMA)})
             stamps["core.report_inventory"] = snapshot_digest(conn)
             result = write_pages(conn, Path(report_pages.path), Path(inbox.path),

@@ -1,8 +1,8 @@
 """exports layer: every mart as Parquet and CSV, and one Excel workbook, in warehouse/exports/.
 
-Thin: gov_pipeline/exports.py writes the files. The asset reads the marts over the run's connection (the
-`duckdb` pool, like every asset that opens the warehouse) and follows them by the automation of the other
-derived assets (DERIVED_AUTOMATION): once a run has rebuilt the marts, automation re-writes the exports in a run of
+Thin: gov_pipeline/exports.py writes the files. The asset reads the marts from the analysts' copy once it is
+published (resource `published`: no lock, so it runs beside the agency pages and outside the `duckdb` pool)
+and follows it by the automation of the other derived assets (DERIVED_AUTOMATION): once a run has rebuilt the marts, automation re-writes the exports in a run of
 their own (the inbox's runs leave them out, so a new report reaches the analysts' copy without waiting for them);
 the refresh job, its schedule and `make demo` select them with the marts (automation.ROLLUP_KEYS), in the same run.
 """
@@ -10,10 +10,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, POOL, WAREHOUSE_TAG, markdown_table
+from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, markdown_table
 from gov_pipeline.defs.marts import MART_KEYS, mart_models
+from gov_pipeline.defs.publish import PUBLISH_KEY
 from gov_pipeline.exports import WORKBOOK, ExportResult, write_exports
-from gov_pipeline.resources import OutputFolder, Warehouse
+from gov_pipeline.resources import OutputFolder, PublishedCopy
 from gov_pipeline.warehouse import model_stamps
 
 EXPORTS_KEY = dg.AssetKey(["exports", "marts"])
@@ -45,17 +46,18 @@ def export_metadata(result: ExportResult) -> dict:
 
 def build_exports(models: list, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
-        key=EXPORTS_KEY, group_name="exports", deps=deps, pool=POOL, op_tags=WAREHOUSE_TAG, kinds={"parquet", "csv", "excel"},
+        key=EXPORTS_KEY, group_name="exports", deps=[*deps, PUBLISH_KEY], kinds={"parquet", "csv", "excel"},
         owners=[OWNER], automation_condition=DERIVED_AUTOMATION,
         description=f"Every mart written to warehouse/exports/ (beside the warehouse file) as `<mart>.parquet` and "
                     f"`<mart>.csv` (UTF-8 with a byte order mark, for Excel), and all of them in the workbook "
                     f"`{WORKBOOK}`: a first sheet `columns` documents every column, then one sheet per mart (a mart "
                     f"beyond 20,000 rows is cut there, with a note: its Parquet and CSV files hold every row). Each file is replaced atomically; "
                     f"the files of a mart that no longer exists are removed. A mart's files are written again when its table "
-                    f"changed (the stamps in meta.model_state against the folder's manifest), the workbook when any of them was.",
+                    f"changed (the stamps in meta.model_state against the folder's manifest), the workbook when any of them was. "
+                    f"Written from the analysts' copy, as analysts see the marts.",
     )
-    def export_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, exports: OutputFolder) -> dg.MaterializeResult:
-        with warehouse.get_connection() as conn:
+    def export_marts(context: dg.AssetExecutionContext, published: PublishedCopy, exports: OutputFolder) -> dg.MaterializeResult:
+        with published.get_connection() as conn:
             result = write_exports(conn, models, Path(exports.path), stamps=model_stamps(conn))
         if result.missing:
             context.log.warning(f"not exported (the table is not built yet): {', '.join(result.missing)}")
