@@ -1,17 +1,18 @@
 """reports layer: the static HTML report, an index page and one page per agency, in warehouse/reports/.
 
 Thin: gov_pipeline/agency_pages.py reads the marts and writes the pages. The asset reads them from the analysts'
-copy once it is published (resource `published`: no lock, so it runs beside the exports and outside the `duckdb`
-pool) and follows it by the automation of the other derived assets (DERIVED_AUTOMATION): once a run has rebuilt the marts, automation re-writes the pages in a run
-of their own (the inbox's runs leave them out, as they leave out the exports); the refresh job, its schedule and
-`make demo` select them with the marts (automation.ROLLUP_KEYS), in the same run.
+copy once it is published (resource `published`: no lock, so it runs outside the `duckdb` pool: another run's
+writes need not wait for it) and follows it by the automation of the other derived assets (DERIVED_AUTOMATION):
+once a run has rebuilt the marts, automation re-writes the pages in a run of their own (the inbox's runs leave them
+out, as they leave out the exports); the refresh job, its schedule and `make demo` select them with the marts
+(automation.ROLLUP_KEYS), in the same run.
 """
 from pathlib import Path
 
 import dagster as dg
 
 from gov_pipeline.agency_pages import INDEX, TABLES, PagesResult, input_stamp, write_pages
-from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, TABLE, markdown_table
+from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, READER_TAG, TABLE, markdown_table
 from gov_pipeline.defs.marts import mart_models
 from gov_pipeline.defs.publish import PUBLISH_KEY
 from gov_pipeline.resources import Inbox, OutputFolder, PublishedCopy
@@ -56,7 +57,7 @@ def pages_metadata(result: PagesResult) -> dict:
 
 def build_agency_pages(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
-        key=AGENCY_PAGES_KEY, group_name="reports", deps=[*deps, PUBLISH_KEY], kinds={"html"},
+        key=AGENCY_PAGES_KEY, group_name="reports", deps=[*deps, PUBLISH_KEY], op_tags=READER_TAG, kinds={"html"},
         owners=[OWNER], automation_condition=DERIVED_AUTOMATION,
         description=f"A report to read, as static HTML in warehouse/reports/ (beside the warehouse file): "
                     f"`{INDEX}` lists every agency (years covered, reports loaded, open findings, coverage gaps) and "

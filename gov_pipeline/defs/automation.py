@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from gov_pipeline.defs.agency_pages import AGENCY_PAGES_KEYS
-from gov_pipeline.defs.common import TABLE, WAREHOUSE_TAG
+from gov_pipeline.defs.common import READER_TAG, TABLE, WAREHOUSE_TAG
 from gov_pipeline.defs.core import CORE_TABLES
 from gov_pipeline.defs.exports import EXPORT_KEYS
 from gov_pipeline.defs.marts import MART_KEYS
@@ -41,12 +41,14 @@ AUTOMATED = dg.AssetSelection.assets(*DERIVED_KEYS, *ROLLUP_KEYS)
 def parallel_executor(workers: int) -> dg.ExecutorDefinition:
     """Dagster's multiprocess executor as a bulk run uses it: `workers` step processes at a time, started from a
     fork server that has loaded the code location once (a step starts in ~0.3 s instead of ~2 s), and one step
-    at a time of those that open the warehouse (op tag gov/warehouse). The chunk steps of
+    at a time of those that open the warehouse (op tag gov/warehouse), and of those that read the analysts' copy
+    (gov/reads). The chunk steps of
     staging/report_chunks are what it spreads."""
     return dg.multiprocess_executor.configured({
         "max_concurrent": workers,
         "start_method": {"forkserver": {"preload_modules": ["gov_pipeline.definitions"]}},
-        "tag_concurrency_limits": [{"key": k, "value": v, "limit": 1} for k, v in WAREHOUSE_TAG.items()],
+        "tag_concurrency_limits": [{"key": k, "value": v, "limit": 1}
+                                   for k, v in {**WAREHOUSE_TAG, **READER_TAG}.items()],
     }, name="gov_multiprocess")
 
 

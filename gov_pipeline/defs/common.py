@@ -20,6 +20,11 @@ POOL = "duckdb"
 # op tag, which the executor admits one at a time (DuckDB allows one writing process). On Celery they go to the queue
 # `warehouse`, served by one worker (concurrency 1) on the machine that holds the warehouse file.
 WAREHOUSE_TAG = {"gov/warehouse": "duckdb", "dagster-celery/queue": "warehouse"}
+# The steps that only read the analysts' copy (the exports, the agency pages): outside the `duckdb` pool, so another
+# run's writes need not wait for them, but one at a time within a run (each holds up to DuckDB's memory limit and the
+# rows it renders: the two side by side took the bulk run's process tree from 2.0 to 2.5 GB, PSS), on the warehouse's
+# machine (they write beside the warehouse file).
+READER_TAG = {"gov/reads": "analysts_copy", "dagster-celery/queue": "warehouse"}
 RETRY = dg.RetryPolicy(max_retries=2, delay=2, backoff=dg.Backoff.EXPONENTIAL)
 PREVIEW_ROWS = 10
 PREVIEW_CHARS = 60

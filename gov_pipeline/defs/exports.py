@@ -1,7 +1,7 @@
 """exports layer: every mart as Parquet and CSV, and one Excel workbook, in warehouse/exports/.
 
 Thin: gov_pipeline/exports.py writes the files. The asset reads the marts from the analysts' copy once it is
-published (resource `published`: no lock, so it runs beside the agency pages and outside the `duckdb` pool)
+published (resource `published`: no lock, so it runs outside the `duckdb` pool: another run's writes need not wait for it)
 and follows it by the automation of the other derived assets (DERIVED_AUTOMATION): once a run has rebuilt the marts, automation re-writes the exports in a run of
 their own (the inbox's runs leave them out, so a new report reaches the analysts' copy without waiting for them);
 the refresh job, its schedule and `make demo` select them with the marts (automation.ROLLUP_KEYS), in the same run.
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, markdown_table
+from gov_pipeline.defs.common import DERIVED_AUTOMATION, OWNER, READER_TAG, markdown_table
 from gov_pipeline.defs.marts import MART_KEYS, mart_models
 from gov_pipeline.defs.publish import PUBLISH_KEY
 from gov_pipeline.exports import WORKBOOK, ExportResult, write_exports
@@ -46,7 +46,7 @@ def export_metadata(result: ExportResult) -> dict:
 
 def build_exports(models: list, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
-        key=EXPORTS_KEY, group_name="exports", deps=[*deps, PUBLISH_KEY], kinds={"parquet", "csv", "excel"},
+        key=EXPORTS_KEY, group_name="exports", deps=[*deps, PUBLISH_KEY], op_tags=READER_TAG, kinds={"parquet", "csv", "excel"},
         owners=[OWNER], automation_condition=DERIVED_AUTOMATION,
         description=f"Every mart written to warehouse/exports/ (beside the warehouse file) as `<mart>.parquet` and "
                     f"`<mart>.csv` (UTF-8 with a byte order mark, for Excel), and all of them in the workbook "
