@@ -82,7 +82,8 @@ def journal(conn: duckdb.DuckDBPyConnection, table: str, columns: Iterable[str] 
 
 
 def _journal_reports(conn: duckdb.DuckDBPyConnection, tables: Iterable[str], ids_table: str) -> None:
-    """Journal the rows of these reports (report_id in `ids_table`, a registered frame or table) in each table."""
+    """Journal the rows of these reports (report_id in `ids_table`: a registered frame, a table or a subquery) in
+    each table."""
     for table in tables:
         journal(conn, table, ["report_id"], f"SELECT report_id FROM {ids_table}")
 
@@ -416,9 +417,10 @@ def replacing_reports(conn: duckdb.DuckDBPyConnection, names: Iterable[str], rep
 
         def insert(name: str, df: pd.DataFrame) -> None:
             _insert(conn, name, df)
-            if len(df):
+            if len(df):  # (the reports deleted above are journaled already: the others)
                 with registered(conn, "_gov_inserted_ids", df[["report_id"]]):
-                    _journal_reports(conn, [name], "_gov_inserted_ids")
+                    _journal_reports(conn, [name], "(SELECT report_id FROM _gov_inserted_ids WHERE report_id NOT IN "
+                                                   "(SELECT report_id FROM _gov_replace_ids))")
         yield insert
 
 
