@@ -322,6 +322,7 @@ class TreeRss:
         self.peak_single_mb = 0.0  # the largest one process was (ru_maxrss is no use here: Linux carries a
         # forked child's high-water mark across exec, so a child of a big bench process starts "big")
         self.peak_by_pid: dict[int, float] = {}  # each process's largest RSS (MB): a step's, through its pid
+        self.at_peak: dict[int, tuple[float, str]] = {}  # the tree at its peak RSS sum: pid -> (RSS MB, what it is)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -339,10 +340,12 @@ class TreeRss:
             except psutil.Error:
                 break
             total = pss = 0
+            sample: dict[int, tuple[float, str]] = {}
             for p in procs:
                 try:
                     rss = p.memory_info().rss
                     total += rss
+                    sample[p.pid] = (rss / 2**20, process_role(p))
                     self.peak_single_mb = max(self.peak_single_mb, rss / 2**20)
                     self.peak_by_pid[p.pid] = max(self.peak_by_pid.get(p.pid, 0.0), rss / 2**20)
                     if tick % self.pss_every == 0:
@@ -350,7 +353,7 @@ class TreeRss:
                 except (psutil.Error, OSError):
                     pass
             if total / 2**20 > self.peak_mb:
-                self.peak_mb, self.peak_procs = total / 2**20, len(procs)
+                self.peak_mb, self.peak_procs, self.at_peak = total / 2**20, len(procs), sample
             if pss and pss / 2**20 > (self.peak_pss_mb or 0.0):
                 self.peak_pss_mb = pss / 2**20
             tick += 1
@@ -363,6 +366,20 @@ class TreeRss:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def process_role(proc) -> str:
+    """What a process of the bench's tree is, from its command line: the multiprocess executor's fork server and
+    its helpers by name, the bench's child (the run's own process), anything else by its program."""
+    try:
+        cmd = " ".join(proc.cmdline())
+    except Exception:  # psutil.Error: gone meanwhile
+        return "?"
+    for needle, role in (("forkserver import main", "fork server / step"), ("resource_tracker", "resource tracker"),
+                         ("watch_orphans", "orphan watcher"), ("BENCH_JSON", "bench child (the run's process)")):
+        if needle in cmd:
+            return role
+    return Path(cmd.split(" ")[0]).name if cmd else "?"
 
 
 def run_child(mode: str, env: dict[str, str], log_dir: Path, **args) -> dict:
@@ -384,6 +401,7 @@ def run_child(mode: str, env: dict[str, str], log_dir: Path, **args) -> dict:
     out = json.loads(line[len("BENCH_JSON "):])
     out.update(wall_s=wall, peak_tree_rss_mb=rss.peak_mb, peak_tree_pss_mb=rss.peak_pss_mb,
                peak_single_rss_mb=rss.peak_single_mb, peak_rss_by_pid_mb={str(k): v for k, v in rss.peak_by_pid.items()},
+               at_peak={str(k): v for k, v in rss.at_peak.items()},
                peak_tree_procs=rss.peak_procs, log=str(log_path))
     failed = [r for r in out["runs"] if not r["success"]]
     if failed:
@@ -443,12 +461,12 @@ def step_seconds(home: Path, run_ids: list[str]) -> tuple[dict[str, float], dict
     return steps, runs, dict(book)
 
 
-def peak_rss_by_step(home: Path, run_ids: list[str], by_pid: dict[str, float]) -> dict[str, float]:
-    """The largest RSS (MB) of each step's process (steps that ran in a process of their own: the multiprocess
-    executor's), from the pid each STEP_START event carries; the run's own process is "(run process)"."""
+def step_pids(home: Path, run_ids: list[str]) -> dict[str, set[str]]:
+    """pid -> the steps that process ran, from the pid each STEP_START event carries (the multiprocess executor runs
+    each step in a process of its own; the run's own process runs the rest)."""
     import dagster as dg
 
-    steps: dict[str, set[str]] = defaultdict(set)  # pid -> the steps it ran
+    steps: dict[str, set[str]] = defaultdict(set)
     instance = dg.DagsterInstance.from_config(str(home))
     try:
         for run_id in run_ids:
@@ -456,12 +474,31 @@ def peak_rss_by_step(home: Path, run_ids: list[str], by_pid: dict[str, float]) -
                 steps[str(entry.dagster_event.pid)].add(entry.dagster_event.step_key)
     finally:
         instance.dispose()
+    return steps
+
+
+def peak_rss_by_step(steps: dict[str, set[str]], by_pid: dict[str, float]) -> dict[str, float]:
+    """The largest RSS (MB) of each step's process (steps: step_pids); the run's own process is "(run process)"."""
     out: dict[str, float] = {}
     for pid, keys in steps.items():
         name = next(iter(keys)) if len(keys) == 1 else f"(run process: {len(keys)} steps)"
         if pid in by_pid:
             out[name] = max(out.get(name, 0.0), by_pid[pid])
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def processes_at_peak(steps: dict[str, set[str]], at_peak: dict[str, list]) -> list[list]:
+    """The process tree at its peak RSS sum, largest first: [RSS MB, what it is], a step's process named by the
+    step(s) it ran (steps: step_pids; the fork server itself ran none)."""
+    rows = []
+    for pid, (mb, role) in at_peak.items():
+        ran = steps.get(pid)
+        if ran:
+            role = f"step {next(iter(ran))}" if len(ran) == 1 else f"{role}: {len(ran)} steps"
+        elif role == "fork server / step":
+            role = "fork server"
+        rows.append([round(mb, 1), role])
+    return sorted(rows, reverse=True)
 
 
 def stage_of(step_key: str) -> str:
@@ -691,8 +728,9 @@ def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat:
         results["peak_pss_mb"] = full["peak_tree_pss_mb"]
         results["peak_rss_single_process_mb"] = full["peak_single_rss_mb"]
         results["pipeline_processes_at_peak"] = full["peak_tree_procs"]
-        results["peak_rss_by_step_mb"] = dict(list(peak_rss_by_step(
-            home, [r["run_id"] for r in full["runs"]], full["peak_rss_by_pid_mb"]).items())[:8])
+        pids = step_pids(home, [r["run_id"] for r in full["runs"]])
+        results["peak_rss_by_step_mb"] = dict(list(peak_rss_by_step(pids, full["peak_rss_by_pid_mb"]).items())[:8])
+        results["processes_at_peak_mb"] = processes_at_peak(pids, full["at_peak"])
         results["event_log"] = book
         results["step_seconds"] = steps
         stages: dict[str, float] = defaultdict(float)
@@ -881,6 +919,9 @@ def render(results: dict) -> str:
         out.append("  steps:")
         for k, v in sorted(results["step_seconds"].items(), key=lambda kv: -kv[1]):
             out.append(f"    {k:<38}{_f(v):>8}")
+    if results.get("processes_at_peak_mb"):
+        out += ["", f"process tree at its peak RSS sum ({_f(results['peak_rss_mb'])} MB):"]
+        out += [f"  {role:<44}{_f(mb):>8} MB" for mb, role in results["processes_at_peak_mb"]]
     if results.get("event_log"):
         b = results["event_log"]
         out.append(f"  event log: {int(b.get('events', 0))} events; {int(b.get('planned_events', 0))} "

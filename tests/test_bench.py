@@ -55,6 +55,9 @@ def test_bench_end_to_end_on_a_tiny_corpus(tmp_path, monkeypatch):
     assert results["warehouse"]["loaded"] + results["warehouse"]["quarantined"] >= 20
     assert (results["scored_every_kth_report"], results["reports_scored"]) == (3, 7)
     assert results["peak_rss_by_step_mb"] and all(v > 0 for v in results["peak_rss_by_step_mb"].values())
+    at_peak = results["processes_at_peak_mb"]  # the tree at its peak, process by process: it adds up to the peak
+    assert abs(sum(mb for mb, _ in at_peak) - results["peak_rss_mb"]) < 0.1 * len(at_peak)
+    assert any(role.startswith("bench child") for _, role in at_peak)
     assert results["machine"]["cpu_count"] and results["machine"]["dagster"] and results["machine"]["duckdb"]
     assert {t["status"] for t in results["targets"]} <= {"PASS", "FAIL"}
     assert not (tmp_path / "work").exists()  # wiped without --keep
