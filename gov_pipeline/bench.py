@@ -410,13 +410,17 @@ def run_child(mode: str, env: dict[str, str], log_dir: Path, **args) -> dict:
 
 
 # --------------------------------------------------------------------------- event log
-def step_seconds(home: Path, run_ids: list[str]) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
-    """Per-step seconds (STEP_START -> STEP_SUCCESS/FAILURE), per-run seconds (RUN_START -> RUN_SUCCESS/FAILURE)
-    and the event-log bookkeeping: seconds spent writing the ASSET_MATERIALIZATION_PLANNED events (before RUN_START)
-    and the ASSET_MATERIALIZATION events (first to last, inside each step), and derive_reports' step_seconds."""
+def step_seconds(home: Path, run_ids: list[str]) -> tuple[dict[str, float], dict[str, float], dict[str, float],
+                                                          dict[str, set[str]]]:
+    """Per-step seconds (STEP_START -> STEP_SUCCESS/FAILURE), per-run seconds (RUN_START -> RUN_SUCCESS/FAILURE),
+    the event-log bookkeeping: seconds spent writing the ASSET_MATERIALIZATION_PLANNED events (before RUN_START)
+    and the ASSET_MATERIALIZATION events (first to last, inside each step), and derive_reports' step_seconds; and
+    pid -> the steps that process ran (the pid each STEP_START carries: the multiprocess executor runs each step in a
+    process of its own, the run's own process runs the rest)."""
     import dagster as dg
 
     ev = dg.DagsterEventType
+    pids: dict[str, set[str]] = defaultdict(set)
     steps: dict[str, float] = {}
     runs: dict[str, float] = {}
     book: dict[str, float] = defaultdict(float)
@@ -450,6 +454,7 @@ def step_seconds(home: Path, run_ids: list[str]) -> tuple[dict[str, float], dict
                         book["planned_events_s"] += entry.timestamp - first_ts
                 elif t == ev.STEP_START:
                     start[e.step_key] = entry.timestamp
+                    pids[str(e.pid)].add(e.step_key)
                 elif t in (ev.STEP_SUCCESS, ev.STEP_FAILURE) and e.step_key in start:
                     steps[e.step_key] = steps.get(e.step_key, 0.0) + entry.timestamp - start.pop(e.step_key)
             book["materialization_events_s"] += sum(b - a for a, b in mats.values())
@@ -458,27 +463,11 @@ def step_seconds(home: Path, run_ids: list[str]) -> tuple[dict[str, float], dict
                 runs[run.job_name if run else run_id] = run_t["end"] - run_t["start"]
     finally:
         instance.dispose()
-    return steps, runs, dict(book)
-
-
-def step_pids(home: Path, run_ids: list[str]) -> dict[str, set[str]]:
-    """pid -> the steps that process ran, from the pid each STEP_START event carries (the multiprocess executor runs
-    each step in a process of its own; the run's own process runs the rest)."""
-    import dagster as dg
-
-    steps: dict[str, set[str]] = defaultdict(set)
-    instance = dg.DagsterInstance.from_config(str(home))
-    try:
-        for run_id in run_ids:
-            for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_START):
-                steps[str(entry.dagster_event.pid)].add(entry.dagster_event.step_key)
-    finally:
-        instance.dispose()
-    return steps
+    return steps, runs, dict(book), dict(pids)
 
 
 def peak_rss_by_step(steps: dict[str, set[str]], by_pid: dict[str, float]) -> dict[str, float]:
-    """The largest RSS (MB) of each step's process (steps: step_pids); the run's own process is "(run process)"."""
+    """The largest RSS (MB) of each step's process (steps: step_seconds' pids); the run's own process is "(run process)"."""
     out: dict[str, float] = {}
     for pid, keys in steps.items():
         name = next(iter(keys)) if len(keys) == 1 else f"(run process: {len(keys)} steps)"
@@ -489,7 +478,7 @@ def peak_rss_by_step(steps: dict[str, set[str]], by_pid: dict[str, float]) -> di
 
 def processes_at_peak(steps: dict[str, set[str]], at_peak: dict[str, list]) -> list[list]:
     """The process tree at its peak RSS sum, largest first: [RSS MB, what it is], a step's process named by the
-    step(s) it ran (steps: step_pids; the fork server itself ran none)."""
+    step(s) it ran (steps: step_seconds' pids; the fork server itself ran none)."""
     rows = []
     for pid, (mb, role) in at_peak.items():
         ran = steps.get(pid)
@@ -717,7 +706,7 @@ def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat:
 
         log(f"(b) pipeline: make-demo path over {n} reports (fresh process, DAGSTER_HOME={home})")
         full = run_child("full", env, logs, profile=str(prof_dir / "full.prof") if profile else None)
-        steps, runs, book = step_seconds(home, [r["run_id"] for r in full["runs"]])
+        steps, runs, book, pids = step_seconds(home, [r["run_id"] for r in full["runs"]])
         results["marts_refresh_s"] = runs.get("refresh_marts")
         # files -> marts: the whole process, less the extra rollup refresh measured after it
         results["pipeline_seconds"] = full["wall_s"] - (full["work_s"] - full["pipeline_work_s"])
@@ -728,7 +717,6 @@ def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat:
         results["peak_pss_mb"] = full["peak_tree_pss_mb"]
         results["peak_rss_single_process_mb"] = full["peak_single_rss_mb"]
         results["pipeline_processes_at_peak"] = full["peak_tree_procs"]
-        pids = step_pids(home, [r["run_id"] for r in full["runs"]])
         results["peak_rss_by_step_mb"] = dict(list(peak_rss_by_step(pids, full["peak_rss_by_pid_mb"]).items())[:8])
         results["processes_at_peak_mb"] = processes_at_peak(pids, full["at_peak"])
         results["event_log"] = book
@@ -788,7 +776,7 @@ def run_bench(n: int = 2000, seed: int = 0, workdir: Path | None = None, repeat:
         results["single_report_run_s"] = statistics.median(s["run_wall_s"] for s in singles)
         results["single_report_runs_s"] = [s["run_wall_s"] for s in singles]
         mid = sorted(singles, key=lambda s: s["run_wall_s"])[len(singles) // 2]
-        s_steps, s_runs, _ = step_seconds(home, [r["run_id"] for r in mid["runs"]])
+        s_steps, s_runs, _, _ = step_seconds(home, [r["run_id"] for r in mid["runs"]])
         results["single_breakdown"] = {
             "process_start_imports": mid["import_s"],
             "sensor_tick_planned_first (not counted)": mid.get("tick_s"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from gov_pipeline.inbox import InboxFile, file_sha256, read_bytes, read_failure
@@ -49,23 +49,18 @@ def read_report(file: InboxFile, max_bytes: int) -> dict:
     return row
 
 
-def ingest(keys: Sequence[str], files: Mapping[str, InboxFile], previous: Mapping[str, Previous], max_bytes: int,
-           now: dt.datetime) -> tuple[list[dict], list[str]]:
-    """raw.reports rows for `keys` (duplicate_of left None: `first_copies` decides it once every row is
-    written), and the keys whose file is gone. ingested_at is kept from the previous row while the bytes are
-    unchanged (idempotent re-runs)."""
-    rows, missing = [], []
-    for key in sorted(keys):
-        file = files.get(key)
-        if file is None:
-            missing.append(key)
-            continue
+def ingest(files: Iterable[InboxFile], previous: Mapping[str, Previous], max_bytes: int,
+           now: dt.datetime) -> list[dict]:
+    """raw.reports rows for `files`, in key order (duplicate_of left None: `first_copies` decides it once every row
+    is written). ingested_at is kept from the previous row while the bytes are unchanged (idempotent re-runs)."""
+    rows = []
+    for file in sorted(files, key=lambda f: f.key):
         row = read_report(file, max_bytes)
-        prev = previous.get(key)
+        prev = previous.get(file.key)
         row["ingested_at"] = prev.ingested_at if prev and prev.content_sha256 == row["content_sha256"] else now
         row["duplicate_of"] = None
         rows.append(row)
-    return rows, missing
+    return rows
 
 
 def first_copies(copies: Iterable[tuple[str, str, bool]]) -> dict[str, str | None]:

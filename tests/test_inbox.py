@@ -174,8 +174,7 @@ def test_a_file_that_cannot_be_read_becomes_a_row_that_says_why(tmp_path, monkey
         return real(path)
 
     monkeypatch.setattr("gov_pipeline.ingest.read_bytes", read_bytes)
-    rows, missing = ingest(["a", "b"], files, {}, 10_000, dt.datetime(2025, 1, 1))
-    assert missing == []
+    rows = ingest([files["b"], files["a"]], {}, 10_000, dt.datetime(2025, 1, 1))
     assert [(r["report_id"], r["content_sha256"] is None, r["decode_error"]) for r in rows] == [
         ("a", True, "cannot read the file: permission denied"), ("b", False, None)]
     (tmp_path / "b.txt").unlink()  # vanished since it was listed
@@ -190,8 +189,7 @@ def test_ingest_keeps_ingestion_times_while_the_bytes_are_unchanged(tmp_path):
     sha = lambda body: hashlib.sha256(body.encode("utf-8")).hexdigest()  # noqa: E731
     then, now = dt.datetime(2024, 1, 1), dt.datetime(2025, 1, 1)
     previous = {"a": Previous(sha(text), then), "d": Previous("other bytes", then)}
-    rows, missing = ingest(["d", "a", "gone"], {f.key: f for f in scan_inbox(tmp_path).files}, previous, 10_000, now)
-    assert missing == ["gone"]
+    rows = ingest(scan_inbox(tmp_path).files, previous, 10_000, now)
     assert [(r["report_id"], r["ingested_at"], r["duplicate_of"]) for r in rows] == [("a", then, None), ("d", now, None)]
 
 

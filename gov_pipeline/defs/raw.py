@@ -62,7 +62,7 @@ def raw_reports(context: dg.AssetExecutionContext, config: SyncConfig, inbox: In
         written: dict[str, str | None] = {}  # report -> its bytes' hash
         with replacing_reports(conn, [RAW.name], plan.read + plan.removed) as insert:
             for chunk in chunks(plan.read):
-                rows, _ = ingest(chunk, files, previous, inbox.max_bytes, now)  # (every key is a listed file)
+                rows = ingest([files[k] for k in chunk], previous, inbox.max_bytes, now)  # (plan.read: listed files)
                 for row in rows:
                     row["run_id"] = context.run_id
                 written.update((r["report_id"], r["content_sha256"]) for r in rows)
