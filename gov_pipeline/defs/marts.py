@@ -11,7 +11,8 @@ from gov_pipeline.resources import Warehouse
 from gov_pipeline.schemas import REPORT_KEYED_TABLES, TABLES
 from gov_pipeline.settings import get_settings
 from gov_pipeline.sql_models import RowCheck, SqlModel, load_models
-from gov_pipeline.warehouse import ModelBuild, Violation, build_models, contract_violations, model_stamps
+from gov_pipeline.warehouse import (
+    MODELS_MEMORY, ModelBuild, Violation, build_models, contract_violations, model_stamps, setting)
 
 
 def declared_schema(model: SqlModel) -> dg.TableSchema:
@@ -120,7 +121,7 @@ def build_marts(models: list[SqlModel]) -> dg.AssetsDefinition:
     def sql_models(context: dg.AssetExecutionContext, warehouse: Warehouse):
         selected, checks = context.selected_asset_keys, context.selected_asset_check_keys
         results = []
-        with warehouse.get_connection(checkpoint=True) as conn:
+        with warehouse.get_connection(checkpoint=True) as conn, setting(conn, "memory_limit", MODELS_MEMORY):
             contracts = [m for m in models if dg.AssetCheckKey(dg.AssetKey(m.key), "schema") in checks]
             checked = [m.qualified for m in contracts]
             before = model_stamps(conn, checked) if contracts else {}
