@@ -19,7 +19,8 @@ Environment overrides:
   GOV_SENSOR_INTERVAL  seconds between inbox sensor ticks (default 15)
   GOV_DUCKDB_MEMORY  DuckDB memory_limit per connection (default 1GB; DuckDB spills to a temp folder beyond
                    it where it can; its own default, 80% of RAM, let one bulk run grow past 2.5 GB, and 256MB was
-                   too little for marts.section_reuse at 10,000 reports)
+                   too little for marts.section_reuse at 10,000 reports in one statement); the raw step and
+                   the SQL models set their own (warehouse.APPEND_MEMORY, MODELS_MEMORY)
   GOV_DAGSTER_STORAGE  the Dagster instance's storage: sqlite (default: files under $DAGSTER_HOME, one host) |
                    postgres (a PostgreSQL database that webservers, daemon and runs on several hosts share)
   GOV_DAGSTER_PG_URL   with postgres: the database's postgresql+psycopg2://user:password@host:port/db URL (the
