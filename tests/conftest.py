@@ -1,5 +1,7 @@
 """Shared fixtures: a temporary inbox, warehouse and Dagster instance per test session or test."""
 import shutil
+import signal
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -57,6 +59,27 @@ class Harness:
 
     def df(self, sql: str):
         return self._read(sql, lambda cur: cur.df())
+
+
+def _sigterm_ignored() -> bool:
+    """Whether this process ignores SIGTERM, as the kernel has it (a library may set it outside Python's view)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            mask = next(int(line.split()[1], 16) for line in fh if line.startswith("SigIgn:"))
+    except (OSError, StopIteration):
+        return signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+    return bool(mask & (1 << (signal.SIGTERM - 1)))
+
+
+@pytest.fixture(autouse=True)
+def default_sigterm():
+    """Every test starts with SIGTERM's default action. An ignored SIGTERM is inherited by child processes, and
+    Dagster's compute-log capture stops its `tail` processes with SIGTERM, then waits 30 s for each: under
+    pytest-xdist a worker was seen ignoring SIGTERM after earlier tests (which one set it is not found yet), and
+    every later in-process run then took a minute per step."""
+    if _sigterm_ignored() and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    yield
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ and keeps a cursor of three small values. The Ticker below evaluates it as the d
 import json
 import os
 import shutil
+import sys
 import threading
 import time
+import traceback
 
 import dagster as dg
 import pytest
@@ -264,7 +266,7 @@ def test_odd_entries_never_hang_or_crash_a_tick(ticker):
     thread = threading.Thread(target=lambda: results.append(ticker.tick()), daemon=True)
     thread.start()
     thread.join(60)
-    assert results, "the tick hung"
+    assert results, "the tick hung:\n" + "".join(traceback.format_stack(sys._current_frames().get(thread.ident)))
     gbk = partition_key_for(os.fsdecode("年报".encode("gbk") + b".txt"))
     assert sorted(ticker.loaded()) == sorted(["a", gbk]) and gbk.startswith("年报-")
     assert ticker.tick().run_requests == []
