@@ -73,10 +73,11 @@ def _sigterm_ignored() -> bool:
 
 @pytest.fixture(autouse=True)
 def default_sigterm():
-    """Every test starts with SIGTERM's default action. An ignored SIGTERM is inherited by child processes, and
-    Dagster's compute-log capture stops its `tail` processes with SIGTERM, then waits 30 s for each: under
-    pytest-xdist a worker was seen ignoring SIGTERM after earlier tests (which one set it is not found yet), and
-    every later in-process run then took a minute per step."""
+    """Every test starts with SIGTERM's default action. Dagster's interrupt handling gives SIGTERM whatever SIGINT
+    has (dagster._utils.interrupts.setup_interrupt_handlers, for Kubernetes), so in a test process started with
+    SIGINT ignored (a background job of a non-interactive shell: `nohup make test &`) every in-process run leaves
+    SIGTERM ignored too. Child processes inherit an ignored signal, and Dagster's compute-log capture stops its
+    `tail` processes with SIGTERM, then waits 30 s for each: a later run took a minute per step."""
     if _sigterm_ignored() and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     yield
