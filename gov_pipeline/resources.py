@@ -13,7 +13,7 @@ from pydantic import PrivateAttr
 
 from gov_pipeline.settings import Settings
 from gov_pipeline.inbox import Registered
-from gov_pipeline.reader import sql_string
+from gov_pipeline.reader import attach_sql
 from gov_pipeline.warehouse import ensure_tables, published_register
 
 
@@ -106,15 +106,14 @@ class PublishedCopy(dg.ConfigurableResource):
         if not Path(self.path).is_file():
             raise dg.Failure(description=f"the analysts' copy {self.path} is not published yet: materialise "
                                          "warehouse/analysts_copy first", allow_retries=False)
-        # attached to a connection in memory, as gov_pipeline.reader.Reader does: a reader of the same file in this
+        # attached to a connection in memory (reader.attach_sql, as gov_pipeline.reader.Reader does): a reader of the same file in this
         # process (opened with another configuration) is no conflict; a spill folder of its own, since readers run
         # in several processes at once (DuckDB removes it as the connection closes)
         config = {"custom_user_agent": "dagster", "memory_limit": self.memory_limit,
                   "temp_directory": f"{self.path}.{os.getpid()}.tmp"}
         conn = duckdb.connect(config=config)
         try:
-            conn.execute(f"ATTACH {sql_string(self.path)} AS published (READ_ONLY)")
-            conn.execute("USE published")
+            conn.execute(attach_sql(self.path, "published"))
         except BaseException as err:
             conn.close()
             raise warehouse_failure(self.path, err, opening=True) from err

@@ -1,5 +1,5 @@
-"""DuckDB memory limits set for one step's block (warehouse.setting): the raw step's appends and the SQL models'
-builds run under limits of their own, and the connection's own limit comes back after."""
+"""DuckDB memory limits set for one step's block (warehouse.setting): the SQL models build under a limit of their
+own, and the connection's own limit comes back after."""
 import duckdb
 import pytest
 
